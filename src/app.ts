@@ -1,0 +1,92 @@
+/**
+ * createApp(deps) builds the Express application and nothing else: no connections, no listening,
+ * no timers. server.ts and the tests call it with their own dependencies.
+ */
+import crypto from 'node:crypto';
+import path from 'node:path';
+import cookieParser from 'cookie-parser';
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import { pinoHttp } from 'pino-http';
+import type { Config } from './config/index.js';
+import { directoryRouter } from './directory/index.js';
+import { homeRouter } from './home/home.pages.js';
+import type { Clock } from './shared/clock.js';
+import { errorHandler, notFoundHandler } from './shared/error-handler.js';
+import { healthRouter } from './shared/health.routes.js';
+import { createI18n, directionOf, i18nMiddleware, requestLanguage } from './shared/i18n.js';
+import type { Logger } from './shared/logger.js';
+
+export interface AppDeps {
+  config: Config;
+  logger: Logger;
+  clock: Clock;
+  /** Whether the database answers; `/readyz` reports it. */
+  isDatabaseReady: () => Promise<boolean>;
+}
+
+const ROOT = path.resolve(__dirname, '..');
+const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
+
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', deps.config.trustProxy);
+  app.set('view engine', 'ejs');
+  app.set('views', path.join(ROOT, 'views'));
+  app.locals.profile = deps.config.deploymentProfile;
+
+  app.use(
+    pinoHttp({
+      logger: deps.logger,
+      genReqId: (req, res) => {
+        const incoming = req.headers['x-request-id'];
+        const id = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : crypto.randomUUID();
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      // Paths only: query strings can carry tokens and personal data.
+      serializers: {
+        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, path: req.url.split('?')[0] }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
+      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
+    }),
+  );
+  // Language first, so that every later answer, errors included, is in it.
+  const i18n = createI18n();
+  app.use(cookieParser());
+  app.use(i18nMiddleware(i18n));
+
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: { defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'"], imgSrc: ["'self'", 'data:'], formAction: ["'self'"], frameAncestors: ["'none'"] },
+      },
+      hsts: deps.config.nodeEnv === 'production',
+    }),
+  );
+  app.use('/static', express.static(path.join(ROOT, 'public'), { maxAge: deps.config.nodeEnv === 'production' ? '1d' : 0, index: false }));
+  app.use(healthRouter(deps.isDatabaseReady));
+
+  app.use((req, res, next) => {
+    const lang = requestLanguage(req);
+    res.locals.lang = lang;
+    res.locals.dir = directionOf(lang);
+    res.locals.t = req.t;
+    res.locals.currentPath = req.originalUrl.split('?')[0];
+    next();
+  });
+
+  const api = express.Router();
+  api.use(express.json({ limit: '100kb', strict: true }));
+  api.use('/directory', directoryRouter(deps.config.deploymentProfile));
+  app.use('/api/v1', api);
+
+  app.use(express.urlencoded({ extended: false, limit: '100kb' }));
+  app.use(homeRouter(deps));
+
+  app.use(notFoundHandler);
+  app.use(errorHandler(deps.logger));
+  return app;
+}

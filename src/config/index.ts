@@ -1,0 +1,113 @@
+/**
+ * The one place that reads the environment. Everything else receives a `Config`.
+ * Validation lists every bad or missing key at once, so an operator fixes them in one go.
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import Joi from 'joi';
+
+export type NodeEnv = 'development' | 'production' | 'test';
+export type EmbeddedEngine = 'auto' | 'mongod' | 'ferretdb';
+
+export interface Config {
+  readonly nodeEnv: NodeEnv;
+  readonly port: number;
+  readonly mongodbUri: string | undefined;
+  readonly embeddedEngine: EmbeddedEngine;
+  readonly dataDir: string;
+  readonly publicUrl: string;
+  readonly jwtSecret: string | undefined;
+  readonly smtpUrl: string | undefined;
+  readonly mailFrom: string;
+  readonly logLevel: string;
+  readonly deploymentProfile: string;
+  readonly trustProxy: boolean;
+}
+
+const schema = Joi.object({
+  NODE_ENV: Joi.string().valid('development', 'production', 'test').default('development'),
+  PORT: Joi.number().integer().min(0).max(65535).default(3000),
+  MONGODB_URI: Joi.string().uri({ scheme: ['mongodb', 'mongodb+srv'] }),
+  EMBEDDED_DB: Joi.string().valid('auto', 'mongod', 'ferretdb').default('auto'),
+  DATA_DIR: Joi.string().default('./data'),
+  PUBLIC_URL: Joi.string().uri({ scheme: ['http', 'https'] }),
+  JWT_SECRET: Joi.string().min(32).when('NODE_ENV', { is: 'production', then: Joi.required() }),
+  SMTP_URL: Joi.string().uri({ scheme: ['smtp', 'smtps'] }),
+  MAIL_FROM: Joi.string().default('Tawasul <no-reply@tawasul.localhost>'),
+  LOG_LEVEL: Joi.string().valid('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent').default('info'),
+  DEPLOYMENT_PROFILE: Joi.string().pattern(/^[a-z][a-z0-9-]{0,31}$/).default('bh'),
+  TRUST_PROXY: Joi.boolean().truthy('1').falsy('0').default(false),
+}).unknown(true);
+
+export class ConfigError extends Error {
+  constructor(readonly problems: { key: string; message: string }[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p.key}: ${p.message}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+interface RawEnv {
+  NODE_ENV: NodeEnv;
+  PORT: number;
+  MONGODB_URI?: string;
+  EMBEDDED_DB: EmbeddedEngine;
+  DATA_DIR: string;
+  PUBLIC_URL?: string;
+  JWT_SECRET?: string;
+  SMTP_URL?: string;
+  MAIL_FROM: string;
+  LOG_LEVEL: string;
+  DEPLOYMENT_PROFILE: string;
+  TRUST_PROXY: boolean;
+}
+
+/** Validates `env` (normally `process.env`); throws a ConfigError naming every bad key. Pure. */
+export function loadConfig(env: NodeJS.ProcessEnv): Config {
+  // An empty variable is treated as unset, as shells and .env files often leave them.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const result = schema.validate(cleaned, { abortEarly: false, convert: true });
+  const error = result.error;
+  if (error) {
+    throw new ConfigError(
+      error.details.map((d) => ({ key: String(d.path[0] ?? d.context?.key ?? '?'), message: d.message.replace(/^"[^"]+" /, '') })),
+    );
+  }
+  const v = result.value as RawEnv;
+  return Object.freeze({
+    nodeEnv: v.NODE_ENV,
+    port: v.PORT,
+    mongodbUri: v.MONGODB_URI,
+    embeddedEngine: v.EMBEDDED_DB,
+    dataDir: path.resolve(v.DATA_DIR),
+    publicUrl: (v.PUBLIC_URL ?? `http://localhost:${v.PORT}`).replace(/\/+$/, ''),
+    jwtSecret: v.JWT_SECRET,
+    smtpUrl: v.SMTP_URL,
+    mailFrom: v.MAIL_FROM,
+    logLevel: v.LOG_LEVEL,
+    deploymentProfile: v.DEPLOYMENT_PROFILE,
+    trustProxy: v.TRUST_PROXY,
+  });
+}
+
+/**
+ * Outside production a missing JWT_SECRET is generated once and kept in DATA_DIR, so that tokens
+ * survive a restart and `npm start` and the CLI agree. Production requires it (checked above).
+ */
+export function withJwtSecret(config: Config): Config & { jwtSecret: string } {
+  if (config.jwtSecret) return config as Config & { jwtSecret: string };
+  const file = path.join(config.dataDir, 'jwt-secret');
+  fs.mkdirSync(config.dataDir, { recursive: true });
+  let secret: string;
+  try {
+    secret = fs.readFileSync(file, 'utf8').trim();
+  } catch {
+    secret = crypto.randomBytes(48).toString('base64url');
+    try {
+      fs.writeFileSync(file, secret, { mode: 0o600, flag: 'wx' });
+    } catch {
+      secret = fs.readFileSync(file, 'utf8').trim(); // another process wrote it first
+    }
+  }
+  return Object.freeze({ ...config, jwtSecret: secret });
+}

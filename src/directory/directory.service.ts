@@ -1,0 +1,80 @@
+import { AgencyModel, AreaModel, CategoryModel, ProfileModel } from './directory.model.js';
+import type { ProfileData } from './profile-data.js';
+
+export interface SeedReport {
+  profile: string;
+  inserted: number;
+  existing: number;
+}
+
+/**
+ * Loads a profile's reference data. Insert-only (`$setOnInsert`): running it twice changes nothing,
+ * and it never overwrites what an administrator has since edited (names, `active`).
+ */
+export async function seedDirectory(data: ProfileData, now: Date): Promise<SeedReport> {
+  const profile = data.profile;
+  // Mongoose's own timestamps would `$set` updatedAt on every matched document: set them on insert only.
+  const upsert = (filter: Record<string, string>, doc: Record<string, unknown>) => ({
+    updateOne: { filter, update: { $setOnInsert: { ...filter, ...doc, createdAt: now, updatedAt: now } }, upsert: true, timestamps: false },
+  });
+  const results = await Promise.all([
+    ProfileModel.bulkWrite([
+      upsert(
+        { code: profile },
+        { country: data.country, timezone: data.timezone, weekend: data.weekend, name_ar: data.name_ar ?? profile, name_en: data.name_en ?? profile },
+      ),
+    ]),
+    AgencyModel.bulkWrite([
+      ...data.municipalities.map((m) => upsert({ profile, code: m.code }, { kind: 'municipality', name_ar: m.name_ar, name_en: m.name_en, active: true })),
+      ...data.agencies.map((a) => upsert({ profile, code: a.code }, { kind: 'national', name_ar: a.name_ar, name_en: a.name_en, active: true })),
+    ]),
+    AreaModel.bulkWrite(
+      data.municipalities.flatMap((m) =>
+        m.areas.map((a) => upsert({ profile, code: a.code }, { municipality: m.code, name_ar: a.name_ar, name_en: a.name_en, active: true })),
+      ),
+    ),
+    CategoryModel.bulkWrite(data.categories.map((c) => upsert({ profile, code: c.code }, { owner: c.owner, name_ar: c.name_ar, name_en: c.name_en, active: true }))),
+  ]);
+  const inserted = results.reduce((n, r) => n + r.upsertedCount, 0);
+  const total = 1 + data.municipalities.length + data.agencies.length + data.categories.length + data.municipalities.reduce((n, m) => n + m.areas.length, 0);
+  return { profile, inserted, existing: total - inserted };
+}
+
+export async function isDirectorySeeded(profile: string): Promise<boolean> {
+  return (await ProfileModel.countDocuments({ code: profile })) > 0;
+}
+
+interface Named {
+  code: string;
+  name_ar: string;
+  name_en: string;
+}
+
+export interface DirectoryView {
+  profile: { code: string; country: string; timezone: string; weekend: string[] };
+  municipalities: (Named & { areas: Named[] })[];
+  agencies: (Named & { kind: 'municipality' | 'national' })[];
+  categories: (Named & { owner: string })[];
+}
+
+const byCode = { code: 1, _id: 1 } as const;
+
+/** The active directory of a profile, as the public API shows it. */
+export async function getDirectory(profileCode: string): Promise<DirectoryView | null> {
+  const profile = await ProfileModel.findOne({ code: profileCode }).lean();
+  if (!profile) return null;
+  const [agencies, areas, categories] = await Promise.all([
+    AgencyModel.find({ profile: profileCode, active: true }).sort(byCode).lean(),
+    AreaModel.find({ profile: profileCode, active: true }).sort(byCode).lean(),
+    CategoryModel.find({ profile: profileCode, active: true }).sort(byCode).lean(),
+  ]);
+  const named = (d: Named): Named => ({ code: d.code, name_ar: d.name_ar, name_en: d.name_en });
+  return {
+    profile: { code: profile.code, country: profile.country, timezone: profile.timezone, weekend: [...profile.weekend] },
+    municipalities: agencies
+      .filter((a) => a.kind === 'municipality')
+      .map((m) => ({ ...named(m), areas: areas.filter((a) => a.municipality === m.code).map(named) })),
+    agencies: agencies.map((a) => ({ ...named(a), kind: a.kind })),
+    categories: categories.map((c) => ({ ...named(c), owner: c.owner })),
+  };
+}

@@ -1,0 +1,26 @@
+import { Router } from 'express';
+import { BadRequestError } from '../shared/errors.js';
+import { isLanguage, LANGUAGE_COOKIE } from '../shared/i18n.js';
+import type { AppDeps } from '../app.js';
+
+const ONE_YEAR_MS = 365 * 24 * 3600 * 1000;
+
+/** Only a path on this site: `/x`, never `//host` or `https://…` (no open redirect). */
+export function safeLocalPath(value: unknown): string {
+  return typeof value === 'string' && /^\/(?![/\\])[^\s]*$/.test(value) ? value : '/';
+}
+
+export function homeRouter(deps: Pick<AppDeps, 'config'>): Router {
+  const router = Router();
+  router.get('/', (_req, res) => {
+    res.render('home', { slaDays: 14 });
+  });
+  // The language switch is a plain link, so it works without JavaScript; the choice persists.
+  router.get('/lang/:lang', (req, res) => {
+    const lang = req.params.lang;
+    if (!isLanguage(lang)) throw new BadRequestError('UNKNOWN_LANGUAGE', 'Choose ar or en.');
+    res.cookie(LANGUAGE_COOKIE, lang, { maxAge: ONE_YEAR_MS, sameSite: 'lax', httpOnly: true, secure: deps.config.nodeEnv === 'production', path: '/' });
+    res.redirect(303, safeLocalPath(req.query.next));
+  });
+  return router;
+}

@@ -1,0 +1,9 @@
+/**
+ * Importing a model file registers it with Mongoose. This list is where every model is named,
+ * so that server, CLI and tests build the same indexes.
+ */
+import './directory/directory.model.js';
+
+export function registerModels(): void {
+  // The imports above do the work; this function makes the dependency explicit at call sites.
+}

@@ -1,0 +1,64 @@
+/**
+ * What `npm start` and `npm run cli` share: validated configuration, the logger, and the database
+ * found by the chain of ../shared/MONGODB.md, connected and indexed.
+ */
+import mongoose from 'mongoose';
+import { ConfigError, loadConfig, withJwtSecret, type Config } from './config/index.js';
+import { isDirectorySeeded, readProfileData, seedDirectory } from './directory/index.js';
+import { registerModels } from './models.js';
+import { connectMongoose, ensureIndexes } from './shared/db/connect.js';
+import { openDatabase, type Database } from './shared/db/engine.js';
+import { createLogger, type Logger } from './shared/logger.js';
+
+export interface Runtime {
+  config: Config & { jwtSecret: string };
+  logger: Logger;
+  database: Database;
+  close(): Promise<void>;
+}
+
+/** Reads the configuration or ends the process with a message naming every bad key. */
+export function configOrExit(env: NodeJS.ProcessEnv): Config & { jwtSecret: string } {
+  try {
+    return withJwtSecret(loadConfig(env));
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    process.stderr.write(`${err.message}\n`);
+    process.exit(78); // EX_CONFIG
+  }
+}
+
+export async function startRuntime(env: NodeJS.ProcessEnv, options: { logger?: Logger } = {}): Promise<Runtime> {
+  const config = configOrExit(env);
+  const logger = options.logger ?? createLogger({ level: config.logLevel });
+  const database = await openDatabase({
+    mongodbUri: config.mongodbUri,
+    dataDir: config.dataDir,
+    engine: config.embeddedEngine,
+    say: (message) => logger.info(message),
+  });
+  logger.info({ engine: database.engine }, `database engine: ${database.engine} (${database.description})`);
+  try {
+    registerModels();
+    await connectMongoose(database.uri);
+    await ensureIndexes();
+    // The embedded default is ready to use on its first start; a real deployment seeds on purpose.
+    if (database.engine !== 'external' && !(await isDirectorySeeded(config.deploymentProfile))) {
+      const report = await seedDirectory(readProfileData(config.deploymentProfile), new Date());
+      logger.info(report, 'seeded the reference directory');
+    }
+  } catch (err) {
+    await mongoose.disconnect().catch(() => {});
+    await database.stop();
+    throw err;
+  }
+  return {
+    config,
+    logger,
+    database,
+    async close() {
+      await mongoose.disconnect();
+      await database.stop();
+    },
+  };
+}

@@ -1,0 +1,56 @@
+/**
+ * The only file that connects, listens and starts background loops. On SIGTERM or SIGINT it stops
+ * accepting connections, lets in-flight requests finish, then closes the database.
+ */
+import type { Server } from 'node:http';
+import { createApp } from './app.js';
+import { systemClock } from './shared/clock.js';
+import { pingDatabase } from './shared/db/connect.js';
+import { startRuntime } from './runtime.js';
+
+const SHUTDOWN_GRACE_MS = 15_000;
+
+async function main(): Promise<void> {
+  const runtime = await startRuntime(process.env);
+  const { config, logger } = runtime;
+  const app = createApp({ config, logger, clock: systemClock, isDatabaseReady: () => pingDatabase() });
+  const server: Server = app.listen(config.port, () => {
+    logger.info({ port: config.port, profile: config.deploymentProfile }, `Tawasul listening on ${config.publicUrl}`);
+  });
+  server.on('error', (err) => {
+    logger.fatal({ err }, 'could not listen');
+    void runtime.close().finally(() => process.exit(1));
+  });
+
+  let stopping = false;
+  const shutdown = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down: no new connections, finishing in-flight requests');
+    const force = setTimeout(() => {
+      logger.warn('in-flight requests did not finish in time; closing them');
+      server.closeAllConnections();
+    }, SHUTDOWN_GRACE_MS);
+    force.unref();
+    server.close(() => {
+      void runtime
+        .close()
+        .then(() => {
+          logger.info('stopped');
+          process.exit(0);
+        })
+        .catch((err: unknown) => {
+          logger.error({ err }, 'error while closing');
+          process.exit(1);
+        });
+    });
+    server.closeIdleConnections();
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`Tawasul could not start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});

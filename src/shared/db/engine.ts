@@ -1,0 +1,163 @@
+/**
+ * How a database is found (../shared/MONGODB.md):
+ *   1. MONGODB_URI when set;
+ *   2. otherwise an embedded engine: a real mongod (PATH, or a download where one works),
+ *   3. else FerretDB v1.24.2 through the Go launcher in tools/ferretdb.
+ * The embedded engine keeps its files under DATA_DIR and records itself in DATA_DIR/engine.json, so
+ * that `npm start` and `npm run cli` started with the same environment share one database: the
+ * second process finds the engine the first one started, or starts it itself.
+ */
+import type { ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { EmbeddedEngine } from '../../config/index.js';
+import { ensureFerretdbLauncher, startFerretdb } from './ferretdb.js';
+import { findMongod, startMongod } from './mongod.js';
+import { freeLoopbackPort, portAnswers, processAlive, stopChild, type Say } from './processes.js';
+
+export type EngineName = 'external' | 'mongod' | 'ferretdb';
+
+export interface Database {
+  engine: EngineName;
+  uri: string;
+  /** How the engine was obtained, for the start-up line. */
+  description: string;
+  /** Stops the engine if this process started it; otherwise does nothing. */
+  stop(): Promise<void>;
+}
+
+interface EngineState {
+  engine: 'mongod' | 'ferretdb';
+  port: number;
+  pid: number;
+  ownerPid: number;
+}
+
+const DB_NAME = 'tawasul';
+
+function redactUri(uri: string): string {
+  return uri.replace(/\/\/[^@/]*@/, '//***@');
+}
+
+export async function openDatabase(options: { mongodbUri?: string; dataDir: string; engine: EmbeddedEngine; say: Say }): Promise<Database> {
+  if (options.mongodbUri) {
+    return { engine: 'external', uri: options.mongodbUri, description: `MONGODB_URI (${redactUri(options.mongodbUri)})`, stop: async () => {} };
+  }
+  fs.mkdirSync(options.dataDir, { recursive: true });
+  const stateFile = path.join(options.dataDir, 'engine.json');
+
+  const running = await findRunningEngine(stateFile);
+  if (running) return describeShared(running);
+
+  const release = await acquireLock(path.join(options.dataDir, 'engine.lock'), options.say);
+  try {
+    const again = await findRunningEngine(stateFile); // someone may have started it while we waited
+    if (again) return describeShared(again);
+    const started = await startEngine({ persistentDir: options.dataDir, engine: options.engine, say: options.say });
+    const state: EngineState = { engine: started.engine, port: started.port, pid: started.child.pid ?? 0, ownerPid: process.pid };
+    fs.writeFileSync(stateFile, JSON.stringify(state));
+    return {
+      engine: started.engine,
+      uri: `mongodb://127.0.0.1:${started.port}/${DB_NAME}`,
+      description: `embedded ${started.engine} on 127.0.0.1:${started.port}, data in ${options.dataDir}`,
+      stop: async () => {
+        await stopChild(started.child);
+        try {
+          const current = JSON.parse(fs.readFileSync(stateFile, 'utf8')) as EngineState;
+          if (current.pid === state.pid) fs.unlinkSync(stateFile);
+        } catch {
+          // already gone
+        }
+      },
+    };
+  } finally {
+    release();
+  }
+}
+
+/**
+ * A throw-away engine for a test run, its files in a temporary folder. Not FerretDB's in-memory
+ * SQLite (`file:./?mode=memory`): with it, v1.24.2 hangs on any update that changes a document.
+ */
+export async function openEphemeralDatabase(options: { engine: EmbeddedEngine; tmpDir: string; dbName: string; say: Say }): Promise<Database> {
+  const started = await startEngine({ engine: options.engine, say: options.say, ephemeralDir: options.tmpDir });
+  return {
+    engine: started.engine,
+    uri: `mongodb://127.0.0.1:${started.port}/${options.dbName}`,
+    description: `ephemeral ${started.engine} on 127.0.0.1:${started.port}`,
+    stop: async () => {
+      await stopChild(started.child);
+      fs.rmSync(options.tmpDir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function startEngine(options: {
+  engine: EmbeddedEngine;
+  say: Say;
+  persistentDir?: string;
+  ephemeralDir?: string;
+}): Promise<{ engine: 'mongod' | 'ferretdb'; port: number; child: ChildProcess }> {
+  const port = await freeLoopbackPort();
+  const baseDir = options.persistentDir ?? options.ephemeralDir ?? '.';
+  if (options.engine !== 'ferretdb') {
+    const mongod = await findMongod(options.say, options.engine === 'auto' || options.engine === 'mongod');
+    if (mongod) {
+      const child = await startMongod({ binary: mongod, port, dbPath: path.join(baseDir, 'mongod'), logFile: path.join(baseDir, 'mongod.log') });
+      return { engine: 'mongod', port, child };
+    }
+    if (options.engine === 'mongod') throw new Error('EMBEDDED_DB=mongod, but no mongod binary is on PATH and none could be downloaded.');
+  }
+  const launcher = await ensureFerretdbLauncher(options.say);
+  const child = await startFerretdb({
+    launcher,
+    port,
+    dataDir: path.join(baseDir, 'ferretdb'),
+    logFile: path.join(baseDir, 'ferretdb.log'),
+  });
+  return { engine: 'ferretdb', port, child };
+}
+
+async function findRunningEngine(stateFile: string): Promise<EngineState | undefined> {
+  let state: EngineState;
+  try {
+    state = JSON.parse(fs.readFileSync(stateFile, 'utf8')) as EngineState;
+  } catch {
+    return undefined;
+  }
+  if (state.pid && processAlive(state.pid) && (await portAnswers(state.port))) return state;
+  fs.rmSync(stateFile, { force: true }); // stale: its engine is gone
+  return undefined;
+}
+
+function describeShared(state: EngineState): Database {
+  return {
+    engine: state.engine,
+    uri: `mongodb://127.0.0.1:${state.port}/${DB_NAME}`,
+    description: `embedded ${state.engine} on 127.0.0.1:${state.port}, shared with process ${state.ownerPid}`,
+    stop: async () => {},
+  };
+}
+
+/** An exclusive lock file: only one process starts the engine of a DATA_DIR at a time. */
+async function acquireLock(lockFile: string, say: Say): Promise<() => void> {
+  const deadline = Date.now() + 10 * 60_000; // a first FerretDB build can take minutes
+  let told = false;
+  for (;;) {
+    try {
+      fs.writeFileSync(lockFile, String(process.pid), { flag: 'wx' });
+      return () => fs.rmSync(lockFile, { force: true });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+    const holder = Number(fs.readFileSync(lockFile, 'utf8').trim() || '0');
+    if (!holder || !processAlive(holder)) {
+      fs.rmSync(lockFile, { force: true });
+      continue;
+    }
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for process ${holder} to start the database (${lockFile}).`);
+    if (!told) say(`Waiting for process ${holder} to start the embedded database...`);
+    told = true;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
