@@ -9,16 +9,18 @@ import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import type { Config } from './config/index.js';
+import { casesApiRouter, casePagesRouter } from './cases/index.js';
+import { createCsrf } from './shared/csrf.js';
 import { directoryRouter } from './directory/index.js';
 import { homeRouter } from './home/home.pages.js';
 import type { Clock } from './shared/clock.js';
 import { errorHandler, notFoundHandler } from './shared/error-handler.js';
 import { healthRouter } from './shared/health.routes.js';
-import { createI18n, directionOf, i18nMiddleware, requestLanguage } from './shared/i18n.js';
+import { directionOf, sharedI18n, i18nMiddleware, requestLanguage } from './shared/i18n.js';
 import type { Logger } from './shared/logger.js';
 
 export interface AppDeps {
-  config: Config;
+  config: Config & { jwtSecret: string };
   logger: Logger;
   clock: Clock;
   /** Whether the database answers; `/readyz` reports it. */
@@ -54,7 +56,7 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
   // Language first, so that every later answer, errors included, is in it.
-  const i18n = createI18n();
+  const i18n = sharedI18n();
   app.use(cookieParser());
   app.use(i18nMiddleware(i18n));
 
@@ -79,12 +81,15 @@ export function createApp(deps: AppDeps): Express {
   });
 
   const api = express.Router();
-  api.use(express.json({ limit: '100kb', strict: true }));
+  // 1 MB: large enough that an over-long field is a 400 naming the field, not a bare 413.
+  api.use(express.json({ limit: '1mb', strict: true }));
   api.use('/directory', directoryRouter(deps.config.deploymentProfile));
+  api.use('/cases', casesApiRouter(deps));
   app.use('/api/v1', api);
 
   app.use(express.urlencoded({ extended: false, limit: '100kb' }));
   app.use(homeRouter(deps));
+  app.use(casePagesRouter(deps, createCsrf(deps.config)));
 
   app.use(notFoundHandler);
   app.use(errorHandler(deps.logger));

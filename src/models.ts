@@ -3,6 +3,9 @@
  * so that server, CLI and tests build the same indexes.
  */
 import './directory/directory.model.js';
+import './notifications/outbox.model.js';
+import './cases/case.model.js';
+import './shared/idempotency.model.js';
 
 export function registerModels(): void {
   // The imports above do the work; this function makes the dependency explicit at call sites.

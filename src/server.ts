@@ -4,11 +4,16 @@
  */
 import type { Server } from 'node:http';
 import { createApp } from './app.js';
+import { CaseModel } from './cases/index.js';
+import { createMailTransport, createOutboxRelay } from './notifications/index.js';
 import { systemClock } from './shared/clock.js';
 import { pingDatabase } from './shared/db/connect.js';
+import { purgeExpiredIdempotencyRecords } from './shared/idempotency.js';
 import { startRuntime } from './runtime.js';
 
 const SHUTDOWN_GRACE_MS = 15_000;
+const RELAY_INTERVAL_MS = 5_000;
+const PURGE_INTERVAL_MS = 60 * 60_000;
 
 async function main(): Promise<void> {
   const runtime = await startRuntime(process.env);
@@ -17,6 +22,22 @@ async function main(): Promise<void> {
   const server: Server = app.listen(config.port, () => {
     logger.info({ port: config.port, profile: config.deploymentProfile }, `Tawasul listening on ${config.publicUrl}`);
   });
+
+  // Background work: safe with several instances (the relay claims each message with a lease).
+  const transport = createMailTransport(config.smtpUrl);
+  const relay = createOutboxRelay({
+    transport,
+    from: config.mailFrom,
+    logger,
+    clock: systemClock,
+    isSubjectLive: async (subject) => subject.kind !== 'case' || (await CaseModel.exists({ _id: subject.id })) !== null,
+  });
+  relay.start(RELAY_INTERVAL_MS);
+  const purge = setInterval(() => {
+    purgeExpiredIdempotencyRecords(systemClock.now()).catch((err: unknown) => logger.warn({ err }, 'idempotency purge failed'));
+  }, PURGE_INTERVAL_MS);
+  purge.unref();
+
   server.on('error', (err) => {
     logger.fatal({ err }, 'could not listen');
     void runtime.close().finally(() => process.exit(1));
@@ -33,8 +54,11 @@ async function main(): Promise<void> {
     }, SHUTDOWN_GRACE_MS);
     force.unref();
     server.close(() => {
-      void runtime
-        .close()
+      clearInterval(purge);
+      void relay
+        .stop()
+        .then(() => transport?.close())
+        .then(() => runtime.close())
         .then(() => {
           logger.info('stopped');
           process.exit(0);

@@ -18,6 +18,19 @@ const profileSchema = new Schema(
     country: { type: String, required: true },
     timezone: { type: String, required: true },
     weekend: { type: [String], required: true },
+    categoryGroups: { type: [{ code: String, name_ar: String, name_en: String, _id: false }], required: true },
+    bounds: {
+      type: new Schema(
+        {
+          minLat: { type: Number, required: true },
+          maxLat: { type: Number, required: true },
+          minLng: { type: Number, required: true },
+          maxLng: { type: Number, required: true },
+        },
+        { _id: false },
+      ),
+      required: true,
+    },
     ...names,
   },
   { timestamps: true },
@@ -55,6 +68,8 @@ const categorySchema = new Schema(
     code,
     /** An agency code, or `MUNICIPALITY`: the municipality that holds the case's area owns it. */
     owner: { type: String, required: true },
+    /** The plain-words group the citizen picks it from (code of one of the profile's categoryGroups). */
+    group: { type: String, required: true },
     ...names,
     active: { type: Boolean, required: true, default: true },
   },

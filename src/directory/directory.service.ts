@@ -21,7 +21,7 @@ export async function seedDirectory(data: ProfileData, now: Date): Promise<SeedR
     ProfileModel.bulkWrite([
       upsert(
         { code: profile },
-        { country: data.country, timezone: data.timezone, weekend: data.weekend, name_ar: data.name_ar ?? profile, name_en: data.name_en ?? profile },
+        { country: data.country, timezone: data.timezone, weekend: data.weekend, bounds: data.bounds, categoryGroups: data.categoryGroups, name_ar: data.name_ar ?? profile, name_en: data.name_en ?? profile },
       ),
     ]),
     AgencyModel.bulkWrite([
@@ -33,7 +33,7 @@ export async function seedDirectory(data: ProfileData, now: Date): Promise<SeedR
         m.areas.map((a) => upsert({ profile, code: a.code }, { municipality: m.code, name_ar: a.name_ar, name_en: a.name_en, active: true })),
       ),
     ),
-    CategoryModel.bulkWrite(data.categories.map((c) => upsert({ profile, code: c.code }, { owner: c.owner, name_ar: c.name_ar, name_en: c.name_en, active: true }))),
+    CategoryModel.bulkWrite(data.categories.map((c) => upsert({ profile, code: c.code }, { owner: c.owner, group: c.group, name_ar: c.name_ar, name_en: c.name_en, active: true }))),
   ]);
   const inserted = results.reduce((n, r) => n + r.upsertedCount, 0);
   const total = 1 + data.municipalities.length + data.agencies.length + data.categories.length + data.municipalities.reduce((n, m) => n + m.areas.length, 0);
@@ -54,7 +54,8 @@ export interface DirectoryView {
   profile: { code: string; country: string; timezone: string; weekend: string[] };
   municipalities: (Named & { areas: Named[] })[];
   agencies: (Named & { kind: 'municipality' | 'national' })[];
-  categories: (Named & { owner: string })[];
+  categoryGroups: Named[];
+  categories: (Named & { owner: string; group: string })[];
 }
 
 const byCode = { code: 1, _id: 1 } as const;
@@ -75,6 +76,32 @@ export async function getDirectory(profileCode: string): Promise<DirectoryView |
       .filter((a) => a.kind === 'municipality')
       .map((m) => ({ ...named(m), areas: areas.filter((a) => a.municipality === m.code).map(named) })),
     agencies: agencies.map((a) => ({ ...named(a), kind: a.kind })),
-    categories: categories.map((c) => ({ ...named(c), owner: c.owner })),
+    categoryGroups: profile.categoryGroups.map((g) => ({ code: g.code!, name_ar: g.name_ar!, name_en: g.name_en! })),
+    categories: categories.map((c) => ({ ...named(c), owner: c.owner, group: c.group })),
   };
+}
+
+export interface CodeLookup {
+  profile: { code: string; timezone: string; bounds: { minLat: number; maxLat: number; minLng: number; maxLng: number } } | null;
+  category: { code: string; owner: string; name_ar: string; name_en: string } | null;
+  area: { code: string; municipality: string; name_ar: string; name_en: string } | null;
+}
+
+/** The active category and area behind the given codes (null when unknown or inactive). */
+export async function lookupCodes(profileCode: string, codes: { category?: string | null; area?: string | null }): Promise<CodeLookup> {
+  const [profile, category, area] = await Promise.all([
+    ProfileModel.findOne({ code: profileCode }).lean(),
+    codes.category ? CategoryModel.findOne({ profile: profileCode, code: codes.category, active: true }).lean() : null,
+    codes.area ? AreaModel.findOne({ profile: profileCode, code: codes.area, active: true }).lean() : null,
+  ]);
+  return {
+    profile: profile ? { code: profile.code, timezone: profile.timezone, bounds: profile.bounds } : null,
+    category: category ? { code: category.code, owner: category.owner, name_ar: category.name_ar, name_en: category.name_en } : null,
+    area: area ? { code: area.code, municipality: area.municipality, name_ar: area.name_ar, name_en: area.name_en } : null,
+  };
+}
+
+export async function findAgency(profileCode: string, code: string): Promise<{ code: string; name_ar: string; name_en: string } | null> {
+  const agency = await AgencyModel.findOne({ profile: profileCode, code }).lean();
+  return agency ? { code: agency.code, name_ar: agency.name_ar, name_en: agency.name_en } : null;
 }

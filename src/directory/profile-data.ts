@@ -17,11 +17,15 @@ export interface ProfileData {
   country: string;
   timezone: string;
   weekend: string[];
+  /** The country's bounding box: a case's location must fall inside it. */
+  bounds: { minLat: number; maxLat: number; minLng: number; maxLng: number };
   name_ar?: string;
   name_en?: string;
   municipalities: (NamedData & { areas: NamedData[] })[];
   agencies: NamedData[];
-  categories: (NamedData & { owner: string })[];
+  /** Groups in plain words, for the citizen choosing a category. */
+  categoryGroups: NamedData[];
+  categories: (NamedData & { owner: string; group: string })[];
 }
 
 const PROFILES_DIR = path.join(__dirname, 'profiles');
@@ -34,11 +38,18 @@ const profileDataSchema = Joi.object({
   country: Joi.string().pattern(/^[A-Z]{2}$/).required(),
   timezone: Joi.string().required(),
   weekend: Joi.array().items(Joi.string().valid(...DAYS)).unique().required(),
+  bounds: Joi.object({
+    minLat: Joi.number().min(-90).max(90).required(),
+    maxLat: Joi.number().min(-90).max(90).required(),
+    minLng: Joi.number().min(-180).max(180).required(),
+    maxLng: Joi.number().min(-180).max(180).required(),
+  }).required(),
   name_ar: Joi.string(),
   name_en: Joi.string(),
   municipalities: Joi.array().items(Joi.object({ ...named, areas: Joi.array().items(Joi.object(named)).min(1).required() })).required(),
   agencies: Joi.array().items(Joi.object(named)).required(),
-  categories: Joi.array().items(Joi.object({ ...named, owner: code })).required(),
+  categoryGroups: Joi.array().items(Joi.object(named)).required(),
+  categories: Joi.array().items(Joi.object({ ...named, owner: code, group: code })).required(),
 }).unknown(true);
 
 export function listProfileCodes(): string[] {
@@ -75,6 +86,9 @@ export function parseProfileData(raw: unknown): ProfileData {
     if (c.owner !== 'MUNICIPALITY' && !data.agencies.some((a) => a.code === c.owner)) {
       problems.push(`category ${c.code} is owned by unknown agency ${c.owner}`);
     }
+  }
+  for (const c of data.categories) {
+    if (!data.categoryGroups.some((g) => g.code === c.group)) problems.push(`category ${c.code} is in unknown group ${c.group}`);
   }
   if (problems.length) throw new Error(`Invalid profile data: ${problems.join('; ')}`);
   return data;

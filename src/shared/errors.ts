@@ -120,6 +120,9 @@ export function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;
   const e = err as { status?: unknown; statusCode?: unknown; expose?: unknown; type?: unknown } | null;
   const status = typeof e?.status === 'number' ? e.status : typeof e?.statusCode === 'number' ? e.statusCode : undefined;
+  if (e && (e as { code?: unknown }).code === 'CSRF_INVALID') {
+    return new AppError('forbidden', 'CSRF_INVALID', 'The form has expired or did not come from this site.');
+  }
   if (e && status && status >= 400 && status < 500 && e.expose === true) {
     if (e.type === 'entity.parse.failed') return new AppError('bad_request', 'MALFORMED_JSON', 'The request body is not valid JSON.');
     if (e.type === 'entity.too.large') return new AppError('payload_too_large', 'PAYLOAD_TOO_LARGE', 'The request body is too large.');

@@ -37,6 +37,18 @@ export function createI18n(): I18n {
   return instance;
 }
 
+let shared: I18n | undefined;
+
+/** One instance for code outside a request (emails in the recipient's language), made on first use. */
+export function sharedI18n(): I18n {
+  shared ??= createI18n();
+  return shared;
+}
+
+export function fixedT(lang: Language): TFunction {
+  return sharedI18n().getFixedT(lang);
+}
+
 export function i18nMiddleware(instance: I18n): RequestHandler {
   return handle(instance);
 }

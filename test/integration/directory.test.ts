@@ -60,7 +60,9 @@ describe('reference directory', () => {
       name_ar: 'النظافة وجمع المخلفات',
       name_en: 'Waste collection and cleanliness',
       owner: 'MUNICIPALITY',
+      group: 'NEIGHBOURHOOD',
     });
+    expect(res.body.categoryGroups).to.have.length(6);
   });
 
   it('when a category is inactive, then the directory does not list it', async () => {

@@ -48,7 +48,7 @@ describe('error chain', () => {
   });
 
   it('when the JSON body is too large, then the answer is 413 PAYLOAD_TOO_LARGE', async () => {
-    const res = await request(makeApp()).post('/api/v1/directory').set('Content-Type', 'application/json').send(JSON.stringify({ x: 'a'.repeat(200_000) }));
+    const res = await request(makeApp()).post('/api/v1/directory').set('Content-Type', 'application/json').send(JSON.stringify({ x: 'a'.repeat(1_100_000) }));
     expect(res.status).to.equal(413);
     expect(res.body.error.code).to.equal('PAYLOAD_TOO_LARGE');
   });

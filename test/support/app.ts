@@ -1,12 +1,12 @@
 import { Writable } from 'node:stream';
 import { createApp, type AppDeps } from '../../src/app.js';
-import { loadConfig, type Config } from '../../src/config/index.js';
+import { loadConfig, withJwtSecret, type Config } from '../../src/config/index.js';
 import { systemClock } from '../../src/shared/clock.js';
 import { pingDatabase } from '../../src/shared/db/connect.js';
 import { createLogger, type Logger } from '../../src/shared/logger.js';
 
-export function testConfig(env: Record<string, string> = {}): Config {
-  return loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', JWT_SECRET: 'test-secret-test-secret-test-secret-0123', DATA_DIR: '/tmp/tawasul-unused', ...env });
+export function testConfig(env: Record<string, string> = {}): Config & { jwtSecret: string } {
+  return withJwtSecret(loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', JWT_SECRET: 'test-secret-test-secret-test-secret-0123', DATA_DIR: '/tmp/tawasul-unused', ...env }));
 }
 
 /** A logger whose lines the test can read back. */

@@ -11,6 +11,7 @@ import mongoose from 'mongoose';
 import { openEphemeralDatabase, type Database } from '../../src/shared/db/engine.js';
 import { connectMongoose, ensureIndexes } from '../../src/shared/db/connect.js';
 import { registerModels } from '../../src/models.js';
+import { readProfileData, seedDirectory } from '../../src/directory/index.js';
 
 let database: Database | undefined;
 const say = (m: string): void => void process.stderr.write(`[test db] ${m}\n`);
@@ -32,6 +33,7 @@ export async function mochaGlobalSetup(): Promise<void> {
   registerModels();
   await connectMongoose(database.uri);
   await ensureIndexes();
+  await seedDirectory(readProfileData('bh'), new Date()); // suites that clear the directory re-seed it after
 }
 
 export async function mochaGlobalTeardown(): Promise<void> {

@@ -1,0 +1,149 @@
+/**
+ * A case: one submission by a citizen. Shaped for what comes after intake — the staff workspace,
+ * SLA clocks, classification, recurring issues, reports and Open311 — so they fit without rework:
+ * every change appends to `history` (append-only, written by appendHistory() only), routing records
+ * how the agency was chosen, and report keys are computed when the case is written.
+ */
+import { Schema, model, type InferSchemaType, type Types } from 'mongoose';
+import { toJSONPlugin } from '../shared/mongoose-plugins.js';
+
+export const CASE_TYPES = ['complaint', 'suggestion', 'inquiry', 'compliment'] as const;
+export type CaseType = (typeof CASE_TYPES)[number];
+export const CHANNELS = ['web', 'app', 'phone', 'email'] as const;
+export type Channel = (typeof CHANNELS)[number];
+export const CASE_STATUSES = [
+  'submitted',
+  'triage',
+  'assigned',
+  'in_progress',
+  'awaiting_citizen',
+  'resolved',
+  'closed',
+  'reopened',
+  'rejected',
+  'under_study',
+  'accepted',
+  'declined',
+  'implemented',
+] as const;
+export type CaseStatus = (typeof CASE_STATUSES)[number];
+/** Statuses in which a citizen can still add information. */
+export const OPEN_STATUSES: readonly CaseStatus[] = ['submitted', 'triage', 'assigned', 'in_progress', 'awaiting_citizen', 'reopened', 'under_study'];
+
+const actorSchema = new Schema(
+  {
+    kind: { type: String, required: true, enum: ['citizen', 'agent', 'staff', 'system'] },
+    userId: { type: Schema.Types.ObjectId },
+    role: { type: String },
+    agency: { type: String },
+    /** Shown to the citizen only if the agency chooses to show staff names (later issue). */
+    name: { type: String },
+  },
+  { _id: false },
+);
+
+const historyEntrySchema = new Schema(
+  {
+    at: { type: Date, required: true },
+    actor: { type: actorSchema, required: true },
+    event: { type: String, required: true, enum: ['filed', 'routed', 'status_changed', 'message', 'transferred', 'assigned', 'attachment_added'] },
+    from: { type: String },
+    to: { type: String },
+    note: { type: String },
+    visibility: { type: String, required: true, enum: ['public', 'internal'] },
+    data: { type: Schema.Types.Mixed },
+  },
+  { _id: true },
+);
+
+const routingSchema = new Schema(
+  {
+    method: { type: String, required: true, enum: ['rule', 'triage', 'classifier', 'manual'] },
+    confidence: { type: Number },
+    reason: { type: String },
+    /** Classifier candidates and the terms behind them (classification issue). */
+    candidates: { type: [{ category: String, agency: String, probability: Number, _id: false }], default: undefined },
+    terms: { type: [String], default: undefined },
+    /** Set when staff moved the case: the original decision, for learning from corrections. */
+    correctedFrom: { type: Schema.Types.Mixed },
+    routedAt: { type: Date, required: true },
+  },
+  { _id: false },
+);
+
+const attachmentSchema = new Schema(
+  {
+    fileId: { type: Schema.Types.ObjectId, required: true },
+    filename: { type: String, required: true },
+    contentType: { type: String, required: true },
+    size: { type: Number, required: true },
+    uploadedAt: { type: Date, required: true },
+  },
+  { _id: true },
+);
+
+const caseSchema = new Schema(
+  {
+    profile: { type: String, required: true },
+    reference: { type: String, required: true },
+    trackingTokenHash: { type: String, required: true },
+    type: { type: String, required: true, enum: CASE_TYPES },
+    title: { type: String },
+    description: { type: String, required: true },
+    language: { type: String, required: true, enum: ['ar', 'en'] },
+    channel: { type: String, required: true, enum: CHANNELS },
+    category: { type: String },
+    area: { type: String },
+    location: { type: new Schema({ lat: Number, lng: Number }, { _id: false }) },
+    agency: { type: String },
+    status: { type: String, required: true, enum: CASE_STATUSES },
+    routing: { type: routingSchema, required: true },
+    contact: {
+      type: new Schema({ name: { type: String, required: true }, email: { type: String, required: true }, phone: String }, { _id: false }),
+      required: true,
+    },
+    /** Normalised (lower-case) contact email: links guest cases to an account with the same verified email. */
+    contactEmail: { type: String, required: true },
+    citizenId: { type: Schema.Types.ObjectId },
+    /** The contact-centre agent who filed for a caller, when channel is phone. */
+    filedBy: { type: actorSchema },
+    attachments: { type: [attachmentSchema], default: [] },
+    history: { type: [historyEntrySchema], default: [] },
+    // SLA (SLA issue): the clock, computed once and stored so "overdue" is an indexed query.
+    dueAt: { type: Date },
+    firstResponseDueAt: { type: Date },
+    // Report keys, written with the case (../shared/MONGODB.md: compute when writing).
+    dayKey: { type: String, required: true },
+    weekKey: { type: String, required: true },
+    monthKey: { type: String, required: true },
+    resolvedAt: { type: Date },
+    closedAt: { type: Date },
+    resolutionMinutes: { type: Number },
+    slaBreached: { type: Number, enum: [0, 1] },
+  },
+  { timestamps: true },
+);
+
+caseSchema.index({ reference: 1 }, { unique: true });
+caseSchema.index({ agency: 1, status: 1, dueAt: 1, _id: 1 });
+caseSchema.index({ status: 1, createdAt: 1, _id: 1 });
+caseSchema.index({ citizenId: 1, createdAt: -1, _id: 1 });
+caseSchema.index({ contactEmail: 1, createdAt: -1 });
+caseSchema.index({ category: 1, area: 1, createdAt: -1 });
+caseSchema.index({ monthKey: 1, agency: 1 });
+
+caseSchema.plugin(toJSONPlugin);
+caseSchema.set('toJSON', {
+  versionKey: false,
+  transform(_doc, ret: Record<string, unknown>) {
+    delete ret.trackingTokenHash;
+    if (ret._id !== undefined) ret.id = (ret._id as Types.ObjectId).toString();
+    delete ret._id;
+    return ret;
+  },
+});
+
+export type CaseDoc = InferSchemaType<typeof caseSchema> & { _id: Types.ObjectId };
+export type HistoryEntry = Omit<InferSchemaType<typeof historyEntrySchema>, 'actor'> & { actor: Actor };
+export type Actor = InferSchemaType<typeof actorSchema>;
+export const CaseModel = model('Case', caseSchema);

@@ -1,0 +1,249 @@
+/**
+ * The citizen's pages: file a case, the confirmation, track a case, the case page. They work
+ * without JavaScript: forms post, errors are shown beside the fields with the input kept, and every
+ * successful post redirects (Post/Redirect/Get). The tracking token travels in a sealed HttpOnly
+ * cookie after the first step, never in a page address that stays in history.
+ */
+import crypto from 'node:crypto';
+import { Router, type Request, type Response } from 'express';
+import type { AppDeps } from '../app.js';
+import { getDirectory, type DirectoryView } from '../directory/index.js';
+import type { Csrf } from '../shared/csrf.js';
+import { AppError, ValidationError, type ErrorDetail } from '../shared/errors.js';
+import { sealingKey, seal, unseal, withIdempotency } from '../shared/idempotency.js';
+import { requestLanguage, type Language } from '../shared/i18n.js';
+import { validateWith } from '../shared/validate.js';
+import { checkAttachments, receiveAttachments, storeAttachments, type IncomingFile } from './attachments.js';
+import { sendAttachment } from './case.routes.js';
+import { CASE_TYPES } from './case.model.js';
+import { citizenMessageSchema, fileCaseSchema, type FileCaseInput } from './case.schemas.js';
+import { DEFAULT_EXPECTED_WORKING_DAYS, fileCase, type FiledCase } from './intake.service.js';
+import { normaliseReference } from './reference.js';
+import { addCitizenAttachments, addCitizenMessage, citizenView, findAttachment, findVisibleCase, type CaseView, type TimelineEntry } from './tracking.service.js';
+
+const FLASH_COOKIE = 'tw_filed';
+const TRACK_COOKIE_PREFIX = 'trk_';
+const TRACK_COOKIE_MS = 12 * 3600 * 1000;
+
+type FormBody = Record<string, unknown>;
+
+function text(body: FormBody, name: string): string | undefined {
+  const v = body[name];
+  return typeof v === 'string' ? v : undefined;
+}
+
+/** Form fields (flat) to the API's shape, so the same schema and service serve both. */
+export function formToFileCaseInput(body: FormBody, lang: Language): Record<string, unknown> {
+  const phone = text(body, 'contact_phone')?.trim();
+  return {
+    type: text(body, 'type'),
+    title: text(body, 'title'),
+    description: text(body, 'description'),
+    category: text(body, 'category') || null,
+    area: text(body, 'area') || null,
+    contact: { name: text(body, 'contact_name'), email: text(body, 'contact_email'), ...(phone ? { phone } : {}) },
+    language: lang,
+    channel: 'web',
+  };
+}
+
+function errorsByField(details: ErrorDetail[]): Record<string, string> {
+  const errors: Record<string, string> = {};
+  for (const d of details) {
+    const field = d.field.replace(/\[\d+\]$/, '');
+    errors[field] ??= d.message;
+  }
+  return errors;
+}
+
+export function casePagesRouter(deps: AppDeps, csrf: Csrf): Router {
+  const router = Router();
+  const secure = deps.config.nodeEnv === 'production';
+  const cookieKey = sealingKey(deps.config.jwtSecret, 'page-cookies-v1');
+  const sealKey = sealingKey(deps.config.jwtSecret);
+  const profile = deps.config.deploymentProfile;
+
+  const directoryOrFail = async (): Promise<DirectoryView> => {
+    const directory = await getDirectory(profile);
+    if (!directory) throw new AppError('unavailable', 'DIRECTORY_NOT_SEEDED', 'The directory has not been loaded.');
+    return directory;
+  };
+
+  const renderForm = async (req: Request, res: Response, status: number, values: FormBody, errors: Record<string, string>) => {
+    res.status(status).render('cases/new', {
+      directory: await directoryOrFail(),
+      caseTypes: CASE_TYPES,
+      values,
+      errors,
+      csrfToken: csrf.token(req, res),
+      idempotencyKey: text(values, 'idempotencyKey') ?? crypto.randomUUID(),
+    });
+  };
+
+  const rememberTracking = (res: Response, reference: string, token: string) => {
+    res.cookie(`${TRACK_COOKIE_PREFIX}${reference}`, seal(cookieKey, token), { httpOnly: true, sameSite: 'lax', secure, path: '/cases/', maxAge: TRACK_COOKIE_MS });
+  };
+
+  const trackedToken = (req: Request, reference: string): string | undefined => {
+    const sealed = (req.cookies as Record<string, string | undefined>)[`${TRACK_COOKIE_PREFIX}${reference}`];
+    if (!sealed) return undefined;
+    try {
+      return unseal(cookieKey, sealed);
+    } catch {
+      return undefined;
+    }
+  };
+
+  router.use(csrf.browserSession);
+  router.use((_req, res, next) => {
+    res.set('Cache-Control', 'no-store');
+    next();
+  });
+
+  router.get('/cases/new', async (req, res) => {
+    await renderForm(req, res, 200, {}, {});
+  });
+
+  router.post('/cases/new', receiveAttachments, csrf.protect, async (req, res) => {
+    const body = (req.body ?? {}) as FormBody;
+    const lang = requestLanguage(req);
+    const now = deps.clock.now();
+    let filed: FiledCase;
+    try {
+      const input = validateWith(fileCaseSchema, formToFileCaseInput(body, lang), req.t, { convert: true }) as FileCaseInput;
+      const files = checkAttachments((req.files as IncomingFile[] | undefined) ?? [], req.t);
+      const ctx = { profile, publicUrl: deps.config.publicUrl, now, requestLanguage: lang, actor: { kind: 'citizen' as const } };
+      const file = async () => ({ status: 201, body: await fileCase(input, ctx, await storeAttachments(files, now)) });
+      const key = text(body, 'idempotencyKey');
+      // A double click posts the same form twice: the second gets the first's answer.
+      filed = (key ? await withIdempotency({ scope: 'cases:create:form', key, request: input, sealKey, now }, file) : await file()).body;
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      await renderForm(req, res, 400, body, errorsByField(err.details ?? []));
+      return;
+    }
+    const agencyName = filed.agency ? (lang === 'ar' ? filed.agency.name_ar : filed.agency.name_en) : null;
+    res.cookie(FLASH_COOKIE, seal(cookieKey, JSON.stringify({ reference: filed.reference, trackingToken: filed.trackingToken, agencyName })), {
+      httpOnly: true,
+      sameSite: 'lax',
+      secure,
+      path: '/cases/filed',
+      maxAge: 10 * 60 * 1000,
+    });
+    rememberTracking(res, filed.reference, filed.trackingToken);
+    res.redirect(303, '/cases/filed');
+  });
+
+  router.get('/cases/filed', (req, res) => {
+    const sealed = (req.cookies as Record<string, string | undefined>)[FLASH_COOKIE];
+    let flash: { reference: string; trackingToken: string; agencyName: string | null } | undefined;
+    try {
+      flash = sealed ? (JSON.parse(unseal(cookieKey, sealed)) as typeof flash) : undefined;
+    } catch {
+      flash = undefined;
+    }
+    if (!flash) {
+      res.redirect(303, '/track');
+      return;
+    }
+    res.clearCookie(FLASH_COOKIE, { path: '/cases/filed' }); // the token is shown once
+    res.render('cases/filed', { ...flash, expectedDays: DEFAULT_EXPECTED_WORKING_DAYS });
+  });
+
+  const renderTrack = (req: Request, res: Response, status: number, values: FormBody, notFound: boolean) => {
+    res.status(status).render('cases/track', { values, notFound, csrfToken: csrf.token(req, res) });
+  };
+
+  /** Checks a reference and token; on success remembers them and redirects to the case page. */
+  const openCase = async (res: Response, referenceInput: unknown, token: unknown): Promise<boolean> => {
+    const reference = normaliseReference(referenceInput);
+    if (!reference || typeof token !== 'string') return false;
+    try {
+      await findVisibleCase(reference, { kind: 'tracking-token', token: token.trim() });
+    } catch {
+      return false;
+    }
+    rememberTracking(res, reference, token.trim());
+    res.redirect(303, `/cases/${reference}`);
+    return true;
+  };
+
+  router.get('/track', async (req, res) => {
+    const { reference, token } = req.query;
+    if (reference !== undefined && token !== undefined) {
+      // The link in the receipt email: check it, then drop the token from the address.
+      if (await openCase(res, reference, token)) return;
+      renderTrack(req, res, 404, { reference: typeof reference === 'string' ? reference : '' }, true);
+      return;
+    }
+    renderTrack(req, res, 200, {}, false);
+  });
+
+  router.post('/track', csrf.protect, async (req, res) => {
+    const body = (req.body ?? {}) as FormBody;
+    if (await openCase(res, body.reference, body.token)) return;
+    renderTrack(req, res, 404, { reference: text(body, 'reference') ?? '' }, true);
+  });
+
+  const visibleFromCookie = async (req: Request) => {
+    const reference = normaliseReference(req.params.reference);
+    const token = reference ? trackedToken(req, reference) : undefined;
+    return findVisibleCase(reference, token ? { kind: 'tracking-token', token } : { kind: 'anonymous' });
+  };
+
+  const renderCase = async (req: Request, res: Response, status: number, view: CaseView, values: FormBody, errors: Record<string, string>) => {
+    const directory = await directoryOrFail();
+    const lang = requestLanguage(req);
+    const name = (x: { name_ar: string; name_en: string } | undefined) => (x ? (lang === 'ar' ? x.name_ar : x.name_en) : null);
+    const formatter = new Intl.DateTimeFormat(lang === 'ar' ? 'ar-BH' : 'en-GB', { dateStyle: 'long', timeStyle: 'short', timeZone: directory.profile.timezone });
+    const describeEvent = (e: TimelineEntry): string => {
+      if (e.event === 'routed') return req.t(e.to === 'triage' ? 'case.events.routed_triage' : 'case.events.routed_agency');
+      if (e.event === 'message') return req.t(e.by === 'citizen' ? 'case.events.message_citizen' : 'case.events.message_agency');
+      if (e.event === 'status_changed') return req.t('case.events.status_changed', { status: req.t(`statuses.${e.to ?? ''}`) });
+      return req.t(`case.events.${e.event}`, { note: e.note ?? '' });
+    };
+    res.status(status).render('cases/show', {
+      c: view,
+      agencyName: name(directory.agencies.find((a) => a.code === view.agency)),
+      categoryName: name(directory.categories.find((x) => x.code === view.category)),
+      areaName: name(directory.municipalities.flatMap((m) => m.areas).find((a) => a.code === view.area)),
+      expectedDays: DEFAULT_EXPECTED_WORKING_DAYS,
+      formatDate: (iso: string) => formatter.format(new Date(iso)),
+      describeEvent,
+      values,
+      errors,
+      csrfToken: csrf.token(req, res),
+    });
+  };
+
+  router.get('/cases/:reference', async (req, res) => {
+    await renderCase(req, res, 200, citizenView(await visibleFromCookie(req)), {}, {});
+  });
+
+  router.post('/cases/:reference/messages', receiveAttachments, csrf.protect, async (req, res) => {
+    const found = await visibleFromCookie(req);
+    const body = (req.body ?? {}) as FormBody;
+    const now = deps.clock.now();
+    try {
+      const files = checkAttachments((req.files as IncomingFile[] | undefined) ?? [], req.t, found.attachments.length);
+      const message = text(body, 'message')?.trim();
+      if (message || files.length === 0) {
+        const valid = validateWith(citizenMessageSchema, { message: text(body, 'message') }, req.t, { convert: true }) as { message: string };
+        await addCitizenMessage(found, valid.message, now);
+      }
+      if (files.length) await addCitizenAttachments(found, await storeAttachments(files, now), now);
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      await renderCase(req, res, 400, citizenView(found), body, errorsByField(err.details ?? []));
+      return;
+    }
+    res.redirect(303, `/cases/${found.reference}`);
+  });
+
+  router.get('/cases/:reference/attachments/:attachmentId', async (req, res) => {
+    const found = await visibleFromCookie(req);
+    sendAttachment(res, findAttachment(found, req.params.attachmentId));
+  });
+
+  return router;
+}

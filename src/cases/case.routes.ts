@@ -1,0 +1,92 @@
+import { Router, type Request, type Response } from 'express';
+import type { Types } from 'mongoose';
+import { ValidationError } from '../shared/errors.js';
+import type { AppDeps } from '../app.js';
+import { sealingKey, withIdempotency } from '../shared/idempotency.js';
+import { requestLanguage } from '../shared/i18n.js';
+import { validate } from '../shared/validate.js';
+import { citizenMessageSchema, fileCaseSchema, type FileCaseInput } from './case.schemas.js';
+import { fileCase } from './intake.service.js';
+import { checkAttachments, openAttachment, receiveAttachments, storeAttachments, type IncomingFile } from './attachments.js';
+import { addCitizenAttachments, addCitizenMessage, citizenView, findAttachment, findVisibleCase, type Viewer } from './tracking.service.js';
+
+export function viewerOf(req: Request): Viewer {
+  const token = req.get('X-Tracking-Token');
+  return token ? { kind: 'tracking-token', token } : { kind: 'anonymous' };
+}
+
+/** `/api/v1/cases`: filing (JSON), following with a tracking token, adding information. */
+export function casesApiRouter(deps: AppDeps): Router {
+  const router = Router();
+  const sealKey = sealingKey(deps.config.jwtSecret);
+
+  router.use((_req, res, next) => {
+    res.set('Cache-Control', 'no-store'); // answers carry secrets and personal data
+    next();
+  });
+
+  router.post('/', validate('body', fileCaseSchema), async (req, res) => {
+    const now = deps.clock.now();
+    const input = res.locals.body as FileCaseInput;
+    const file = async () => ({
+      status: 201,
+      body: await fileCase(input, {
+        profile: deps.config.deploymentProfile,
+        publicUrl: deps.config.publicUrl,
+        now,
+        requestLanguage: requestLanguage(req),
+        actor: { kind: 'citizen' },
+      }),
+    });
+    const key = req.get('Idempotency-Key');
+    const answer = key ? await withIdempotency({ scope: 'cases:create:guest', key, request: req.body, sealKey, now }, file) : await file();
+    if ('replayed' in answer && answer.replayed) res.set('Idempotent-Replayed', 'true');
+    res.status(answer.status).location(`/api/v1/cases/${answer.body.reference}`).json(answer.body);
+  });
+
+  router.get('/:reference', async (req, res) => {
+    res.json(citizenView(await findVisibleCase(req.params.reference, viewerOf(req))));
+  });
+
+  router.post('/:reference/messages', validate('body', citizenMessageSchema), async (req, res) => {
+    const found = await findVisibleCase(req.params.reference, viewerOf(req));
+    await addCitizenMessage(found, (res.locals.body as { message: string }).message, deps.clock.now());
+    res.status(201).json(citizenView(await findVisibleCase(req.params.reference, viewerOf(req))));
+  });
+
+  router.post('/:reference/attachments', receiveAttachments, async (req, res) => {
+    const found = await findVisibleCase(req.params.reference, viewerOf(req));
+    const files = checkAttachments((req.files as IncomingFile[] | undefined) ?? [], req.t, found.attachments.length);
+    if (files.length === 0) throw new ValidationError([{ field: 'attachments', code: 'any.required', message: req.t('validation.any.required', { label: req.t('fields.attachments') }) }]);
+    const now = deps.clock.now();
+    await addCitizenAttachments(found, await storeAttachments(files, now), now);
+    res.status(201).json(citizenView(await findVisibleCase(req.params.reference, viewerOf(req))));
+  });
+
+  router.get('/:reference/attachments/:attachmentId', async (req, res) => {
+    const found = await findVisibleCase(req.params.reference, viewerOf(req));
+    sendAttachment(res, findAttachment(found, req.params.attachmentId));
+  });
+
+  return router;
+}
+
+/** Always a download with the type we identified: never rendered inline by the browser. */
+export function sendAttachment(res: Response, attachment: { fileId: Types.ObjectId; filename: string; contentType: string; size: number }): void {
+  res.set({
+    'Content-Type': attachment.contentType,
+    'Content-Length': String(attachment.size),
+    'Content-Disposition': contentDisposition(attachment.filename),
+    'X-Content-Type-Options': 'nosniff',
+    'Content-Security-Policy': "default-src 'none'; sandbox",
+    'Cache-Control': 'private, no-store',
+  });
+  openAttachment(attachment.fileId)
+    .on('error', () => res.destroy())
+    .pipe(res);
+}
+
+function contentDisposition(filename: string): string {
+  const ascii = filename.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`;
+}

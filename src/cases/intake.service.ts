@@ -1,0 +1,150 @@
+/**
+ * Filing a case: check the codes against the directory, route by the taxonomy rule, give it a
+ * reference and a tracking token, queue the receipt, store it. The story, in that order.
+ */
+import { Types } from 'mongoose';
+import { findAgency, lookupCodes } from '../directory/index.js';
+import { enqueueEmail } from '../notifications/index.js';
+import { isDuplicateKeyError } from '../shared/db/connect.js';
+import { ServiceUnavailableError, ValidationError, type ErrorDetail } from '../shared/errors.js';
+import { fixedT, type Language } from '../shared/i18n.js';
+import { reportKeys } from '../shared/report-keys.js';
+import type { StoredAttachment } from './attachments.js';
+import { CaseModel, type Actor, type CaseStatus } from './case.model.js';
+import type { FileCaseInput } from './case.schemas.js';
+import { generateReference, generateTrackingToken, hashSecret } from './reference.js';
+import { routeByRule, type RoutingDecision } from './routing.js';
+
+/** Bahrain's Tawasul target until SLA policies exist (SLA issue): 14 working days. */
+export const DEFAULT_EXPECTED_WORKING_DAYS = 14;
+const REFERENCE_ATTEMPTS = 5;
+
+export interface IntakeContext {
+  profile: string;
+  publicUrl: string;
+  now: Date;
+  /** The request's language, used when the body does not name one. */
+  requestLanguage: Language;
+  /** Who files: the citizen themself (guest or account) or an agent for a caller. */
+  actor: Actor;
+}
+
+export interface FiledCase {
+  reference: string;
+  trackingToken: string;
+  type: string;
+  status: CaseStatus;
+  category: string | null;
+  area: string | null;
+  agency: { code: string; name_ar: string; name_en: string } | null;
+  routing: { method: RoutingDecision['method']; confidence: number | null };
+  dueAt: string | null;
+  createdAt: string;
+}
+
+/**
+ * `attachments` are already stored (see attachments.ts): the case refers to them in the same write
+ * that creates it, so a case never points at a file that is not there.
+ */
+export async function fileCase(input: FileCaseInput, ctx: IntakeContext, attachments: StoredAttachment[] = []): Promise<FiledCase> {
+  const language = input.language ?? ctx.requestLanguage;
+  const t = fixedT(language);
+  const codes = await lookupCodes(ctx.profile, { category: input.category || null, area: input.area || null });
+  if (!codes.profile) throw new ServiceUnavailableError('DIRECTORY_NOT_SEEDED', 'The reference directory has not been loaded.');
+
+  const problems: ErrorDetail[] = [];
+  if (input.category && !codes.category) problems.push({ field: 'category', code: 'UNKNOWN_CODE', message: t('validation.UNKNOWN_CATEGORY') });
+  if (input.area && !codes.area) problems.push({ field: 'area', code: 'UNKNOWN_CODE', message: t('validation.UNKNOWN_AREA') });
+  if (input.location && !insideBounds(input.location, codes.profile.bounds)) {
+    problems.push({ field: 'location', code: 'OUTSIDE_COUNTRY', message: t('validation.OUTSIDE_COUNTRY') });
+  }
+  if (problems.length) throw new ValidationError(problems);
+
+  const routing = routeByRule({ category: codes.category, area: codes.area });
+  const agency = routing.agency ? await findAgency(ctx.profile, routing.agency) : null;
+  const status: CaseStatus = agency ? 'assigned' : 'triage';
+  const trackingToken = generateTrackingToken();
+  const system: Actor = { kind: 'system' };
+
+  for (let attempt = 1; ; attempt++) {
+    const caseId = new Types.ObjectId();
+    const reference = generateReference(ctx.now);
+    // The receipt is queued first: if the case write then fails, the relay finds no case and cancels it;
+    // if the process dies after the case write, the receipt is already safe in the outbox.
+    await enqueueEmail(
+      {
+        key: `case-receipt:${caseId.toHexString()}`,
+        to: input.contact.email,
+        language,
+        template: 'case-receipt',
+        subject: { kind: 'case', id: caseId.toHexString() },
+        data: {
+          reference,
+          trackingUrl: `${ctx.publicUrl}/track?reference=${encodeURIComponent(reference)}&token=${encodeURIComponent(trackingToken)}`,
+          typeLabel: t(`caseTypes.${input.type}`),
+          agencyName: agency ? (language === 'ar' ? agency.name_ar : agency.name_en) : null,
+          expectedDays: DEFAULT_EXPECTED_WORKING_DAYS,
+        },
+      },
+      ctx.now,
+    );
+    try {
+      const created = await new CaseModel({
+        _id: caseId,
+        profile: ctx.profile,
+        reference,
+        trackingTokenHash: hashSecret(trackingToken),
+        type: input.type,
+        title: input.title || undefined,
+        description: input.description,
+        language,
+        channel: input.channel,
+        category: codes.category?.code,
+        area: codes.area?.code,
+        location: input.location,
+        agency: agency?.code,
+        status,
+        routing: { method: routing.method, confidence: routing.confidence ?? undefined, reason: routing.reason, routedAt: ctx.now },
+        contact: input.contact,
+        attachments,
+        contactEmail: input.contact.email.toLowerCase(),
+        citizenId: ctx.actor.kind === 'citizen' ? ctx.actor.userId : undefined,
+        filedBy: ctx.actor.kind === 'agent' ? ctx.actor : undefined,
+        history: [
+          { at: ctx.now, actor: ctx.actor, event: 'filed', to: 'submitted', visibility: 'public' },
+          {
+            at: ctx.now,
+            actor: system,
+            event: 'routed',
+            from: 'submitted',
+            to: status,
+            visibility: 'public',
+            data: { agency: agency?.code ?? null, method: routing.method, reason: routing.reason },
+          },
+        ],
+        ...reportKeys(ctx.now, codes.profile.timezone),
+        createdAt: ctx.now,
+        updatedAt: ctx.now,
+      }).save({ timestamps: false }); // times come from the injected clock
+      return {
+        reference,
+        trackingToken,
+        type: created.type,
+        status,
+        category: codes.category?.code ?? null,
+        area: codes.area?.code ?? null,
+        agency,
+        routing: { method: routing.method, confidence: routing.confidence },
+        dueAt: null,
+        createdAt: ctx.now.toISOString(),
+      };
+    } catch (err) {
+      if (!isDuplicateKeyError(err) || attempt >= REFERENCE_ATTEMPTS) throw err;
+      // A reference collision (about 1 in 10^12 per pair): draw another; the queued receipt is cancelled by the relay.
+    }
+  }
+}
+
+function insideBounds(p: { lat: number; lng: number }, b: { minLat: number; maxLat: number; minLng: number; maxLng: number }): boolean {
+  return p.lat >= b.minLat && p.lat <= b.maxLat && p.lng >= b.minLng && p.lng <= b.maxLng;
+}

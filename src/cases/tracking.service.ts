@@ -1,0 +1,123 @@
+/**
+ * Following a case. Who may see it: the holder of its tracking token (and, with accounts, its
+ * citizen and staff of its agency). Anyone else is told it does not exist (404, not 403), so that
+ * references cannot be probed.
+ */
+import { NotFoundError, ConflictError } from '../shared/errors.js';
+import type { StoredAttachment } from './attachments.js';
+import { CaseModel, OPEN_STATUSES, type Actor, type CaseDoc, type CaseStatus, type HistoryEntry } from './case.model.js';
+import { normaliseReference, secretMatches } from './reference.js';
+
+export type Viewer = { kind: 'tracking-token'; token: string } | { kind: 'anonymous' };
+
+export interface TimelineEntry {
+  at: string;
+  event: string;
+  from: string | null;
+  to: string | null;
+  note: string | null;
+  /** Who acted, as the citizen sees it: never a staff member's name unless the agency shows it. */
+  by: 'citizen' | 'agency' | 'system';
+}
+
+export interface CaseView {
+  reference: string;
+  type: string;
+  status: CaseStatus;
+  title: string | null;
+  description: string;
+  language: string;
+  channel: string;
+  category: string | null;
+  area: string | null;
+  agency: string | null;
+  routing: { method: string; confidence: number | null };
+  dueAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+  canAddInformation: boolean;
+  attachments: { id: string; filename: string; contentType: string; size: number }[];
+  timeline: TimelineEntry[];
+}
+
+export const CASE_NOT_FOUND = (): NotFoundError => new NotFoundError('CASE_NOT_FOUND', 'No case with this reference can be shown to you.');
+
+/** The case behind a reference if this viewer may see it; otherwise CASE_NOT_FOUND. */
+export async function findVisibleCase(referenceInput: unknown, viewer: Viewer): Promise<CaseDoc> {
+  const reference = normaliseReference(referenceInput);
+  if (!reference || viewer.kind === 'anonymous') throw CASE_NOT_FOUND();
+  const found = await CaseModel.findOne({ reference }).lean<CaseDoc>();
+  if (!found || !secretMatches(viewer.token, found.trackingTokenHash)) throw CASE_NOT_FOUND();
+  return found;
+}
+
+function byOf(actor: Actor): TimelineEntry['by'] {
+  if (actor.kind === 'citizen') return 'citizen';
+  if (actor.kind === 'system') return 'system';
+  return 'agency';
+}
+
+/** What the citizen sees: public history only, no internal notes, no staff names. */
+export function citizenView(c: CaseDoc): CaseView {
+  return {
+    reference: c.reference,
+    type: c.type,
+    status: c.status,
+    title: c.title ?? null,
+    description: c.description,
+    language: c.language,
+    channel: c.channel,
+    category: c.category ?? null,
+    area: c.area ?? null,
+    agency: c.agency ?? null,
+    routing: { method: c.routing.method, confidence: c.routing.confidence ?? null },
+    dueAt: c.dueAt ? c.dueAt.toISOString() : null,
+    createdAt: (c.createdAt).toISOString(),
+    updatedAt: (c.updatedAt).toISOString(),
+    canAddInformation: OPEN_STATUSES.includes(c.status),
+    attachments: c.attachments.map((a) => ({ id: a._id.toString(), filename: a.filename, contentType: a.contentType, size: a.size })),
+    timeline: c.history
+      .filter((h) => h.visibility === 'public')
+      .map((h) => ({ at: h.at.toISOString(), event: h.event, from: h.from ?? null, to: h.to ?? null, note: h.note ?? null, by: byOf(h.actor) })),
+  };
+}
+
+/** The one function that appends to a case's history (append-only: entries are never changed). */
+export async function appendHistory(caseId: CaseDoc['_id'], entry: HistoryEntry, now: Date): Promise<void> {
+  await CaseModel.updateOne({ _id: caseId }, { $push: { history: entry }, $set: { updatedAt: now } }, { timestamps: false });
+}
+
+function assertOpen(c: CaseDoc): void {
+  if (!OPEN_STATUSES.includes(c.status)) {
+    throw new ConflictError('CASE_NOT_OPEN', 'This case is no longer open; information can no longer be added.');
+  }
+}
+
+export async function addCitizenMessage(c: CaseDoc, message: string, now: Date): Promise<void> {
+  assertOpen(c);
+  await appendHistory(c._id, { at: now, actor: { kind: 'citizen', userId: c.citizenId }, event: 'message', note: message, visibility: 'public' }, now);
+}
+
+/** Adds already-stored files to an open case, with one history entry naming them. */
+export async function addCitizenAttachments(c: CaseDoc, files: StoredAttachment[], now: Date): Promise<void> {
+  assertOpen(c);
+  if (files.length === 0) return;
+  await CaseModel.updateOne(
+    { _id: c._id },
+    {
+      $push: {
+        attachments: { $each: files },
+        history: { at: now, actor: { kind: 'citizen', userId: c.citizenId }, event: 'attachment_added', note: files.map((f) => f.filename).join(', '), visibility: 'public' },
+      },
+      $set: { updatedAt: now },
+    },
+    { timestamps: false },
+  );
+}
+
+/** The attachment of a visible case; 404 ATTACHMENT_NOT_FOUND for anything else. */
+export function findAttachment(c: CaseDoc, attachmentId: string): CaseDoc['attachments'][number] {
+  const found = c.attachments.find((a) => a._id.toString() === attachmentId);
+  if (!found) throw new NotFoundError('ATTACHMENT_NOT_FOUND', 'No such attachment.');
+  return found;
+}

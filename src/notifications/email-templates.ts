@@ -1,0 +1,111 @@
+/**
+ * Email templates: which exist, the data each needs, and how they render.
+ *
+ * Each template has two EJS files per language under views/emails/:
+ *   <template>.<lang>.ejs      the HTML body (a whole document; Arabic carries dir="rtl" lang="ar")
+ *   <template>.<lang>.txt.ejs  the plain-text version, whose first line is `Subject: …`
+ * so that a translator finds everything one language says in two files. The data is validated
+ * against the template's joi schema both when a message is enqueued and when it is rendered.
+ */
+import path from 'node:path';
+import ejs from 'ejs';
+import Joi from 'joi';
+import type { Language } from '../shared/i18n.js';
+
+export interface CaseReceiptData {
+  /** The case's public reference, e.g. `TW-26-7KQ4-M9XD`. */
+  reference: string;
+  /** Absolute link to the tracking page. */
+  trackingUrl: string;
+  /** The case type in the message's language, e.g. "شكوى" or "complaint". */
+  typeLabel: string;
+  /** The agency the case was routed to, in the message's language; null while it is unrouted. */
+  agencyName: string | null;
+  /** Working days within which an answer is expected. */
+  expectedDays: number;
+}
+
+/** The data each template needs; the key is the template's name. */
+export interface EmailDataByTemplate {
+  'case-receipt': CaseReceiptData;
+}
+
+export type EmailTemplate = keyof EmailDataByTemplate;
+
+const label = Joi.string().trim().min(1).max(200);
+
+const DATA_SCHEMAS: Readonly<Record<EmailTemplate, Joi.ObjectSchema<Record<string, unknown>>>> = {
+  'case-receipt': Joi.object({
+    reference: Joi.string().trim().min(1).max(64).required(),
+    // Only web links: the value becomes an href.
+    trackingUrl: Joi.string().uri({ scheme: ['http', 'https'] }).max(2000).required(),
+    typeLabel: label.required(),
+    agencyName: label.allow(null).required(),
+    expectedDays: Joi.number().integer().min(1).max(365).required(),
+  }),
+};
+
+export const EMAIL_TEMPLATES: readonly EmailTemplate[] = Object.keys(DATA_SCHEMAS) as EmailTemplate[];
+
+export function isEmailTemplate(value: unknown): value is EmailTemplate {
+  return typeof value === 'string' && Object.hasOwn(DATA_SCHEMAS, value);
+}
+
+export function emailDataSchema(template: EmailTemplate): Joi.ObjectSchema<Record<string, unknown>> {
+  return DATA_SCHEMAS[template];
+}
+
+export interface RenderedEmail {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+export class EmailRenderError extends Error {
+  readonly code = 'RENDER_FAILED';
+  constructor(message: string) {
+    super(message);
+    this.name = 'EmailRenderError';
+  }
+}
+
+const EMAIL_VIEWS = path.resolve(__dirname, '../../views/emails');
+const SUBJECT_LINE = /^Subject:[ \t]*(.*)\r?\n(?:[ \t]*\r?\n)?/;
+
+/**
+ * `<%=` in a text template must not HTML-escape (`&` would arrive as `&amp;`), but a value must not
+ * be able to break a line either: the first line is the subject, which becomes a mail header.
+ */
+const escapeText = (value: string | number | null | undefined): string => String(value ?? '').replace(/[\r\n\u2028\u2029]+/g, ' ');
+
+/** Plural helper for templates: Arabic has one, two, few (3–10), many (11–99) and other forms. */
+function pluralFor(language: Language): (n: number, forms: Partial<Record<Intl.LDMLPluralRule, string>> & { other: string }) => string {
+  const rules = new Intl.PluralRules(language);
+  return (n, forms) => (forms[rules.select(n)] ?? forms.other).replace('{n}', String(n));
+}
+
+/** Renders a template in a language. Throws EmailRenderError for unknown templates or bad data. */
+export async function renderEmail(template: string, language: Language, data: unknown): Promise<RenderedEmail> {
+  if (!isEmailTemplate(template)) throw new EmailRenderError(`unknown email template ${JSON.stringify(template)}`);
+  const checked = DATA_SCHEMAS[template].validate(data, { abortEarly: false, convert: false });
+  if (checked.error) throw new EmailRenderError(`data for ${template} is invalid: ${checked.error.details.map((d) => d.path.join('.')).join(', ')}`);
+  const locals = { ...checked.value, lang: language, dir: language === 'ar' ? 'rtl' : 'ltr', plural: pluralFor(language) };
+  const base = path.join(EMAIL_VIEWS, `${template}.${language}`);
+
+  const textSource = await renderFile(`${base}.txt.ejs`, locals, { cache: true, escape: escapeText });
+  const match = SUBJECT_LINE.exec(textSource);
+  if (!match?.[1]?.trim()) throw new EmailRenderError(`${template}.${language}.txt.ejs must start with a "Subject:" line`);
+  const subject = match[1].trim();
+  const text = textSource.slice(match[0].length).trim() + '\n';
+  const html = await renderFile(`${base}.ejs`, { ...locals, subject }, { cache: true });
+  return { subject, text, html };
+}
+
+async function renderFile(file: string, locals: ejs.Data, options: ejs.Options): Promise<string> {
+  try {
+    return await ejs.renderFile(file, locals, options);
+  } catch (err) {
+    // The message names the file and the template line, never the data.
+    throw new EmailRenderError(`${path.basename(file)}: ${err instanceof Error ? (err.message.split('\n').at(-1) ?? err.name) : 'render failed'}`);
+  }
+}

@@ -1,0 +1,253 @@
+/**
+ * The outbox relay: delivers pending messages, one claim at a time, so that several app instances
+ * can run it over one database and none sends a message another has taken.
+ *
+ * Claim: a conditional update from `pending` (with the `nextAttemptAt` we read) to `sending` with a
+ * lease; only the relay whose update modified the document sends. This is atomic on MongoDB
+ * (../shared/MONGODB.md: job leases use the ordinary conditional update). A relay that dies
+ * mid-send leaves the message `sending`; once its lease expires another relay puts it back to
+ * `pending`, so mail is delivered at least once, and twice only after such a crash (the same
+ * Message-ID lets mail systems recognise the copy).
+ */
+import type { Types } from 'mongoose';
+import type { Clock } from '../shared/clock.js';
+import { lte } from '../shared/db/operators.js';
+import type { Logger } from '../shared/logger.js';
+import { EmailRenderError, renderEmail } from './email-templates.js';
+import type { MailTransport } from './mailer.js';
+import { OutboxMessageModel, type OutboxStatus } from './outbox.model.js';
+import type { OutboxSubject, StoredOutboxMessage } from './outbox.service.js';
+
+/** After this many failed sends a message is `failed` and waits for a person. */
+export const MAX_ATTEMPTS = 10;
+const FIRST_RETRY_MS = 30_000;
+const MAX_RETRY_MS = 60 * 60_000;
+/** A subject (case) is written right after its receipt is enqueued; missing for longer, the filing failed. */
+export const SUBJECT_GRACE_MS = 5 * 60_000;
+const SUBJECT_RECHECK_MS = 30_000;
+
+/** Back-off after the n-th failed attempt: 30 s, 1 min, 2 min … capped at 1 h. */
+export function retryDelayMs(attempts: number): number {
+  return Math.min(FIRST_RETRY_MS * 2 ** Math.max(0, attempts - 1), MAX_RETRY_MS);
+}
+
+export interface OutboxRelayOptions {
+  /** null when SMTP_URL is unset: nothing is sent and mail waits in the outbox. */
+  transport: MailTransport | null;
+  /** The From header, e.g. `Tawasul <no-reply@example.gov.bh>`. */
+  from: string;
+  logger: Logger;
+  clock: Clock;
+  /** Whether the message's subject exists (e.g. the case was stored). Messages without a subject skip it. */
+  isSubjectLive?: (subject: OutboxSubject) => Promise<boolean>;
+  /** Messages taken per run (default 20). */
+  batchSize?: number;
+  /** How long a claim holds before another relay may take the message back (default 5 min). */
+  leaseMs?: number;
+}
+
+export interface RelayRunResult {
+  sent: number;
+  /** Gave up: attempts reached MAX_ATTEMPTS. */
+  failed: number;
+  /** Put back for a later attempt (send failed, or the subject does not exist yet). */
+  retried: number;
+  /** The subject never came to exist. */
+  cancelled: number;
+}
+
+export interface OutboxRelay {
+  runOnce(): Promise<RelayRunResult>;
+  /** Runs the relay every `intervalMs` (at once again when a run took a full batch) until stop(). */
+  start(intervalMs: number): void;
+  /** Stops the loop and waits for a run in progress. */
+  stop(): Promise<void>;
+}
+
+type Outcome = keyof RelayRunResult;
+export type HeldMessage = { _id: Types.ObjectId; status: 'sending'; leaseUntil: Date };
+
+const later = (from: Date, ms: number): Date => new Date(from.getTime() + ms);
+
+
+/** Only a code reaches the store and the logs: SMTP replies can quote the recipient's address. */
+export function errorCode(err: unknown): string {
+  const e = err as { code?: unknown; responseCode?: unknown } | null;
+  const code = typeof e?.code === 'string' && /^[A-Z][A-Z0-9_]{1,39}$/.test(e.code) ? e.code : 'SEND_FAILED';
+  return typeof e?.responseCode === 'number' ? `${code} ${e.responseCode}` : code;
+}
+
+function messageIdDomain(from: string): string {
+  return /@([A-Za-z0-9.-]+)>?\s*$/.exec(from)?.[1] ?? 'tawasul.localhost';
+}
+
+/**
+ * Takes a message read as `pending` for sending. Succeeds for one caller only: the filter carries
+ * the `nextAttemptAt` that was read, so a message another relay has claimed, or claimed, failed and
+ * rescheduled since, is not taken again. Returns the hold (with its lease), or null.
+ */
+export async function claimOutboxMessage(message: Pick<StoredOutboxMessage, '_id' | 'nextAttemptAt'>, now: Date, leaseMs: number): Promise<HeldMessage | null> {
+  const leaseUntil = later(now, leaseMs);
+  const res = await OutboxMessageModel.updateOne(
+    { _id: message._id, status: 'pending', nextAttemptAt: message.nextAttemptAt },
+    { $set: { status: 'sending', leaseUntil, updatedAt: now } },
+    { timestamps: false },
+  );
+  return res.modifiedCount === 1 ? { _id: message._id, status: 'sending', leaseUntil } : null;
+}
+
+export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
+  const { transport, from, logger, clock, isSubjectLive } = options;
+  const batchSize = options.batchSize ?? 20;
+  const leaseMs = options.leaseMs ?? 5 * 60_000;
+  const domain = messageIdDomain(from);
+  let warnedNoTransport = false;
+
+  /** Ends our hold on a message, if we still hold it (the lease may have expired and been taken back). */
+  async function settle(held: HeldMessage, set: Record<string, unknown> & { status: OutboxStatus }): Promise<boolean> {
+    const res = await OutboxMessageModel.updateOne(held, { $set: { ...set, updatedAt: clock.now() }, $unset: { leaseUntil: 1 } }, { timestamps: false });
+    return res.modifiedCount === 1;
+  }
+
+  /** Messages left `sending` by a relay that stopped mid-send go back to `pending`; this counts as an attempt. */
+  async function reclaimExpiredLeases(): Promise<number> {
+    const now = clock.now();
+    const stuck = await OutboxMessageModel.find({ status: 'sending', leaseUntil: lte(now) })
+      .sort({ leaseUntil: 1, _id: 1 })
+      .limit(batchSize)
+      .lean<StoredOutboxMessage[]>();
+    let failed = 0;
+    for (const message of stuck) {
+      const attempts = message.attempts + 1;
+      const final = attempts >= MAX_ATTEMPTS;
+      const reclaimed = await settle(
+        { _id: message._id, status: 'sending', leaseUntil: message.leaseUntil! },
+        final ? { status: 'failed', attempts, lastError: 'LEASE_EXPIRED' } : { status: 'pending', attempts, lastError: 'LEASE_EXPIRED', nextAttemptAt: now },
+      );
+      if (!reclaimed) continue;
+      if (final) failed++;
+      logger.warn({ outboxId: String(message._id), attempts, final }, 'outbox message lease expired: its sender stopped mid-send');
+    }
+    return failed;
+  }
+
+  async function checkSubject(message: StoredOutboxMessage, held: HeldMessage): Promise<Outcome | null> {
+    if (!message.subject || !isSubjectLive) return null;
+    const outboxId = String(message._id);
+    let live: boolean | 'unknown';
+    try {
+      live = await isSubjectLive({ kind: message.subject.kind, id: message.subject.id });
+    } catch (err) {
+      logger.warn({ outboxId, err }, 'could not check the subject of an outbox message; will retry');
+      live = 'unknown'; // never cancel on an error: only a subject known to be missing cancels
+    }
+    if (live === true) return null;
+    const now = clock.now();
+    if (live === false && now.getTime() - message.createdAt.getTime() >= SUBJECT_GRACE_MS) {
+      await settle(held, { status: 'cancelled', lastError: 'SUBJECT_MISSING' });
+      logger.info({ outboxId, template: message.template, subjectKind: message.subject.kind }, 'outbox message cancelled: its subject was never stored');
+      return 'cancelled';
+    }
+    await settle(held, { status: 'pending', nextAttemptAt: later(now, SUBJECT_RECHECK_MS) });
+    return 'retried';
+  }
+
+  async function deliver(message: StoredOutboxMessage, mailer: MailTransport): Promise<Outcome | null> {
+    const held = await claimOutboxMessage(message, clock.now(), leaseMs);
+    if (!held) return null; // another relay took it
+    const outboxId = String(message._id);
+    const subjectOutcome = await checkSubject(message, held);
+    if (subjectOutcome) return subjectOutcome;
+
+    let messageId: string;
+    try {
+      const email = await renderEmail(message.template, message.language, message.data);
+      const info = await mailer.sendMail({
+        from,
+        to: message.to,
+        subject: email.subject,
+        text: email.text,
+        html: email.html,
+        messageId: `<outbox.${outboxId}@${domain}>`,
+        headers: { 'Auto-Submitted': 'auto-generated' }, // RFC 3834: no auto-replies
+      });
+      messageId = info.messageId;
+    } catch (err) {
+      const attempts = message.attempts + 1;
+      const final = attempts >= MAX_ATTEMPTS;
+      const lastError = errorCode(err);
+      const nextAttemptAt = later(clock.now(), retryDelayMs(attempts));
+      await settle(held, final ? { status: 'failed', attempts, lastError } : { status: 'pending', attempts, lastError, nextAttemptAt });
+      const detail = err instanceof EmailRenderError ? { detail: err.message } : {};
+      logger.warn({ outboxId, template: message.template, attempts, error: lastError, ...detail, ...(final ? {} : { nextAttemptAt }) }, final ? 'email failed: giving up' : 'email not sent: will retry');
+      return final ? 'failed' : 'retried';
+    }
+    // Delivered: record it whoever holds the message now, so that a copy taken back after an
+    // expired lease is not sent again. Outside the try: a store error here is not a send failure.
+    const now = clock.now();
+    await OutboxMessageModel.updateOne({ _id: message._id }, {
+        $set: { status: 'sent', sentAt: now, messageId, updatedAt: now },
+        // Once delivered, the template data (it holds the tracking link and token) is no longer kept.
+        $unset: { leaseUntil: 1, data: 1 },
+      }, { timestamps: false });
+    logger.info({ outboxId, template: message.template, attempt: message.attempts + 1 }, 'email sent');
+    return 'sent';
+  }
+
+  async function runBatch(): Promise<{ result: RelayRunResult; full: boolean }> {
+    const result: RelayRunResult = { sent: 0, failed: 0, retried: 0, cancelled: 0 };
+    if (!transport) {
+      if (!warnedNoTransport) logger.warn('SMTP_URL is not set: email is kept in the outbox and will be sent once it is');
+      warnedNoTransport = true;
+      return { result, full: false };
+    }
+    result.failed += await reclaimExpiredLeases();
+    const due = await OutboxMessageModel.find({ status: 'pending', nextAttemptAt: lte(clock.now()) })
+      .sort({ nextAttemptAt: 1, _id: 1 })
+      .limit(batchSize)
+      .lean<StoredOutboxMessage[]>();
+    for (const message of due) {
+      const outcome = await deliver(message, transport);
+      if (outcome) result[outcome]++;
+    }
+    return { result, full: due.length === batchSize };
+  }
+
+  let running = false;
+  let timer: NodeJS.Timeout | undefined;
+  let inFlight: Promise<void> | undefined;
+
+  function schedule(delayMs: number, intervalMs: number): void {
+    timer = setTimeout(() => {
+      timer = undefined;
+      inFlight = runBatch()
+        .then(({ full }) => (full ? 0 : intervalMs))
+        .catch((err: unknown) => {
+          logger.error({ err }, 'outbox relay run failed');
+          return intervalMs;
+        })
+        .then((next) => {
+          inFlight = undefined;
+          if (running) schedule(next, intervalMs);
+        });
+    }, delayMs);
+    timer.unref(); // the loop alone does not keep the process alive
+  }
+
+  return {
+    async runOnce() {
+      return (await runBatch()).result;
+    },
+    start(intervalMs) {
+      if (running) return;
+      running = true;
+      schedule(0, intervalMs);
+    },
+    async stop() {
+      running = false;
+      if (timer) clearTimeout(timer);
+      timer = undefined;
+      await inFlight;
+    },
+  };
+}

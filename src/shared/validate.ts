@@ -1,0 +1,42 @@
+/**
+ * Runs a joi schema on a request part and puts the validated value on `res.locals`. Joi options are
+ * those of ../shared/STACK.md: every problem at once, unknown keys dropped, no type coercion for
+ * JSON (an object where a string is expected is an error, so `{"$ne": …}` never reaches a query).
+ * Messages come from the locale files, in the request's language.
+ */
+import type { RequestHandler } from 'express';
+import type { TFunction } from 'i18next';
+import type Joi from 'joi';
+import { ValidationError, type ErrorDetail } from './errors.js';
+
+export function joiDetails(error: Joi.ValidationError, t: TFunction): ErrorDetail[] {
+  return error.details.map((d) => {
+    const field = d.path.join('.');
+    const fieldKey = `fields.${d.path.filter((p) => typeof p === 'string').join('.')}`;
+    const label = t(fieldKey, { defaultValue: field });
+    const context = d.context ?? {};
+    const code = typeof context.code === 'string' ? context.code : d.type;
+    const params = {
+      label,
+      limit: String(context.limit ?? ''),
+      valids: Array.isArray(context.valids) ? context.valids.join(', ') : '',
+    };
+    const message = t(`validation.${code}`, { ...params, defaultValue: t('validation.invalid', params) });
+    return { field, code, message };
+  });
+}
+
+export function validateWith(schema: Joi.Schema, value: unknown, t: TFunction, options: Joi.ValidationOptions = {}): unknown {
+  const result = schema.validate(value, { abortEarly: false, stripUnknown: true, convert: false, ...options });
+  if (result.error) throw new ValidationError(joiDetails(result.error, t));
+  return result.value;
+}
+
+/** Route-line validation: `validate('body', schema)`; the value is on `res.locals.body`. */
+export function validate(part: 'body' | 'query' | 'params', schema: Joi.Schema, options: Joi.ValidationOptions = {}): RequestHandler {
+  return (req, res, next) => {
+    const convert = part !== 'body'; // query and path values are strings by nature
+    res.locals[part] = validateWith(schema, req[part] ?? {}, req.t, { convert, ...options });
+    next();
+  };
+}
