@@ -9,8 +9,9 @@ import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import type { Config } from './config/index.js';
-import { casesApiRouter, casePagesRouter } from './cases/index.js';
+import { casesApiRouter, casePagesRouter, type CaseLimits } from './cases/index.js';
 import { createCsrf } from './shared/csrf.js';
+import { createLimiter } from './shared/rate-limit.js';
 import { directoryRouter } from './directory/index.js';
 import { homeRouter } from './home/home.pages.js';
 import type { Clock } from './shared/clock.js';
@@ -80,16 +81,22 @@ export function createApp(deps: AppDeps): Express {
     next();
   });
 
+  const window = 15 * 60_000;
+  const limits: CaseLimits = {
+    filing: createLimiter('filing', { limit: deps.config.rateLimitFiling, windowMs: window }, deps.clock),
+    tracking: createLimiter('tracking', { limit: deps.config.rateLimitTracking, windowMs: window }, deps.clock),
+  };
+
   const api = express.Router();
   // 1 MB: large enough that an over-long field is a 400 naming the field, not a bare 413.
   api.use(express.json({ limit: '1mb', strict: true }));
   api.use('/directory', directoryRouter(deps.config.deploymentProfile));
-  api.use('/cases', casesApiRouter(deps));
+  api.use('/cases', casesApiRouter(deps, limits));
   app.use('/api/v1', api);
 
   app.use(express.urlencoded({ extended: false, limit: '100kb' }));
   app.use(homeRouter(deps));
-  app.use(casePagesRouter(deps, createCsrf(deps.config)));
+  app.use(casePagesRouter(deps, createCsrf(deps.config), limits));
 
   app.use(notFoundHandler);
   app.use(errorHandler(deps.logger));

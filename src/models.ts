@@ -6,6 +6,7 @@ import './directory/directory.model.js';
 import './notifications/outbox.model.js';
 import './cases/case.model.js';
 import './shared/idempotency.model.js';
+import './shared/rate-limit.js';
 
 export function registerModels(): void {
   // The imports above do the work; this function makes the dependency explicit at call sites.

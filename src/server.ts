@@ -9,6 +9,7 @@ import { createMailTransport, createOutboxRelay } from './notifications/index.js
 import { systemClock } from './shared/clock.js';
 import { pingDatabase } from './shared/db/connect.js';
 import { purgeExpiredIdempotencyRecords } from './shared/idempotency.js';
+import { purgeRateLimitWindows } from './shared/rate-limit.js';
 import { startRuntime } from './runtime.js';
 
 const SHUTDOWN_GRACE_MS = 15_000;
@@ -34,7 +35,8 @@ async function main(): Promise<void> {
   });
   relay.start(RELAY_INTERVAL_MS);
   const purge = setInterval(() => {
-    purgeExpiredIdempotencyRecords(systemClock.now()).catch((err: unknown) => logger.warn({ err }, 'idempotency purge failed'));
+    const now = systemClock.now();
+    Promise.all([purgeExpiredIdempotencyRecords(now), purgeRateLimitWindows(now)]).catch((err: unknown) => logger.warn({ err }, 'purge failed'));
   }, PURGE_INTERVAL_MS);
   purge.unref();
 

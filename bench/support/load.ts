@@ -33,6 +33,8 @@ export interface LoadResult {
   timeouts: number;
   /** open-loop only: the error codes seen (ECONNRESET...), to tell what went wrong. */
   errorCodes?: Record<string, number>;
+  /** open-loop only: requests retried once because a kept-alive socket was reset before any answer. */
+  staleResets?: number;
   /** 2xx answers per second over the run. */
   rps: number;
   /** Latency in milliseconds. */
@@ -58,7 +60,8 @@ export function describeFailures(r: LoadResult): string {
     parts.push(`${r.errors} connection errors${codes.length ? ` (${codes.join(', ')})` : ''}`);
   }
   if (r.timeouts) parts.push(`${r.timeouts} timeouts`);
-  return parts.length ? parts.join(', ') : 'none';
+  const note = r.staleResets ? ` (${r.staleResets} stale keep-alive resets retried)` : '';
+  return (parts.length ? parts.join(', ') : 'none') + note;
 }
 
 function fromAutocannon(kind: LoadResult['kind'], r: autocannon.Result, targetRate?: number): LoadResult {
@@ -131,6 +134,7 @@ export async function openLoop(target: Target, options: { rate: number; duration
     errorCodes[code] = (errorCodes[code] ?? 0) + 1;
   };
   let timeouts = 0;
+  let staleResets = 0;
   const total = Math.round(options.rate * options.durationS);
   const intervalMs = 1000 / options.rate;
 
@@ -152,34 +156,49 @@ export async function openLoop(target: Target, options: { rate: number; duration
       fn();
       finishOne();
     };
-    const req = http.request(
-      {
-        agent,
-        host: url.hostname,
-        port: url.port,
-        path: url.pathname,
-        method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/json', 'content-length': body.length },
-        timeout: timeoutMs,
-      },
-      (res) => {
-        res.resume();
-        res.on('end', () =>
-          settle(() => {
-            const status = res.statusCode ?? 0;
-            if (status >= 200 && status < 300) latencies.push(performance.now() - intendedAt);
-            else non2xx[status] = (non2xx[status] ?? 0) + 1;
-          }),
-        );
-        res.on('error', (err) => settle(() => countError(err)));
-      },
-    );
-    req.on('timeout', () => {
-      settle(() => timeouts++);
-      req.destroy();
-    });
-    req.on('error', (err) => settle(() => countError(err)));
-    req.end(body);
+    const attempt = (retryAllowed: boolean): void => {
+      let answered = false;
+      const req = http.request(
+        {
+          agent,
+          host: url.hostname,
+          port: url.port,
+          path: url.pathname,
+          method: 'POST',
+          headers: { 'content-type': 'application/json', accept: 'application/json', 'content-length': body.length },
+          timeout: timeoutMs,
+        },
+        (res) => {
+          answered = true;
+          res.resume();
+          res.on('end', () =>
+            settle(() => {
+              const status = res.statusCode ?? 0;
+              if (status >= 200 && status < 300) latencies.push(performance.now() - intendedAt);
+              else non2xx[status] = (non2xx[status] ?? 0) + 1;
+            }),
+          );
+          res.on('error', (err) => settle(() => countError(err)));
+        },
+      );
+      req.on('timeout', () => {
+        settle(() => timeouts++);
+        req.destroy();
+      });
+      req.on('error', (err: NodeJS.ErrnoException) => {
+        // A kept-alive socket that the server closed as idle just as the request went out (Node's
+        // documented race): the server never saw the request. Retry once on a new socket, latency still
+        // counted from the intended start; counted apart so that it stays visible.
+        if (retryAllowed && !answered && !settled && req.reusedSocket && err.code === 'ECONNRESET') {
+          staleResets++;
+          attempt(false);
+          return;
+        }
+        settle(() => countError(err));
+      });
+      req.end(body);
+    };
+    attempt(true);
   };
 
   const start = performance.now();
@@ -211,6 +230,7 @@ export async function openLoop(target: Target, options: { rate: number; duration
     non2xx,
     errors,
     errorCodes,
+    staleResets,
     timeouts: timeouts + unanswered,
     rps: latencies.length / options.durationS,
     p50: round(percentile(latencies, 0.5)),

@@ -14,7 +14,7 @@ import { sealingKey, seal, unseal, withIdempotency } from '../shared/idempotency
 import { requestLanguage, type Language } from '../shared/i18n.js';
 import { validateWith } from '../shared/validate.js';
 import { checkAttachments, receiveAttachments, storeAttachments, type IncomingFile } from './attachments.js';
-import { sendAttachment } from './case.routes.js';
+import { sendAttachment, type CaseLimits } from './case.routes.js';
 import { CASE_TYPES } from './case.model.js';
 import { citizenMessageSchema, fileCaseSchema, type FileCaseInput } from './case.schemas.js';
 import { DEFAULT_EXPECTED_WORKING_DAYS, fileCase, type FiledCase } from './intake.service.js';
@@ -56,7 +56,7 @@ function errorsByField(details: ErrorDetail[]): Record<string, string> {
   return errors;
 }
 
-export function casePagesRouter(deps: AppDeps, csrf: Csrf): Router {
+export function casePagesRouter(deps: AppDeps, csrf: Csrf, limits: CaseLimits): Router {
   const router = Router();
   const secure = deps.config.nodeEnv === 'production';
   const cookieKey = sealingKey(deps.config.jwtSecret, 'page-cookies-v1');
@@ -104,7 +104,7 @@ export function casePagesRouter(deps: AppDeps, csrf: Csrf): Router {
     await renderForm(req, res, 200, {}, {});
   });
 
-  router.post('/cases/new', receiveAttachments, csrf.protect, async (req, res) => {
+  router.post('/cases/new', limits.filing, receiveAttachments, csrf.protect, async (req, res) => {
     const body = (req.body ?? {}) as FormBody;
     const lang = requestLanguage(req);
     const now = deps.clock.now();
@@ -168,7 +168,7 @@ export function casePagesRouter(deps: AppDeps, csrf: Csrf): Router {
     return true;
   };
 
-  router.get('/track', async (req, res) => {
+  router.get('/track', limits.tracking, async (req, res) => {
     const { reference, token } = req.query;
     if (reference !== undefined && token !== undefined) {
       // The link in the receipt email: check it, then drop the token from the address.
@@ -179,7 +179,7 @@ export function casePagesRouter(deps: AppDeps, csrf: Csrf): Router {
     renderTrack(req, res, 200, {}, false);
   });
 
-  router.post('/track', csrf.protect, async (req, res) => {
+  router.post('/track', limits.tracking, csrf.protect, async (req, res) => {
     const body = (req.body ?? {}) as FormBody;
     if (await openCase(res, body.reference, body.token)) return;
     renderTrack(req, res, 404, { reference: text(body, 'reference') ?? '' }, true);
@@ -216,11 +216,11 @@ export function casePagesRouter(deps: AppDeps, csrf: Csrf): Router {
     });
   };
 
-  router.get('/cases/:reference', async (req, res) => {
+  router.get('/cases/:reference', limits.tracking, async (req, res) => {
     await renderCase(req, res, 200, citizenView(await visibleFromCookie(req)), {}, {});
   });
 
-  router.post('/cases/:reference/messages', receiveAttachments, csrf.protect, async (req, res) => {
+  router.post('/cases/:reference/messages', limits.tracking, receiveAttachments, csrf.protect, async (req, res) => {
     const found = await visibleFromCookie(req);
     const body = (req.body ?? {}) as FormBody;
     const now = deps.clock.now();
@@ -240,9 +240,9 @@ export function casePagesRouter(deps: AppDeps, csrf: Csrf): Router {
     res.redirect(303, `/cases/${found.reference}`);
   });
 
-  router.get('/cases/:reference/attachments/:attachmentId', async (req, res) => {
+  router.get('/cases/:reference/attachments/:attachmentId', limits.tracking, async (req, res) => {
     const found = await visibleFromCookie(req);
-    sendAttachment(res, findAttachment(found, req.params.attachmentId));
+    sendAttachment(res, findAttachment(found, String(req.params.attachmentId)));
   });
 
   return router;

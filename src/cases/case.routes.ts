@@ -1,4 +1,4 @@
-import { Router, type Request, type Response } from 'express';
+import { Router, type Request, type RequestHandler, type Response } from 'express';
 import type { Types } from 'mongoose';
 import { ValidationError } from '../shared/errors.js';
 import type { AppDeps } from '../app.js';
@@ -16,7 +16,13 @@ export function viewerOf(req: Request): Viewer {
 }
 
 /** `/api/v1/cases`: filing (JSON), following with a tracking token, adding information. */
-export function casesApiRouter(deps: AppDeps): Router {
+/** Per-address limits: filing, and looking cases up (which slows any probing of references). */
+export interface CaseLimits {
+  filing: RequestHandler;
+  tracking: RequestHandler;
+}
+
+export function casesApiRouter(deps: AppDeps, limits: CaseLimits): Router {
   const router = Router();
   const sealKey = sealingKey(deps.config.jwtSecret);
 
@@ -25,7 +31,7 @@ export function casesApiRouter(deps: AppDeps): Router {
     next();
   });
 
-  router.post('/', validate('body', fileCaseSchema), async (req, res) => {
+  router.post('/', limits.filing, validate('body', fileCaseSchema), async (req, res) => {
     const now = deps.clock.now();
     const input = res.locals.body as FileCaseInput;
     const file = async () => ({
@@ -43,6 +49,8 @@ export function casesApiRouter(deps: AppDeps): Router {
     if ('replayed' in answer && answer.replayed) res.set('Idempotent-Replayed', 'true');
     res.status(answer.status).location(`/api/v1/cases/${answer.body.reference}`).json(answer.body);
   });
+
+  router.use('/:reference', limits.tracking);
 
   router.get('/:reference', async (req, res) => {
     res.json(citizenView(await findVisibleCase(req.params.reference, viewerOf(req))));

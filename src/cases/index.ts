@@ -1,4 +1,4 @@
-export { casesApiRouter } from './case.routes.js';
+export { casesApiRouter, type CaseLimits } from './case.routes.js';
 export { casePagesRouter } from './case.pages.js';
 export { fileCase, DEFAULT_EXPECTED_WORKING_DAYS, type FiledCase, type IntakeContext } from './intake.service.js';
 export { findVisibleCase, citizenView, addCitizenMessage, appendHistory, type CaseView, type Viewer } from './tracking.service.js';

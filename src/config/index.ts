@@ -23,6 +23,9 @@ export interface Config {
   readonly logLevel: string;
   readonly deploymentProfile: string;
   readonly trustProxy: boolean;
+  /** Cases one client address may file per 15 minutes, and case look-ups per 15 minutes. */
+  readonly rateLimitFiling: number;
+  readonly rateLimitTracking: number;
 }
 
 const schema = Joi.object({
@@ -38,6 +41,8 @@ const schema = Joi.object({
   LOG_LEVEL: Joi.string().valid('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent').default('info'),
   DEPLOYMENT_PROFILE: Joi.string().pattern(/^[a-z][a-z0-9-]{0,31}$/).default('bh'),
   TRUST_PROXY: Joi.boolean().truthy('1').falsy('0').default(false),
+  RATE_LIMIT_FILING: Joi.number().integer().min(1).default(30),
+  RATE_LIMIT_TRACKING: Joi.number().integer().min(1).default(300),
 }).unknown(true);
 
 export class ConfigError extends Error {
@@ -60,6 +65,8 @@ interface RawEnv {
   LOG_LEVEL: string;
   DEPLOYMENT_PROFILE: string;
   TRUST_PROXY: boolean;
+  RATE_LIMIT_FILING: number;
+  RATE_LIMIT_TRACKING: number;
 }
 
 /** Validates `env` (normally `process.env`); throws a ConfigError naming every bad key. Pure. */
@@ -87,6 +94,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     logLevel: v.LOG_LEVEL,
     deploymentProfile: v.DEPLOYMENT_PROFILE,
     trustProxy: v.TRUST_PROXY,
+    rateLimitFiling: v.RATE_LIMIT_FILING,
+    rateLimitTracking: v.RATE_LIMIT_TRACKING,
   });
 }
 

@@ -86,6 +86,24 @@ describe('the service process (npm start)', function () {
     expect(directory.municipalities.flatMap((m) => m.areas)).to.have.length(36);
   });
 
+  it('when cases are filed over HTTP, then municipal and national categories reach the right agency and a retried key gives the same case', async () => {
+    const post = (body: object, key?: string) =>
+      fetch(`${base()}/api/v1/cases`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...(key ? { 'Idempotency-Key': key } : {}) }, body: JSON.stringify(body) });
+    const contact = { name: 'Black Box', email: 'blackbox@example.bh' };
+    const municipal = await post({ type: 'complaint', category: 'WASTE_COLLECTION', area: 'HIDD', description: 'Rubbish has not been collected for a week.', contact });
+    expect(municipal.status).to.equal(201);
+    expect(((await municipal.json()) as { agency: { code: string } }).agency.code).to.equal('MUHARRAQ');
+    const body = { type: 'inquiry', category: 'UTILITY_BILLING', area: 'SITRA', description: 'Why did my bill double this month?', contact };
+    const first = await post(body, 'black-box-key-0001');
+    const again = await post(body, 'black-box-key-0001');
+    const [a, b] = (await Promise.all([first.json(), again.json()])) as { reference: string; agency: { code: string } }[];
+    expect([first.status, again.status]).to.deep.equal([201, 201]);
+    expect(a!.agency.code).to.equal('EWA');
+    expect(b!.reference).to.equal(a!.reference);
+    const malformed = await post({ type: 'complaint', description: { $ne: '' }, contact });
+    expect(malformed.status).to.equal(400);
+  });
+
   it('when the CLI runs beside it with the same environment, then it uses the same database', async () => {
     const cli = startNode('src/cli.ts', ['seed'], childEnv({ DATA_DIR: dataDir }));
     expect(await cli.exited, cli.output()).to.equal(0);

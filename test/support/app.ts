@@ -6,7 +6,7 @@ import { pingDatabase } from '../../src/shared/db/connect.js';
 import { createLogger, type Logger } from '../../src/shared/logger.js';
 
 export function testConfig(env: Record<string, string> = {}): Config & { jwtSecret: string } {
-  return withJwtSecret(loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', JWT_SECRET: 'test-secret-test-secret-test-secret-0123', DATA_DIR: '/tmp/tawasul-unused', ...env }));
+  return withJwtSecret(loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', JWT_SECRET: 'test-secret-test-secret-test-secret-0123', DATA_DIR: '/tmp/tawasul-unused', RATE_LIMIT_FILING: '100000', RATE_LIMIT_TRACKING: '100000', ...env }));
 }
 
 /** A logger whose lines the test can read back. */

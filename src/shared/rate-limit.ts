@@ -1,0 +1,84 @@
+/**
+ * Rate limits shared by every app instance: a fixed-window counter per key in MongoDB. FerretDB has
+ * no TTL indexes, so old windows are removed by purgeRateLimitWindows() from the server's loop.
+ * Counts may run a little over under heavy concurrency on FerretDB (its updates are not atomic);
+ * on MongoDB the upsert with $inc is exact. Either way abuse is slowed, which is the point.
+ */
+import type { RequestHandler } from 'express';
+import { rateLimit, type Options, type Store } from 'express-rate-limit';
+import { Schema, model } from 'mongoose';
+import type { Clock } from './clock.js';
+import { isDuplicateKeyError } from './db/connect.js';
+import { lt } from './db/operators.js';
+import { AppError } from './errors.js';
+
+const windowSchema = new Schema({
+  key: { type: String, required: true },
+  hits: { type: Number, required: true },
+  resetAt: { type: Date, required: true },
+});
+windowSchema.index({ key: 1 }, { unique: true });
+windowSchema.index({ resetAt: 1, _id: 1 });
+export const RateLimitWindowModel = model('RateLimitWindow', windowSchema, 'rate_limit_windows');
+
+export class MongoRateLimitStore implements Store {
+  localKeys = false;
+  private windowMs = 60_000;
+  constructor(
+    readonly prefix: string,
+    private readonly clock: Clock,
+  ) {}
+
+  init(options: Options): void {
+    this.windowMs = options.windowMs;
+  }
+
+  private window(key: string): { id: string; resetAt: Date } {
+    const start = Math.floor(this.clock.now().getTime() / this.windowMs) * this.windowMs;
+    return { id: `${this.prefix}:${key}:${start}`, resetAt: new Date(start + this.windowMs) };
+  }
+
+  async increment(key: string): Promise<{ totalHits: number; resetTime: Date }> {
+    const { id, resetAt } = this.window(key);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const doc = await RateLimitWindowModel.findOneAndUpdate({ key: id }, { $inc: { hits: 1 }, $setOnInsert: { resetAt } }, { upsert: true, new: true }).lean();
+        return { totalHits: doc.hits, resetTime: resetAt };
+      } catch (err) {
+        if (!isDuplicateKeyError(err) || attempt > 0) throw err; // two first hits raced the upsert
+      }
+    }
+  }
+
+  async decrement(key: string): Promise<void> {
+    await RateLimitWindowModel.updateOne({ key: this.window(key).id }, { $inc: { hits: -1 } });
+  }
+
+  async resetKey(key: string): Promise<void> {
+    await RateLimitWindowModel.deleteOne({ key: this.window(key).id });
+  }
+}
+
+export async function purgeRateLimitWindows(now: Date): Promise<number> {
+  return (await RateLimitWindowModel.deleteMany({ resetAt: lt(now) })).deletedCount;
+}
+
+export interface LimitSettings {
+  /** Requests allowed per window and client address. */
+  limit: number;
+  windowMs: number;
+}
+
+/** A limiter whose refusal goes through the error chain as 429 RATE_LIMITED (JSON or page). */
+export function createLimiter(name: string, settings: LimitSettings, clock: Clock): RequestHandler {
+  return rateLimit({
+    windowMs: settings.windowMs,
+    limit: settings.limit,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    store: new MongoRateLimitStore(`rl:${name}`, clock),
+    // A database hiccup must not block citizens: count nothing rather than refuse.
+    passOnStoreError: true,
+    handler: (_req, _res, next) => next(new AppError('rate_limited', 'RATE_LIMITED', 'Too many requests.')),
+  });
+}

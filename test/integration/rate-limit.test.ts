@@ -1,0 +1,48 @@
+import { expect } from 'chai';
+import request from 'supertest';
+import { ManualClock } from '../../src/shared/clock.js';
+import { purgeRateLimitWindows, RateLimitWindowModel } from '../../src/shared/rate-limit.js';
+import { makeApp, testConfig } from '../support/app.js';
+import { caseBody } from '../support/cases.js';
+
+describe('rate limits', () => {
+  beforeEach(() => RateLimitWindowModel.deleteMany({}));
+
+  it('when one address files more cases than allowed, then the next is 429 RATE_LIMITED and is not stored', async () => {
+    const clock = new ManualClock('2026-11-23T08:00:00Z');
+    const app = makeApp({ clock, config: testConfig({ RATE_LIMIT_FILING: '3' }) });
+    for (let i = 0; i < 3; i++) expect((await request(app).post('/api/v1/cases').send(caseBody())).status).to.equal(201);
+    const refused = await request(app).post('/api/v1/cases').set('Accept-Language', 'en').send(caseBody());
+    expect(refused.status).to.equal(429);
+    expect(refused.body.error.code).to.equal('RATE_LIMITED');
+    expect(refused.headers['retry-after']).to.be.a('string');
+
+    clock.advance(15 * 60_000); // the next window
+    expect((await request(app).post('/api/v1/cases').send(caseBody())).status).to.equal(201);
+  });
+
+  it('when two app instances share the database, then they share the count', async () => {
+    const clock = new ManualClock('2026-11-23T09:00:00Z');
+    const config = testConfig({ RATE_LIMIT_TRACKING: '2' });
+    const [a, b] = [makeApp({ clock, config }), makeApp({ clock, config })];
+    expect((await request(a).get('/api/v1/cases/TW-26-0000-0000')).status).to.equal(404);
+    expect((await request(b).get('/api/v1/cases/TW-26-0000-0000')).status).to.equal(404);
+    expect((await request(a).get('/api/v1/cases/TW-26-0000-0000')).status).to.equal(429);
+  });
+
+  it('when a browser is refused, then it gets the error page in its language', async () => {
+    const app = makeApp({ config: testConfig({ RATE_LIMIT_TRACKING: '1' }) });
+    await request(app).get('/track');
+    const res = await request(app).get('/track').set('Accept', 'text/html').set('Accept-Language', 'ar');
+    expect(res.status).to.equal(429);
+    expect(res.text).to.contain('data-code="RATE_LIMITED"').and.contain('dir="rtl"');
+  });
+
+  it('when windows have ended, then the purge removes them', async () => {
+    const clock = new ManualClock('2026-11-23T10:00:00Z');
+    await request(makeApp({ clock })).get('/track');
+    expect(await RateLimitWindowModel.countDocuments({})).to.equal(1);
+    expect(await purgeRateLimitWindows(new Date('2026-11-23T10:05:00Z'))).to.equal(0);
+    expect(await purgeRateLimitWindows(new Date('2026-11-23T10:16:00Z'))).to.equal(1);
+  });
+});
