@@ -107,6 +107,12 @@ const caseSchema = new Schema(
     citizenId: { type: Schema.Types.ObjectId },
     /** The contact-centre agent who filed for a caller, when channel is phone. */
     filedBy: { type: actorSchema },
+    /** The officer working the case, within its agency. */
+    assignee: { type: new Schema({ userId: { type: Schema.Types.ObjectId, required: true }, name: { type: String, required: true } }, { _id: false }) },
+    /** The citizen's rating of the answer (1–5), within the rating window after resolution. */
+    rating: { type: new Schema({ score: { type: Number, required: true, min: 1, max: 5 }, comment: String, at: { type: Date, required: true } }, { _id: false }) },
+    /** Citizens who follow this case as affected (recurring-issues issue), besides its filer. */
+    followers: { type: [Schema.Types.ObjectId], default: undefined },
     attachments: { type: [attachmentSchema], default: [] },
     history: { type: [historyEntrySchema], default: [] },
     // SLA (SLA issue): the clock, computed once and stored so "overdue" is an indexed query.
@@ -126,6 +132,9 @@ const caseSchema = new Schema(
 
 caseSchema.index({ reference: 1 }, { unique: true });
 caseSchema.index({ agency: 1, status: 1, dueAt: 1, _id: 1 });
+caseSchema.index({ agency: 1, createdAt: -1, _id: -1 });
+caseSchema.index({ 'assignee.userId': 1, status: 1, _id: 1 });
+caseSchema.index({ 'contact.phone': 1 });
 caseSchema.index({ status: 1, createdAt: 1, _id: 1 });
 caseSchema.index({ citizenId: 1, createdAt: -1, _id: 1 });
 caseSchema.index({ contactEmail: 1, createdAt: -1 });

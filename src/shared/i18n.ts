@@ -5,8 +5,8 @@
 import i18next, { type i18n as I18n, type TFunction } from 'i18next';
 import { LanguageDetector, handle } from 'i18next-http-middleware';
 import type { RequestHandler } from 'express';
-import ar from '../locales/ar.json';
-import en from '../locales/en.json';
+import fs from 'node:fs';
+import path from 'node:path';
 
 export const LANGUAGES = ['ar', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
@@ -17,11 +17,37 @@ export function isLanguage(value: unknown): value is Language {
   return typeof value === 'string' && (LANGUAGES as readonly string[]).includes(value);
 }
 
+const LOCALES_DIR = path.resolve(__dirname, '../locales');
+
+type Tree = { [key: string]: string | Tree };
+
+function deepMerge(into: Tree, from: Tree, file: string, prefix = ''): Tree {
+  for (const [key, value] of Object.entries(from)) {
+    const existing = into[key];
+    if (typeof value === 'object' && typeof existing === 'object') deepMerge(existing, value, file, `${prefix}${key}.`);
+    else if (existing !== undefined) throw new Error(`${file}: the key ${prefix}${key} is defined twice`);
+    else into[key] = value;
+  }
+  return into;
+}
+
+/**
+ * A language's strings: `<lang>.json` plus each module's `<lang>.<module>.json`, merged, so that
+ * modules keep their own files. A key defined in two files is an error, not a silent override.
+ */
+export function loadTranslations(lang: Language): Tree {
+  const files = fs
+    .readdirSync(LOCALES_DIR)
+    .filter((f) => f === `${lang}.json` || (f.startsWith(`${lang}.`) && f.endsWith('.json')))
+    .sort();
+  return files.reduce<Tree>((tree, f) => deepMerge(tree, JSON.parse(fs.readFileSync(path.join(LOCALES_DIR, f), 'utf8')) as Tree, f), {});
+}
+
 export function createI18n(): I18n {
   const instance = i18next.createInstance();
   void instance.use(LanguageDetector).init({
     initAsync: false,
-    resources: { ar: { translation: ar }, en: { translation: en } },
+    resources: { ar: { translation: loadTranslations('ar') }, en: { translation: loadTranslations('en') } },
     supportedLngs: [...LANGUAGES],
     nonExplicitSupportedLngs: true,
     load: 'languageOnly',

@@ -1,0 +1,130 @@
+/**
+ * Case lists for the workspace and for a citizen's "my cases": always within listScope() of the
+ * principal, with filters, a stable sort ending in _id, and cursor pagination (no skip: a page
+ * stays correct while new cases arrive).
+ */
+import { Types } from 'mongoose';
+import type { Principal } from '../users/principal.js';
+import { BadRequestError } from '../shared/errors.js';
+import { gt, lt, oneOf } from '../shared/db/operators.js';
+import { listScope } from './access.js';
+import { CaseModel, OPEN_STATUSES, type CaseStatus } from './case.model.js';
+
+export const SORTS = ['-createdAt', 'createdAt', '-updatedAt', 'dueAt'] as const;
+export type Sort = (typeof SORTS)[number];
+
+export interface ListQuery {
+  status?: CaseStatus[];
+  category?: string;
+  area?: string;
+  agency?: string;
+  overdue?: boolean;
+  assignedToMe?: boolean;
+  /** Free text: matched in the reference, title and description, case-insensitively. */
+  q?: string;
+  /** The caller's phone, for the contact centre (digits compared, spaces and dashes ignored). */
+  phone?: string;
+  sort: Sort;
+  limit: number;
+  cursor?: string;
+}
+
+export interface CaseSummary {
+  reference: string;
+  type: string;
+  status: string;
+  title: string | null;
+  category: string | null;
+  area: string | null;
+  agency: string | null;
+  assignee: string | null;
+  channel: string;
+  dueAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+interface Cursor {
+  v: string | null; // the sort field's value (ISO date) of the last item
+  id: string;
+}
+
+export function encodeCursor(c: Cursor): string {
+  return Buffer.from(JSON.stringify(c)).toString('base64url');
+}
+
+export function decodeCursor(raw: string): Cursor {
+  try {
+    const c = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as Cursor;
+    if (typeof c.id === 'string' && Types.ObjectId.isValid(c.id) && (c.v === null || (typeof c.v === 'string' && !Number.isNaN(Date.parse(c.v))))) return c;
+  } catch {
+    // fall through
+  }
+  throw new BadRequestError('INVALID_CURSOR', 'The cursor is not one this service gave out.');
+}
+
+const escapeRegex = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+function sortSpec(sort: Sort): { field: 'createdAt' | 'updatedAt' | 'dueAt'; dir: 1 | -1 } {
+  return { field: sort.replace('-', '') as 'createdAt' | 'updatedAt' | 'dueAt', dir: sort.startsWith('-') ? -1 : 1 };
+}
+
+export async function listCases(p: Principal, query: ListQuery, now: Date): Promise<{ items: CaseSummary[]; nextCursor: string | null }> {
+  const and: Record<string, unknown>[] = [listScope(p)];
+  if (query.status?.length) and.push({ status: oneOf(query.status) });
+  if (query.category) and.push({ category: query.category });
+  if (query.area) and.push({ area: query.area });
+  if (query.agency) and.push({ agency: query.agency });
+  if (query.assignedToMe) and.push({ 'assignee.userId': new Types.ObjectId(p.userId) });
+  if (query.overdue) and.push({ dueAt: lt(now), status: oneOf(OPEN_STATUSES) });
+  if (query.phone) and.push({ 'contact.phone': query.phone });
+  if (query.q) {
+    const pattern = new RegExp(escapeRegex(query.q.trim()), 'i');
+    and.push({ $or: [{ reference: pattern }, { title: pattern }, { description: pattern }] });
+  }
+
+  const { field, dir } = sortSpec(query.sort);
+  if (query.cursor) {
+    const c = decodeCursor(query.cursor);
+    const id = new Types.ObjectId(c.id);
+    const after = dir === 1 ? gt : lt;
+    // Rows after the cursor in (field, _id) order. A null value (no deadline yet) sorts first ascending.
+    and.push(
+      c.v === null
+        ? { $or: [{ [field]: null, _id: after(id) }, { [field]: gt(new Date(0)) }] }
+        : { $or: [{ [field]: after(new Date(c.v)) }, { [field]: new Date(c.v), _id: after(id) }] },
+    );
+  }
+
+  const rows = await CaseModel.find({ $and: and })
+    .sort({ [field]: dir, _id: dir })
+    .limit(query.limit + 1)
+    .select({ reference: 1, type: 1, status: 1, title: 1, category: 1, area: 1, agency: 1, assignee: 1, channel: 1, dueAt: 1, createdAt: 1, updatedAt: 1 })
+    .lean();
+  const page = rows.slice(0, query.limit);
+  const last = page.at(-1);
+  const lastValue = last ? (last[field] as Date | undefined | null) : undefined;
+  return {
+    items: page.map((c) => ({
+      reference: c.reference,
+      type: c.type,
+      status: c.status,
+      title: c.title ?? null,
+      category: c.category ?? null,
+      area: c.area ?? null,
+      agency: c.agency ?? null,
+      assignee: c.assignee?.name ?? null,
+      channel: c.channel,
+      dueAt: c.dueAt ? c.dueAt.toISOString() : null,
+      createdAt: (c.createdAt as Date).toISOString(),
+      updatedAt: (c.updatedAt as Date).toISOString(),
+    })),
+    nextCursor: rows.length > query.limit && last ? encodeCursor({ v: lastValue ? lastValue.toISOString() : null, id: last._id.toHexString() }) : null,
+  };
+}
+
+/** Cases per status within the principal's scope, for the queue's counters. */
+export async function countByStatus(p: Principal): Promise<Record<string, number>> {
+  const rows = await CaseModel.aggregate<{ _id: string; n: number }>([{ $match: listScope(p) }, { $group: { _id: '$status', n: { $sum: 1 } } }, { $sort: { _id: 1 } }]);
+  return Object.fromEntries(rows.map((r) => [r._id, r.n]));
+}

@@ -1,0 +1,46 @@
+import crypto from 'node:crypto';
+import { Types } from 'mongoose';
+import { CaseModel, type CaseDoc } from '../../src/cases/case.model.js';
+import { generateReference, hashSecret } from '../../src/cases/reference.js';
+import type { Principal, Role } from '../../src/users/principal.js';
+
+/** A case written straight to the database, for tests about reading and working cases. */
+export async function makeCase(overrides: Record<string, unknown> = {}): Promise<CaseDoc> {
+  const at = (overrides.createdAt as Date | undefined) ?? new Date();
+  const doc = await new CaseModel({
+    profile: 'bh',
+    reference: generateReference(at),
+    trackingTokenHash: hashSecret(crypto.randomBytes(12).toString('hex')),
+    type: 'complaint',
+    description: 'A test case description.',
+    language: 'en',
+    channel: 'web',
+    category: 'WASTE_COLLECTION',
+    area: 'SITRA',
+    agency: 'CAPITAL',
+    status: 'assigned',
+    routing: { method: 'rule', confidence: 1, routedAt: at },
+    contact: { name: 'Test Citizen', email: 'citizen@example.bh' },
+    contactEmail: 'citizen@example.bh',
+    history: [{ at, actor: { kind: 'citizen' }, event: 'filed', to: 'submitted', visibility: 'public' }],
+    dayKey: '2026-11-23',
+    weekKey: '2026-W48',
+    monthKey: '2026-11',
+    createdAt: at,
+    updatedAt: at,
+    ...overrides,
+  }).save({ timestamps: false });
+  return doc.toObject() as CaseDoc;
+}
+
+export function principal(role: Role, overrides: Partial<Principal> = {}): Principal {
+  return {
+    userId: new Types.ObjectId().toHexString(),
+    role,
+    ...(role === 'officer' || role === 'supervisor' ? { agency: 'CAPITAL' } : {}),
+    name: `Test ${role}`,
+    email: `${role}-${crypto.randomBytes(3).toString('hex')}@example.bh`,
+    language: 'en',
+    ...overrides,
+  };
+}
