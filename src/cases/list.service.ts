@@ -103,7 +103,7 @@ export async function listCases(p: Principal, query: ListQuery, now: Date): Prom
     .lean();
   const page = rows.slice(0, query.limit);
   const last = page.at(-1);
-  const lastValue = last ? (last[field] as Date | undefined | null) : undefined;
+  const lastValue = last ? (last[field]) : undefined;
   return {
     items: page.map((c) => ({
       reference: c.reference,
@@ -116,8 +116,8 @@ export async function listCases(p: Principal, query: ListQuery, now: Date): Prom
       assignee: c.assignee?.name ?? null,
       channel: c.channel,
       dueAt: c.dueAt ? c.dueAt.toISOString() : null,
-      createdAt: (c.createdAt as Date).toISOString(),
-      updatedAt: (c.updatedAt as Date).toISOString(),
+      createdAt: (c.createdAt).toISOString(),
+      updatedAt: (c.updatedAt).toISOString(),
     })),
     nextCursor: rows.length > query.limit && last ? encodeCursor({ v: lastValue ? lastValue.toISOString() : null, id: last._id.toHexString() }) : null,
   };

@@ -30,7 +30,7 @@ export async function makeCase(overrides: Record<string, unknown> = {}): Promise
     updatedAt: at,
     ...overrides,
   }).save({ timestamps: false });
-  return doc.toObject() as CaseDoc;
+  return doc.toObject();
 }
 
 export function principal(role: Role, overrides: Partial<Principal> = {}): Principal {
