@@ -7,6 +7,7 @@ import { NotFoundError, ConflictError } from '../shared/errors.js';
 import type { StoredAttachment } from './attachments.js';
 import { CaseModel, OPEN_STATUSES, type Actor, type CaseDoc, type CaseStatus, type HistoryEntry } from './case.model.js';
 import { normaliseReference, secretMatches } from './reference.js';
+import { decideTransition } from './status.js';
 
 export type Viewer = { kind: 'tracking-token'; token: string } | { kind: 'anonymous' };
 
@@ -93,9 +94,22 @@ function assertOpen(c: CaseDoc): void {
   }
 }
 
+/**
+ * The citizen adds information. When the agency was waiting for it (`awaiting_citizen`), this is the
+ * citizen's answer: the case goes back to `in_progress` (status machine: citizen_reply) and its clock resumes.
+ */
 export async function addCitizenMessage(c: CaseDoc, message: string, now: Date): Promise<void> {
   assertOpen(c);
-  await appendHistory(c._id, { at: now, actor: { kind: 'citizen', userId: c.citizenId }, event: 'message', note: message, visibility: 'public' }, now);
+  const actor: Actor = { kind: 'citizen', userId: c.citizenId };
+  const entries: HistoryEntry[] = [{ at: now, actor, event: 'message', note: message, visibility: 'public' }];
+  const set: Record<string, unknown> = { updatedAt: now };
+  if (c.status === 'awaiting_citizen') {
+    const { to } = decideTransition({ status: c.status, type: c.type, action: 'citizen_reply', actor: { role: 'owner' }, now });
+    entries.push({ at: now, actor, event: 'status_changed', from: c.status, to, visibility: 'public', data: { action: 'citizen_reply' } });
+    set.status = to;
+  }
+  const result = await CaseModel.updateOne({ _id: c._id, status: c.status }, { $push: { history: { $each: entries } }, $set: set }, { timestamps: false });
+  if (result.modifiedCount !== 1) throw new ConflictError('CASE_CHANGED', 'The case was changed meanwhile. Reload it and try again.');
 }
 
 /** Adds already-stored files to an open case, with one history entry naming them. */

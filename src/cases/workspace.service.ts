@@ -1,0 +1,189 @@
+/**
+ * Working a case: transitions through the status machine, transfers, triage routing, replies and
+ * internal notes, the citizen's answers and rating. Every change appends to the history, and the
+ * write is conditional on the status read, so two people acting at once cannot both succeed.
+ */
+import { findAgency } from '../directory/index.js';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../shared/errors.js';
+import { isStaff, type Principal } from '../users/principal.js';
+import { canReadCase, seesInternalNotes } from './access.js';
+import { CaseModel, type Actor, type CaseDoc, type CaseStatus, type HistoryEntry } from './case.model.js';
+import { normaliseReference } from './reference.js';
+import { allowedActions, decideTransition, RATING_WINDOW_DAYS, type CaseAction, type MachineActor, type TransitionInput } from './status.js';
+import { citizenView, type CaseView } from './tracking.service.js';
+
+/** Something the citizen should hear about, for the caller to send (email through the outbox). */
+export interface CitizenNotice {
+  caseId: string;
+  reference: string;
+  to: string;
+  language: 'ar' | 'en';
+  event: CaseAction | 'reply';
+  message: string | null;
+}
+
+export interface ActResult {
+  view: StaffCaseView;
+  notice: CitizenNotice | null;
+}
+
+export const CASE_NOT_FOUND = (): NotFoundError => new NotFoundError('CASE_NOT_FOUND', 'No case with this reference can be shown to you.');
+
+/** The case behind a reference if this principal may read it; 404 otherwise (existence not revealed). */
+export async function findCaseFor(p: Principal, referenceInput: unknown): Promise<CaseDoc> {
+  const reference = normaliseReference(referenceInput);
+  if (!reference) throw CASE_NOT_FOUND();
+  const found = await CaseModel.findOne({ reference }).lean<CaseDoc>();
+  if (!found || !canReadCase(p, found)) throw CASE_NOT_FOUND();
+  return found;
+}
+
+/** The status machine's actor for this principal on this case. */
+export function machineActor(p: Principal, c: CaseDoc): MachineActor {
+  if (p.role === 'citizen') return c.citizenId?.toString() === p.userId ? 'owner' : 'citizen';
+  return p.role;
+}
+
+export function actorOf(p: Principal): Actor {
+  const kind = p.role === 'citizen' ? 'citizen' : p.role === 'agent' ? 'agent' : 'staff';
+  return { kind, userId: p.userId as unknown as Actor['userId'], role: p.role, agency: p.agency, name: p.name };
+}
+
+export interface StaffCaseView extends CaseView {
+  contact: { name: string; email: string; phone: string | null } | null;
+  assignee: string | null;
+  rating: { score: number; comment: string | null } | null;
+  routing: CaseView['routing'] & { reason: string | null; correctedFrom: unknown };
+  history: { at: string; event: string; from: string | null; to: string | null; note: string | null; visibility: string; by: string | null; role: string | null }[];
+  /** What this principal may do now: the buttons to show. */
+  actions: CaseAction[];
+  canReply: boolean;
+}
+
+/** What staff (and the signed-in owner) see. Internal notes only for the agency's staff and managers. */
+export function staffView(p: Principal, c: CaseDoc, now: Date): StaffCaseView {
+  const internal = seesInternalNotes(p, c);
+  const base = citizenView(c);
+  return {
+    ...base,
+    contact: isStaff(p) || machineActor(p, c) === 'owner' ? { name: c.contact.name, email: c.contact.email, phone: c.contact.phone ?? null } : null,
+    assignee: c.assignee?.name ?? null,
+    rating: c.rating ? { score: c.rating.score, comment: c.rating.comment ?? null } : null,
+    routing: { ...base.routing, reason: c.routing.reason ?? null, correctedFrom: internal ? (c.routing.correctedFrom ?? null) : null },
+    history: c.history
+      .filter((h) => internal || h.visibility === 'public')
+      .map((h) => ({
+        at: h.at.toISOString(),
+        event: h.event,
+        from: h.from ?? null,
+        to: h.to ?? null,
+        note: h.note ?? null,
+        visibility: h.visibility,
+        by: internal ? (h.actor.name ?? h.actor.kind) : h.actor.kind === 'citizen' ? 'citizen' : h.actor.kind === 'system' ? 'system' : 'agency',
+        role: internal ? (h.actor.role ?? null) : null,
+      })),
+    actions: allowedActions({ status: c.status, type: c.type, actor: { role: machineActor(p, c) }, resolvedAt: c.resolvedAt ?? null, now }),
+    canReply: canReplyOn(p, c),
+  };
+}
+
+function canReplyOn(p: Principal, c: CaseDoc): boolean {
+  return (p.role === 'officer' || p.role === 'supervisor') && c.agency === p.agency && !['closed', 'rejected', 'declined', 'implemented'].includes(c.status);
+}
+
+export interface TransitionCommand extends TransitionInput {
+  action: CaseAction;
+  /** For triage routing: the category, when the agent also fixes it. */
+  category?: string | null;
+}
+
+/** Applies one status-machine action. */
+export async function transitionCase(p: Principal, referenceInput: unknown, command: TransitionCommand, now: Date, profile: string): Promise<ActResult> {
+  const c = await findCaseFor(p, referenceInput);
+  const { to } = decideTransition({
+    status: c.status,
+    type: c.type,
+    action: command.action,
+    actor: { role: machineActor(p, c) },
+    resolvedAt: c.resolvedAt ?? null,
+    now,
+    input: command,
+  });
+  const set: Record<string, unknown> = { status: to, updatedAt: now };
+  const unset: Record<string, 1> = {};
+  let event: HistoryEntry['event'] = 'status_changed';
+  const note = (command.note ?? command.reason ?? undefined)?.trim() || undefined;
+
+  if (command.action === 'route' || command.action === 'transfer') {
+    const agency = await findAgency(profile, command.agency ?? '');
+    if (!agency) throw new ValidationError([{ field: 'agency', code: 'UNKNOWN_CODE', message: 'This agency does not exist.' }]);
+    if (command.action === 'transfer' && agency.code === c.agency) {
+      throw new ValidationError([{ field: 'agency', code: 'SAME_AGENCY', message: 'The case is already with this agency.' }]);
+    }
+    set.agency = agency.code;
+    // The routing record shows it was corrected by a person: later issues learn from this.
+    set.routing = { method: 'manual', confidence: null, reason: command.action === 'transfer' ? 'transfer' : 'triage', routedAt: now, correctedFrom: { agency: c.agency ?? null, category: c.category ?? null, method: c.routing.method } };
+    unset.assignee = 1;
+    if (command.action === 'transfer') event = 'transferred';
+  }
+  if (command.action === 'start' && !c.assignee && (p.role === 'officer' || p.role === 'supervisor')) set.assignee = { userId: p.userId, name: p.name };
+  if (to === 'resolved') {
+    set.resolvedAt = now;
+    set.resolutionMinutes = Math.round((now.getTime() - new Date(c.createdAt as Date).getTime()) / 60_000);
+  }
+  if (['closed', 'rejected', 'declined', 'implemented'].includes(to)) set.closedAt = now;
+
+  const entry: HistoryEntry = {
+    at: now,
+    actor: actorOf(p),
+    event,
+    from: c.status,
+    to,
+    note,
+    visibility: 'public',
+    data: { action: command.action, ...(set.agency ? { agency: set.agency } : {}) },
+  };
+  const result = await CaseModel.updateOne(
+    { _id: c._id, status: c.status }, // only if nobody changed it since we read it
+    { $set: set, ...(Object.keys(unset).length ? { $unset: unset } : {}), $push: { history: entry } },
+    { timestamps: false },
+  );
+  if (result.modifiedCount !== 1) throw new ConflictError('CASE_CHANGED', 'The case was changed by someone else. Reload it and try again.');
+
+  const updated = (await CaseModel.findById(c._id).lean<CaseDoc>())!;
+  const tellsCitizen: CaseAction[] = ['resolve', 'request_information', 'reject', 'transfer', 'accept_suggestion', 'decline_suggestion', 'implement'];
+  return {
+    view: staffView(p, updated, now),
+    notice: tellsCitizen.includes(command.action) ? noticeFor(updated, command.action, note ?? null) : null,
+  };
+}
+
+function noticeFor(c: CaseDoc, event: CitizenNotice['event'], message: string | null): CitizenNotice {
+  return { caseId: c._id.toHexString(), reference: c.reference, to: c.contact.email, language: c.language, event, message };
+}
+
+/** A staff reply: public (the citizen sees it and is emailed) or an internal note (never shown to citizens). */
+export async function replyToCase(p: Principal, referenceInput: unknown, reply: { message: string; visibility: 'public' | 'internal' }, now: Date): Promise<ActResult> {
+  const c = await findCaseFor(p, referenceInput);
+  if (!canReplyOn(p, c)) throw new ForbiddenError('ACTION_NOT_ALLOWED', 'Only staff of the agency handling this case can reply to it.');
+  const entry: HistoryEntry = { at: now, actor: actorOf(p), event: 'message', note: reply.message, visibility: reply.visibility };
+  await CaseModel.updateOne({ _id: c._id }, { $push: { history: entry }, $set: { updatedAt: now } }, { timestamps: false });
+  const updated = (await CaseModel.findById(c._id).lean<CaseDoc>())!;
+  return { view: staffView(p, updated, now), notice: reply.visibility === 'public' ? noticeFor(updated, 'reply', reply.message) : null };
+}
+
+/** The owner rates the answer, once, within the rating window after resolution. */
+export async function rateCase(p: Principal | 'owner-by-token', c: CaseDoc, rating: { score: number; comment?: string }, now: Date): Promise<void> {
+  if (p !== 'owner-by-token' && machineActor(p, c) !== 'owner') throw new ForbiddenError('ACTION_NOT_ALLOWED', 'Only the citizen who filed the case can rate its answer.');
+  if (!['resolved', 'closed'].includes(c.status) || !c.resolvedAt) throw new ConflictError('NOT_RESOLVED', 'A case can be rated once it has been answered.');
+  if (now.getTime() - c.resolvedAt.getTime() > RATING_WINDOW_DAYS * 86_400_000) throw new ConflictError('RATING_WINDOW_CLOSED', 'The rating window has closed.');
+  if (c.rating) throw new ConflictError('ALREADY_RATED', 'This answer has already been rated.');
+  const result = await CaseModel.updateOne(
+    { _id: c._id, status: c.status, rating: null },
+    { $set: { rating: { score: rating.score, comment: rating.comment, at: now }, updatedAt: now } },
+    { timestamps: false },
+  );
+  if (result.modifiedCount !== 1) throw new ConflictError('ALREADY_RATED', 'This answer has already been rated.');
+}
+
+export type { CaseStatus };
