@@ -129,7 +129,7 @@ export async function transitionCase(p: Principal, referenceInput: unknown, comm
   if (command.action === 'start' && !c.assignee && (p.role === 'officer' || p.role === 'supervisor')) set.assignee = { userId: p.userId, name: p.name };
   if (to === 'resolved') {
     set.resolvedAt = now;
-    set.resolutionMinutes = Math.round((now.getTime() - new Date(c.createdAt as Date).getTime()) / 60_000);
+    set.resolutionMinutes = Math.round((now.getTime() - new Date(c.createdAt).getTime()) / 60_000);
   }
   if (['closed', 'rejected', 'declined', 'implemented'].includes(to)) set.closedAt = now;
 
