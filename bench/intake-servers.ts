@@ -71,7 +71,26 @@ function bareServer(): http.Server {
   });
 }
 
+/**
+ * Node prints every process warning; one emitted per request would flood the output. Each distinct
+ * warning is printed once, and how often it came is printed at the end: nothing is hidden.
+ */
+function dedupeWarnings(): () => void {
+  const seen = new Map<string, number>();
+  process.removeAllListeners('warning');
+  process.on('warning', (w) => {
+    const key = `${w.name}: ${w.message}`;
+    const n = (seen.get(key) ?? 0) + 1;
+    seen.set(key, n);
+    if (n === 1) process.stderr.write(`[servers] warning (printed once, counted): ${key}\n`);
+  });
+  return () => {
+    for (const [key, n] of seen) if (n > 1) process.stderr.write(`[servers] warning emitted ${n} times in all: ${key}\n`);
+  };
+}
+
 async function main(): Promise<void> {
+  const reportWarnings = dedupeWarnings();
   const uri = process.env.BENCH_DB_URI;
   if (!uri) throw new Error('BENCH_DB_URI is not set: run `npm run bench:intake`.');
   registerModels();
@@ -101,6 +120,7 @@ async function main(): Promise<void> {
     await Promise.all(Object.values(servers).map(close));
     if (process.env.BENCH_DROP_DATABASE === '1') await mongoose.connection.dropDatabase();
     await mongoose.disconnect();
+    reportWarnings();
     process.disconnect?.();
   };
 

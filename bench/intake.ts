@@ -16,7 +16,8 @@
  * Environment: MONGODB_URI (else an embedded engine, EMBEDDED_DB=auto|mongod|ferretdb),
  * BENCH_DURATION (s, default 10), BENCH_WARMUP (s, default 3), BENCH_CONNECTIONS (default 10),
  * BENCH_CPU_PROF=DIR (write a V8 CPU profile of the server process into DIR), BENCH_QUIET_WAIT (s, default
- * 120: how long to wait at most for the machine to be nearly idle before starting).
+ * 120: how long to wait at most for the machine to be nearly idle before starting, and again before each
+ * server's fixed-rate runs), BENCH_SATURATION_ONLY=1 (phase 1 only: for comparing variants quickly).
  * Servers run in a child process (bench/intake-servers.ts); the load runs here; all on 127.0.0.1.
  * CPU use of the server process, the engine and the load generator is measured around every run, and so
  * is how busy the whole machine was: a machine shared with other work gives slower, noisier figures.
@@ -34,6 +35,7 @@ const DURATION_S = Number(process.env.BENCH_DURATION ?? 10);
 const WARMUP_S = Number(process.env.BENCH_WARMUP ?? 3);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const QUIET_WAIT_S = Number(process.env.BENCH_QUIET_WAIT ?? 120);
+const SATURATION_ONLY = process.env.BENCH_SATURATION_ONLY === '1';
 const TARGET_RATIO = 0.5;
 const TARGET_P99_MS = 50;
 
@@ -111,7 +113,7 @@ function row(name: string, what: string, r: Measured): string {
   const rate = r.targetRate === undefined ? `c=${CONNECTIONS}` : `${r.targetRate}/s`;
   return (
     `| ${name} | ${what} | ${rate} | ${f0(r.rps)} | ${f1(r.p50)} | ${f1(r.p90)} | ${f1(r.p99)} | ${f1(r.max)} | ${r.ok} | ${describeFailures(r)} ` +
-    `| ${msPerRequest(r.cpu.server, r)} | ${msPerRequest(r.cpu.engine, r)} | ${f0(r.cpu.machineBusyPct)}% | ${r.cpu.other === undefined ? 'n/a' : r.cpu.other.toFixed(2)} |`
+    `| ${msPerRequest(r.cpu.server, r)} | ${msPerRequest(r.cpu.engine, r)} | ${f0(r.cpu.machineBusyPct)}% | ${r.cpu.loadGenerator.toFixed(2)} | ${r.cpu.other === undefined ? 'n/a' : r.cpu.other.toFixed(2)} |`
   );
 }
 
@@ -173,7 +175,9 @@ async function main(): Promise<void> {
     // Phase 2: fixed rate at half of tawasul's own saturation rate.
     const rate = Math.max(1, Math.round(saturation.tawasul.rps / 2));
     const fixed = {} as Record<ServerName, { open: Measured; cannon: Measured }>;
-    for (const name of ['tawasul', 'bare'] as const) {
+    for (const name of SATURATION_ONLY ? [] : (['tawasul', 'bare'] as const)) {
+      const q = await waitForQuietMachine(QUIET_WAIT_S);
+      say(`${name}: machine ${f0(q.busyPct)}% busy before the fixed-rate runs (waited ${f0(q.waitedS)} s)`);
       say(`${name}: open-loop ${rate}/s for ${DURATION_S} s`);
       const open = await measure(() => openLoop(targets[name], { rate, durationS: DURATION_S }));
       account(name, open);
@@ -189,30 +193,43 @@ async function main(): Promise<void> {
     const countsOk = within(counts.cases, 'tawasul') && within(counts.outbox, 'tawasul') && within(counts.bare, 'bare');
 
     const ratio = saturation.tawasul.rps / saturation.bare.rps;
-    const judged = [saturation.tawasul, saturation.bare, fixed.tawasul.open];
+    const judged = [saturation.tawasul, saturation.bare, ...(SATURATION_ONLY ? [] : [fixed.tawasul.open])];
     const clean = judged.every((r) => !hasFailures(r));
     const ratioHolds = ratio >= TARGET_RATIO;
-    const p99Holds = fixed.tawasul.open.p99 < TARGET_P99_MS;
+    const cpuPerRequest = (r: Measured): number => (1000 * ((r.cpu.server ?? NaN) + (r.cpu.engine ?? NaN))) / r.rps;
 
     console.log('');
     console.log(`engine: ${engineLabel(db.engine)}; ${machine}`);
     console.log(`payload: ${Buffer.byteLength(PAYLOAD)} bytes of JSON; saturation at ${CONNECTIONS} connections; ${DURATION_S} s per run`);
     console.log('');
-    console.log('| server | run | load | 2xx/s | p50 ms | p90 ms | p99 ms | max ms | 2xx | failures | server CPU ms/req | engine CPU ms/req | machine busy | other cores |');
-    console.log('|---|---|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|');
+    console.log(
+      '| server | run | load | 2xx/s | p50 ms | p90 ms | p99 ms | max ms | 2xx | failures | server CPU ms/req | engine CPU ms/req | machine busy | load-gen cores | other cores |',
+    );
+    console.log('|---|---|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|');
     console.log(row('tawasul', 'saturation', saturation.tawasul));
     console.log(row('bare', 'saturation', saturation.bare));
-    console.log(row('tawasul', 'open-loop', fixed.tawasul.open));
-    console.log(row('tawasul', 'autocannon -R', fixed.tawasul.cannon));
-    console.log(row('bare', 'open-loop', fixed.bare.open));
-    console.log(row('bare', 'autocannon -R', fixed.bare.cannon));
+    if (!SATURATION_ONLY) {
+      console.log(row('tawasul', 'open-loop', fixed.tawasul.open));
+      console.log(row('tawasul', 'autocannon -R', fixed.tawasul.cannon));
+      console.log(row('bare', 'open-loop', fixed.bare.open));
+      console.log(row('bare', 'autocannon -R', fixed.bare.cannon));
+    }
     console.log('');
     console.log(`throughput ratio tawasul/bare: ${ratio.toFixed(3)} (target >= ${TARGET_RATIO}): ${ratioHolds ? 'HOLDS' : 'MISSED'}`);
     console.log(
-      `tawasul p99 at ${rate}/s (half its saturation), open-loop: ${f1(fixed.tawasul.open.p99)} ms (target < ${TARGET_P99_MS} ms): ${p99Holds ? 'HOLDS' : 'MISSED'}` +
-        `; autocannon -R says ${f1(fixed.tawasul.cannon.p99)} ms`,
+      `CPU per answer at saturation (server + engine): tawasul ${f1(cpuPerRequest(saturation.tawasul))} ms, bare ${f1(cpuPerRequest(saturation.bare))} ms;` +
+        ` bare/tawasul = ${(cpuPerRequest(saturation.bare) / cpuPerRequest(saturation.tawasul)).toFixed(3)} (the ratio a CPU-bound machine allows)`,
     );
-    console.log(`open-loop generator lateness p99: tawasul ${f1(fixed.tawasul.open.sendLagP99 ?? NaN)} ms, bare ${f1(fixed.bare.open.sendLagP99 ?? NaN)} ms`);
+    if (SATURATION_ONLY) {
+      console.log('tawasul p99 at half its saturation: not measured (BENCH_SATURATION_ONLY=1)');
+    } else {
+      const p99Holds = fixed.tawasul.open.p99 < TARGET_P99_MS;
+      console.log(
+        `tawasul p99 at ${rate}/s (half its saturation), open-loop: ${f1(fixed.tawasul.open.p99)} ms (target < ${TARGET_P99_MS} ms): ${p99Holds ? 'HOLDS' : 'MISSED'}` +
+          `; autocannon -R says ${f1(fixed.tawasul.cannon.p99)} ms`,
+      );
+      console.log(`open-loop generator lateness p99: tawasul ${f1(fixed.tawasul.open.sendLagP99 ?? NaN)} ms, bare ${f1(fixed.bare.open.sendLagP99 ?? NaN)} ms`);
+    }
     console.log(
       `documents: ${counts.cases} cases, ${counts.outbox} outbox messages, ${counts.bare} bare; 2xx answers: tawasul ${sentOk.tawasul}, bare ${sentOk.bare}` +
         ` (plus at most ${slack.tawasul}/${slack.bare} requests still out when runs stopped): ${countsOk ? 'consistent' : 'MISMATCH'}`,
@@ -220,7 +237,7 @@ async function main(): Promise<void> {
     console.log(`${quietNote}; load average before: ${loadBefore}, after: ${load()} (2 cores: above ~2 means other work competed for the CPU)`);
     console.log(
       'columns: CPU ms/req = CPU time of the server process / of the engine per 2xx answer; machine busy = all CPUs over the run;' +
-        ' other cores = CPU used by processes outside this benchmark, in cores',
+        ' load-gen cores = CPU of this process (the load generator); other cores = CPU used by processes outside this benchmark',
     );
     if (!clean) console.log('RUN HAD FAILURES (non-2xx answers, errors or timeouts) in a judged run: the figures above are not a valid result.');
     if (!countsOk) console.log('DOCUMENT COUNTS DO NOT MATCH THE 2xx ANSWERS: some answers did not correspond to stored documents.');

@@ -9,7 +9,7 @@ import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import type { Config } from './config/index.js';
-import { casesApiRouter, casePagesRouter, type CaseLimits } from './cases/index.js';
+import { casesApiRouter, casePagesRouter, workspacePagesRouter, type CaseLimits } from './cases/index.js';
 import { createCsrf } from './shared/csrf.js';
 import { createLimiter } from './shared/rate-limit.js';
 import { directoryRouter } from './directory/index.js';
@@ -19,6 +19,7 @@ import { errorHandler, notFoundHandler } from './shared/error-handler.js';
 import { healthRouter } from './shared/health.routes.js';
 import { directionOf, sharedI18n, i18nMiddleware, requestLanguage } from './shared/i18n.js';
 import type { Logger } from './shared/logger.js';
+import { authApiRouter, authenticate, authPagesRouter, createAuthLimits } from './users/index.js';
 
 export interface AppDeps {
   config: Config & { jwtSecret: string };
@@ -80,6 +81,8 @@ export function createApp(deps: AppDeps): Express {
     res.locals.currentPath = req.originalUrl.split('?')[0];
     next();
   });
+  // Who is asking, before any router or view: sets res.locals.principal (users/auth.middleware.ts).
+  app.use(authenticate(deps, { csrf: createCsrf(deps.config) }));
 
   const window = 15 * 60_000;
   const limits: CaseLimits = {
@@ -87,16 +90,20 @@ export function createApp(deps: AppDeps): Express {
     tracking: createLimiter('tracking', { limit: deps.config.rateLimitTracking, windowMs: window }, deps.clock),
   };
 
+  const authLimits = createAuthLimits(deps);
   const api = express.Router();
   // 1 MB: large enough that an over-long field is a 400 naming the field, not a bare 413.
   api.use(express.json({ limit: '1mb', strict: true }));
   api.use('/directory', directoryRouter(deps.config.deploymentProfile));
   api.use('/cases', casesApiRouter(deps, limits));
+  api.use('/auth', authApiRouter(deps, authLimits));
   app.use('/api/v1', api);
 
   app.use(express.urlencoded({ extended: false, limit: '100kb' }));
+  app.use(authPagesRouter(deps, createCsrf(deps.config), authLimits));
   app.use(homeRouter(deps));
   app.use(casePagesRouter(deps, createCsrf(deps.config), limits));
+  app.use(workspacePagesRouter(deps, createCsrf(deps.config)));
 
   app.use(notFoundHandler);
   app.use(errorHandler(deps.logger));

@@ -5,6 +5,8 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { readProfileData, seedDirectory } from './directory/index.js';
 import { startRuntime, type Runtime } from './runtime.js';
+import { AppError } from './shared/errors.js';
+import { createUser, disableUser } from './users/index.js';
 
 interface Command {
   summary: string;
@@ -18,6 +20,38 @@ const COMMANDS: Record<string, Command> = {
     async run(runtime) {
       const report = await seedDirectory(readProfileData(runtime.config.deploymentProfile), new Date());
       return `Seeded profile ${report.profile}: ${report.inserted} inserted, ${report.existing} already present.`;
+    },
+  },
+  'users:create': {
+    summary: 'Create an account: --email E --password P --role R [--agency CODE] [--name N] [--language ar|en]. An existing email is left unchanged.',
+    options: { email: { type: 'string' }, password: { type: 'string' }, role: { type: 'string' }, agency: { type: 'string' }, name: { type: 'string' }, language: { type: 'string' } },
+    async run(runtime, values) {
+      const missing = ['email', 'password', 'role'].filter((k) => typeof values[k] !== 'string');
+      if (missing.length) throw new Error(`Missing ${missing.map((k) => `--${k}`).join(', ')}.`);
+      const language = values.language as string | undefined;
+      if (language !== undefined && language !== 'ar' && language !== 'en') throw new Error('--language must be ar or en.');
+      const { status, user } = await createUser(
+        {
+          email: values.email as string,
+          password: values.password as string,
+          role: values.role as string,
+          agency: values.agency as string | undefined,
+          name: values.name as string | undefined,
+          language,
+        },
+        { profile: runtime.config.deploymentProfile, now: new Date() },
+      );
+      const who = `${user.email} (${user.role}${user.agency ? `, ${user.agency}` : ''})`;
+      return status === 'created' ? `Created ${who}, id ${user._id.toHexString()}.` : `User ${who} exists; nothing changed.`;
+    },
+  },
+  'users:disable': {
+    summary: 'Disable an account and end all its sessions: --email E.',
+    options: { email: { type: 'string' } },
+    async run(_runtime, values) {
+      if (typeof values.email !== 'string') throw new Error('Missing --email.');
+      const { user, alreadyDisabled } = await disableUser(values.email, new Date());
+      return `${alreadyDisabled ? 'Was already disabled' : 'Disabled'}: ${user.email}; all its sessions are ended.`;
     },
   },
 };
@@ -49,7 +83,9 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${await command.run(runtime, values)}\n`);
     return 0;
   } catch (err) {
-    process.stderr.write(`${(err as Error).message}\n`);
+    // Validation problems are listed one per line, so each can be fixed.
+    const details = err instanceof AppError && err.details?.length ? err.details.map((d) => `  - ${d.field}: ${d.message}`).join('\n') : '';
+    process.stderr.write(`${details ? `Cannot ${name}:\n${details}` : (err as Error).message}\n`);
     return 1;
   } finally {
     await runtime.close();

@@ -10,6 +10,7 @@ import { systemClock } from './shared/clock.js';
 import { pingDatabase } from './shared/db/connect.js';
 import { purgeExpiredIdempotencyRecords } from './shared/idempotency.js';
 import { purgeRateLimitWindows } from './shared/rate-limit.js';
+import { purgeExpiredEmailVerifications, purgeExpiredRefreshTokens } from './users/index.js';
 import { startRuntime } from './runtime.js';
 
 const SHUTDOWN_GRACE_MS = 15_000;
@@ -36,7 +37,7 @@ async function main(): Promise<void> {
   relay.start(RELAY_INTERVAL_MS);
   const purge = setInterval(() => {
     const now = systemClock.now();
-    Promise.all([purgeExpiredIdempotencyRecords(now), purgeRateLimitWindows(now)]).catch((err: unknown) => logger.warn({ err }, 'purge failed'));
+    Promise.all([purgeExpiredIdempotencyRecords(now), purgeRateLimitWindows(now), purgeExpiredRefreshTokens(now), purgeExpiredEmailVerifications(now)]).catch((err: unknown) => logger.warn({ err }, 'purge failed'));
   }, PURGE_INTERVAL_MS);
   purge.unref();
 

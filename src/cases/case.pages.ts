@@ -176,7 +176,8 @@ export function casePagesRouter(deps: AppDeps, csrf: Csrf, limits: CaseLimits): 
       renderTrack(req, res, 404, { reference: typeof reference === 'string' ? reference : '' }, true);
       return;
     }
-    renderTrack(req, res, 200, {}, false);
+    // The link in an update email carries only the reference: fill it in, ask for the code.
+    renderTrack(req, res, 200, { reference: typeof reference === 'string' ? (normaliseReference(reference) ?? '') : '' }, false);
   });
 
   router.post('/track', limits.tracking, csrf.protect, async (req, res) => {

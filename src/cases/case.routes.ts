@@ -9,6 +9,19 @@ import { citizenMessageSchema, fileCaseSchema, type FileCaseInput } from './case
 import { fileCase } from './intake.service.js';
 import { checkAttachments, openAttachment, receiveAttachments, storeAttachments, type IncomingFile } from './attachments.js';
 import { addCitizenAttachments, addCitizenMessage, citizenView, findAttachment, findVisibleCase, type Viewer } from './tracking.service.js';
+import { NotFoundError } from '../shared/errors.js';
+import { principalOf, requireAuth, UserModel } from '../users/index.js';
+import { CaseModel, type CaseDoc } from './case.model.js';
+import { listQuerySchema, patchCaseSchema, ratingSchema } from './case.schemas.js';
+import { countByStatus, listCases, type ListQuery } from './list.service.js';
+import { sendCitizenNotice } from './notices.js';
+import type { CaseAction } from './status.js';
+import { assignCase, findCaseFor, rateCase, replyToCase, staffView, transitionCase } from './workspace.service.js';
+
+async function findStaffMember(id: string) {
+  const user = await UserModel.findById(id).lean();
+  return user ? { id: user._id.toHexString(), name: user.name, role: user.role, agency: user.agency ?? null, disabled: !!user.disabledAt } : null;
+}
 
 export function viewerOf(req: Request): Viewer {
   const token = req.get('X-Tracking-Token');
@@ -52,8 +65,45 @@ export function casesApiRouter(deps: AppDeps, limits: CaseLimits): Router {
 
   router.use('/:reference', limits.tracking);
 
+  router.get('/', requireAuth, validate('query', listQuerySchema), async (_req, res) => {
+    res.json(await listCases(principalOf(res)!, res.locals.query as ListQuery, deps.clock.now()));
+  });
+
+  router.get('/counts', requireAuth, async (_req, res) => {
+    res.json({ byStatus: await countByStatus(principalOf(res)!) });
+  });
+
   router.get('/:reference', async (req, res) => {
+    const p = principalOf(res);
+    if (p) {
+      try {
+        res.json(staffView(p, await findCaseFor(p, req.params.reference), deps.clock.now()));
+        return;
+      } catch (err) {
+        if (!(err instanceof NotFoundError) || !req.get('X-Tracking-Token')) throw err;
+      }
+    }
     res.json(citizenView(await findVisibleCase(req.params.reference, viewerOf(req))));
+  });
+
+  router.patch('/:reference', requireAuth, validate('body', patchCaseSchema), async (req, res) => {
+    const p = principalOf(res)!;
+    const now = deps.clock.now();
+    const body = res.locals.body as { action?: CaseAction; note?: string; reason?: string; agency?: string; category?: string; reply?: { message: string; visibility: 'public' | 'internal' }; assignee?: string };
+    let result;
+    if (body.reply) result = await replyToCase(p, req.params.reference, body.reply, now);
+    else if (body.assignee) result = await assignCase(p, req.params.reference, body.assignee, now, findStaffMember);
+    else result = await transitionCase(p, req.params.reference, { ...body, action: body.action! }, now, deps.config.deploymentProfile);
+    if (result.notice) await sendCitizenNotice(result.notice, deps.config.publicUrl, now);
+    res.json(result.view);
+  });
+
+  router.post('/:reference/rating', validate('body', ratingSchema), async (req, res) => {
+    const p = principalOf(res);
+    const now = deps.clock.now();
+    const found = p ? await findCaseFor(p, req.params.reference) : await findVisibleCase(req.params.reference, viewerOf(req));
+    await rateCase(p ?? 'owner-by-token', found, res.locals.body as { score: number; comment?: string }, now);
+    res.status(201).json(citizenView((await CaseModel.findById(found._id).lean<CaseDoc>())!));
   });
 
   router.post('/:reference/messages', validate('body', citizenMessageSchema), async (req, res) => {

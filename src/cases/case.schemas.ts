@@ -1,5 +1,7 @@
 import Joi from 'joi';
-import { CASE_TYPES, CHANNELS } from './case.model.js';
+import { CASE_STATUSES, CASE_TYPES, CHANNELS } from './case.model.js';
+import { SORTS } from './list.service.js';
+import { ACTIONS } from './status.js';
 
 const code = Joi.string().trim().max(64).pattern(/^[A-Z][A-Z0-9_]*$/);
 
@@ -43,4 +45,47 @@ export const citizenMessageSchema = Joi.object({
 
 export const referenceParamsSchema = Joi.object({
   reference: Joi.string().max(40).required(),
+});
+
+const agencyCode = Joi.string().trim().max(64).pattern(/^[A-Z][A-Z0-9_]*$/);
+
+/** `GET /api/v1/cases` query (strings by nature: converted). */
+export const listQuerySchema = Joi.object({
+  status: Joi.string()
+    .max(300)
+    .custom((value: string, helpers) => {
+      const list = value.split(',').map((s) => s.trim()).filter(Boolean);
+      return list.every((s) => (CASE_STATUSES as readonly string[]).includes(s)) ? list : helpers.error('any.only', { valids: CASE_STATUSES });
+    }),
+  category: code,
+  area: code,
+  agency: agencyCode,
+  overdue: Joi.boolean(),
+  assignedToMe: Joi.boolean(),
+  q: Joi.string().trim().min(1).max(200),
+  phone: Joi.string().trim().max(20).pattern(/^\+?[0-9 ()-]{4,20}$/),
+  sort: Joi.string().valid(...SORTS).default('-createdAt'),
+  limit: Joi.number().integer().min(1).max(100).default(25),
+  cursor: Joi.string().max(500),
+});
+
+/** `PATCH /api/v1/cases/:reference`: exactly one of an action, a reply, or an assignment. */
+export const patchCaseSchema = Joi.object({
+  action: Joi.string().valid(...ACTIONS),
+  note: Joi.string().trim().max(5000).allow(''),
+  reason: Joi.string().trim().max(2000).allow(''),
+  agency: agencyCode,
+  category: code,
+  reply: Joi.object({
+    message: Joi.string().trim().min(2).max(5000).required(),
+    visibility: Joi.string().valid('public', 'internal').default('public'),
+  }),
+  assignee: Joi.string().hex().length(24),
+})
+  .xor('action', 'reply', 'assignee')
+  .messages({ 'object.missing': 'Send one of action, reply or assignee.', 'object.xor': 'Send only one of action, reply or assignee.' });
+
+export const ratingSchema = Joi.object({
+  score: Joi.number().strict().integer().min(1).max(5).required(),
+  comment: Joi.string().trim().max(1000).allow(''),
 });

@@ -187,3 +187,17 @@ export async function rateCase(p: Principal | 'owner-by-token', c: CaseDoc, rati
 }
 
 export type { CaseStatus };
+
+/** A supervisor gives the case to an officer (or supervisor) of the same agency. */
+export async function assignCase(p: Principal, referenceInput: unknown, assigneeId: string, now: Date, findStaff: (id: string) => Promise<{ id: string; name: string; role: string; agency?: string | null; disabled: boolean } | null>): Promise<ActResult> {
+  const c = await findCaseFor(p, referenceInput);
+  if (p.role !== 'supervisor' || c.agency !== p.agency) throw new ForbiddenError('ACTION_NOT_ALLOWED', 'Only a supervisor of the agency can assign its cases.');
+  if (['closed', 'rejected', 'declined', 'implemented'].includes(c.status)) throw new ConflictError('INVALID_TRANSITION', 'A closed case cannot be assigned.');
+  const staff = await findStaff(assigneeId);
+  if (!staff || staff.disabled || !['officer', 'supervisor'].includes(staff.role) || staff.agency !== c.agency) {
+    throw new ValidationError([{ field: 'assignee', code: 'NOT_AGENCY_STAFF', message: 'Choose an active officer of this agency.' }]);
+  }
+  const entry: HistoryEntry = { at: now, actor: actorOf(p), event: 'assigned', note: staff.name, visibility: 'internal', data: { assignee: staff.id } };
+  await CaseModel.updateOne({ _id: c._id }, { $set: { assignee: { userId: staff.id, name: staff.name }, updatedAt: now }, $push: { history: entry } }, { timestamps: false });
+  return { view: staffView(p, (await CaseModel.findById(c._id).lean<CaseDoc>())!, now), notice: null };
+}

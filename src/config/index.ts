@@ -26,6 +26,10 @@ export interface Config {
   /** Cases one client address may file per 15 minutes, and case look-ups per 15 minutes. */
   readonly rateLimitFiling: number;
   readonly rateLimitTracking: number;
+  /** Sign-in and registration attempts one client address may make per 15 minutes. */
+  readonly rateLimitSignIn: number;
+  /** Failed sign-ins one account may receive per 15 minutes, from any address. */
+  readonly rateLimitSignInAccount: number;
 }
 
 const schema = Joi.object({
@@ -43,6 +47,8 @@ const schema = Joi.object({
   TRUST_PROXY: Joi.boolean().truthy('1').falsy('0').default(false),
   RATE_LIMIT_FILING: Joi.number().integer().min(1).default(30),
   RATE_LIMIT_TRACKING: Joi.number().integer().min(1).default(300),
+  RATE_LIMIT_SIGNIN: Joi.number().integer().min(1).default(20),
+  RATE_LIMIT_SIGNIN_ACCOUNT: Joi.number().integer().min(1).default(5),
 }).unknown(true);
 
 export class ConfigError extends Error {
@@ -67,6 +73,8 @@ interface RawEnv {
   TRUST_PROXY: boolean;
   RATE_LIMIT_FILING: number;
   RATE_LIMIT_TRACKING: number;
+  RATE_LIMIT_SIGNIN: number;
+  RATE_LIMIT_SIGNIN_ACCOUNT: number;
 }
 
 /** Validates `env` (normally `process.env`); throws a ConfigError naming every bad key. Pure. */
@@ -96,6 +104,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     trustProxy: v.TRUST_PROXY,
     rateLimitFiling: v.RATE_LIMIT_FILING,
     rateLimitTracking: v.RATE_LIMIT_TRACKING,
+    rateLimitSignIn: v.RATE_LIMIT_SIGNIN,
+    rateLimitSignInAccount: v.RATE_LIMIT_SIGNIN_ACCOUNT,
   });
 }
 

@@ -25,9 +25,30 @@ export interface CaseReceiptData {
   expectedDays: number;
 }
 
+export interface AccountVerifyData {
+  /** The name the citizen registered with. */
+  name: string;
+  /** Absolute link that verifies the address: `${publicUrl}/verify-email?token=…`. */
+  verifyUrl: string;
+  /** Hours the link stays valid. */
+  expiresHours: number;
+}
+
+export interface CaseUpdateData {
+  reference: string;
+  /** One line saying what happened, in the message's language (e.g. "Your case has been answered"). */
+  headline: string;
+  /** The agency's public text (reply, resolution note, reason), or null. */
+  message: string | null;
+  /** Link to the tracking page with the reference filled in (never the tracking code). */
+  caseUrl: string;
+}
+
 /** The data each template needs; the key is the template's name. */
 export interface EmailDataByTemplate {
   'case-receipt': CaseReceiptData;
+  'account-verify': AccountVerifyData;
+  'case-update': CaseUpdateData;
 }
 
 export type EmailTemplate = keyof EmailDataByTemplate;
@@ -42,6 +63,17 @@ const DATA_SCHEMAS: Readonly<Record<EmailTemplate, Joi.ObjectSchema<Record<strin
     typeLabel: label.required(),
     agencyName: label.allow(null).required(),
     expectedDays: Joi.number().integer().min(1).max(365).required(),
+  }),
+  'case-update': Joi.object({
+    reference: Joi.string().trim().min(1).max(64).required(),
+    headline: label.required(),
+    message: Joi.string().max(5000).allow(null).required(),
+    caseUrl: Joi.string().uri({ scheme: ['http', 'https'] }).max(2000).required(),
+  }),
+  'account-verify': Joi.object({
+    name: label.required(),
+    verifyUrl: Joi.string().uri({ scheme: ['http', 'https'] }).max(2000).required(),
+    expiresHours: Joi.number().integer().min(1).max(24 * 30).required(),
   }),
 };
 

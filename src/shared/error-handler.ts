@@ -12,8 +12,10 @@ export const notFoundHandler: RequestHandler = () => {
   throw new NotFoundError('ROUTE_NOT_FOUND', 'No such page or endpoint.');
 };
 
-export function wantsJson(req: { path: string; accepts(types: string[]): string | false }): boolean {
-  if (req.path.startsWith('/api/') || req.path === '/api') return true;
+/** JSON for the API (by the full path: inside a mounted router `req.path` is relative) and for clients that prefer it. */
+export function wantsJson(req: { originalUrl: string; accepts(types: string[]): string | false }): boolean {
+  const path = req.originalUrl.split('?')[0] ?? '';
+  if (path.startsWith('/api/') || path === '/api') return true;
   return req.accepts(['html', 'json']) === 'json';
 }
 

@@ -4,7 +4,7 @@
  * Counts may run a little over under heavy concurrency on FerretDB (its updates are not atomic);
  * on MongoDB the upsert with $inc is exact. Either way abuse is slowed, which is the point.
  */
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import { rateLimit, type Options, type Store } from 'express-rate-limit';
 import { Schema, model } from 'mongoose';
 import type { Clock } from './clock.js';
@@ -64,9 +64,13 @@ export async function purgeRateLimitWindows(now: Date): Promise<number> {
 }
 
 export interface LimitSettings {
-  /** Requests allowed per window and client address. */
+  /** Requests allowed per window and key (the client address unless `key` says otherwise). */
   limit: number;
   windowMs: number;
+  /** What is counted, e.g. the account a sign-in names; the client address by default. */
+  key?: (req: Request, res: Response) => string;
+  /** Count only refused requests (answers of 400 and above), e.g. failed sign-ins. */
+  countFailuresOnly?: boolean;
 }
 
 /** A limiter whose refusal goes through the error chain as 429 RATE_LIMITED (JSON or page). */
@@ -77,6 +81,8 @@ export function createLimiter(name: string, settings: LimitSettings, clock: Cloc
     standardHeaders: 'draft-8',
     legacyHeaders: false,
     store: new MongoRateLimitStore(`rl:${name}`, clock),
+    ...(settings.key ? { keyGenerator: settings.key } : {}),
+    skipSuccessfulRequests: settings.countFailuresOnly ?? false,
     // A database hiccup must not block citizens: count nothing rather than refuse.
     passOnStoreError: true,
     handler: (_req, _res, next) => next(new AppError('rate_limited', 'RATE_LIMITED', 'Too many requests.')),

@@ -27,7 +27,9 @@ const CITIZEN = 'citizen.one@example.com';
 const REFERENCE = 'TW-26-7KQ4-M9XD';
 const TRACKING_URL = `https://tawasul.example.bh/track?reference=${REFERENCE}&token=tk_8fJ2-x`;
 
-function receipt(overrides: Partial<EnqueueEmailInput> = {}): EnqueueEmailInput {
+type ReceiptInput = Extract<EnqueueEmailInput, { template: 'case-receipt' }>;
+
+function receipt(overrides: Partial<ReceiptInput> = {}): ReceiptInput {
   const caseId = new Types.ObjectId().toHexString();
   return {
     key: `case-receipt:${caseId}`,

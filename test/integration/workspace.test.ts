@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { Types } from 'mongoose';
-import { CaseModel } from '../../src/cases/case.model.js';
+import { CaseModel, type CaseDoc } from '../../src/cases/case.model.js';
 import { listCases } from '../../src/cases/list.service.js';
 import { addCitizenMessage, citizenView } from '../../src/cases/tracking.service.js';
 import { rateCase, replyToCase, staffView, transitionCase } from '../../src/cases/workspace.service.js';
@@ -31,7 +31,7 @@ describe('working a case', () => {
     expect(view.status).to.equal('in_progress');
     expect(view.assignee).to.equal('Officer Hassan');
     expect(notice).to.equal(null);
-    const stored = await CaseModel.findById(c._id).lean();
+    const stored = await CaseModel.findById(c._id).lean<CaseDoc>();
     const last = stored!.history.at(-1)!;
     expect([last.event, last.from, last.to, last.actor.role, last.actor.name]).to.deep.equal(['status_changed', 'assigned', 'in_progress', 'officer', 'Officer Hassan']);
   });
@@ -39,7 +39,7 @@ describe('working a case', () => {
   it("when an officer of another agency tries, then the case does not exist for them (404)", async () => {
     const c = await makeCase();
     expect(await codeOf(transitionCase(ewaOfficer, c.reference, { action: 'start' }, NOW, 'bh'))).to.equal('CASE_NOT_FOUND');
-    expect((await CaseModel.findById(c._id).lean())!.status).to.equal('assigned');
+    expect((await CaseModel.findById(c._id).lean<CaseDoc>())!.status).to.equal('assigned');
   });
 
   it('when a manager tries to act, then it is 403: managers read and review', async () => {
@@ -59,7 +59,7 @@ describe('working a case', () => {
     const { view, notice } = await transitionCase(officer, c.reference, { action: 'resolve', note: 'The bins were emptied on Sunday.' }, NOW, 'bh');
     expect(view.status).to.equal('resolved');
     expect(notice).to.include({ event: 'resolve', message: 'The bins were emptied on Sunday.', reference: c.reference });
-    const stored = await CaseModel.findById(c._id).lean();
+    const stored = await CaseModel.findById(c._id).lean<CaseDoc>();
     expect(stored!.resolvedAt!.toISOString()).to.equal(NOW.toISOString());
     expect(stored!.resolutionMinutes).to.be.a('number');
     expect(citizenView(stored!).timeline.at(-1)).to.include({ event: 'status_changed', to: 'resolved', note: 'The bins were emptied on Sunday.', by: 'agency' });
@@ -69,7 +69,7 @@ describe('working a case', () => {
     const c = await makeCase({ status: 'in_progress', assignee: { userId: new Types.ObjectId(), name: 'Someone' } });
     const { view } = await transitionCase(officer, c.reference, { action: 'transfer', agency: 'EWA', reason: 'This is a water meter: EWA owns it.' }, NOW, 'bh');
     expect(view.status).to.equal('assigned');
-    const stored = await CaseModel.findById(c._id).lean();
+    const stored = await CaseModel.findById(c._id).lean<CaseDoc>();
     expect(stored!.agency).to.equal('EWA');
     expect(stored!.assignee).to.equal(undefined);
     expect(stored!.routing).to.deep.include({ method: 'manual', reason: 'transfer' });
@@ -91,7 +91,7 @@ describe('working a case', () => {
     const c = await makeCase({ status: 'triage', agency: undefined, category: undefined, routing: { method: 'triage', routedAt: NOW } });
     const { view } = await transitionCase(principal('agent'), c.reference, { action: 'route', agency: 'WORKS' }, NOW, 'bh');
     expect([view.status, view.agency]).to.deep.equal(['assigned', 'WORKS']);
-    expect((await CaseModel.findById(c._id).lean())!.routing.correctedFrom).to.deep.include({ agency: null, method: 'triage' });
+    expect((await CaseModel.findById(c._id).lean<CaseDoc>())!.routing.correctedFrom).to.deep.include({ agency: null, method: 'triage' });
   });
 
   it('when staff add an internal note and a public reply, then the citizen sees only the reply and the agency sees both', async () => {
@@ -100,7 +100,7 @@ describe('working a case', () => {
     expect(internal.notice).to.equal(null);
     const pub = await replyToCase(officer, c.reference, { message: 'A team will visit on Monday.', visibility: 'public' }, NOW);
     expect(pub.notice).to.include({ event: 'reply', message: 'A team will visit on Monday.' });
-    const stored = (await CaseModel.findById(c._id).lean())!;
+    const stored = (await CaseModel.findById(c._id).lean<CaseDoc>())!;
     const citizenText = JSON.stringify(citizenView(stored));
     expect(citizenText).to.contain('A team will visit on Monday.').and.not.contain('Ask the contractor first.').and.not.contain('Hassan');
     expect(JSON.stringify(staffView(owner, stored, NOW))).not.to.contain('Ask the contractor first.');
@@ -118,8 +118,8 @@ describe('working a case', () => {
   it('when the agency asks for information and the citizen answers, then the case is back in progress', async () => {
     const c = await makeCase({ citizenId, status: 'in_progress' });
     await transitionCase(officer, c.reference, { action: 'request_information' }, NOW, 'bh');
-    await addCitizenMessage((await CaseModel.findById(c._id).lean())!, 'The bin is behind the mosque.', later(1));
-    const stored = (await CaseModel.findById(c._id).lean())!;
+    await addCitizenMessage((await CaseModel.findById(c._id).lean<CaseDoc>())!, 'The bin is behind the mosque.', later(1));
+    const stored = (await CaseModel.findById(c._id).lean<CaseDoc>())!;
     expect(stored.status).to.equal('in_progress');
     expect(stored.history.slice(-2).map((h) => `${h.event}:${h.to ?? ''}`)).to.deep.equal(['message:', 'status_changed:in_progress']);
   });
@@ -136,7 +136,7 @@ describe('working a case', () => {
     const c = await makeCase({ citizenId, status: 'resolved', resolvedAt: NOW });
     expect(await codeOf(rateCase(principal('citizen'), c, { score: 5 }, later(1)))).to.equal('ACTION_NOT_ALLOWED');
     await rateCase(owner, c, { score: 4, comment: 'Quick, thank you' }, later(1));
-    const rated = (await CaseModel.findById(c._id).lean())!;
+    const rated = (await CaseModel.findById(c._id).lean<CaseDoc>())!;
     expect(rated.rating).to.deep.include({ score: 4, comment: 'Quick, thank you' });
     expect(await codeOf(rateCase(owner, rated, { score: 1 }, later(2)))).to.equal('ALREADY_RATED');
     const old = await makeCase({ citizenId, status: 'resolved', resolvedAt: NOW });

@@ -1,0 +1,97 @@
+/**
+ * Sessions: sign in with email and password, refresh, sign out. The same service serves the JSON
+ * API (tokens in the body) and the pages (tokens in HttpOnly cookies).
+ *
+ * Sign-in answers INVALID_CREDENTIALS alike for an unknown email, a wrong password and a disabled
+ * account, and takes the same time for each (an unknown email is checked against a dummy argon2
+ * hash). Only someone who gave the right password learns more: an unverified citizen account is
+ * EMAIL_NOT_VERIFIED, which tells the password holder nothing they did not know (they registered it).
+ */
+import { CaseModel } from '../cases/case.model.js';
+import { UnauthenticatedError } from '../shared/errors.js';
+import { passwordMatches } from './passwords.js';
+import { issueRefreshToken, revokeFamilyOf, rotateRefreshToken } from './refresh-tokens.js';
+import type { Principal } from './principal.js';
+import { ACCESS_TOKEN_TTL_SECONDS, invalidToken, issueAccessToken, type TokenSettings } from './tokens.js';
+import { normaliseEmail } from './user.service.js';
+import { UserModel, type UserDoc } from './user.model.js';
+
+/** What the API shows of an account (never the password hash or the token version). */
+export interface UserView {
+  id: string;
+  email: string;
+  name: string;
+  role: string;
+  agency: string | null;
+  language: string;
+  emailVerified: boolean;
+  createdAt: string;
+}
+
+export interface Session {
+  accessToken: string;
+  refreshToken: string;
+  tokenType: 'Bearer';
+  /** Seconds until the access token expires. */
+  expiresIn: number;
+  user: UserView;
+}
+
+export function userView(user: UserDoc): UserView {
+  return {
+    id: user._id.toString(),
+    email: user.email,
+    name: user.name,
+    role: user.role,
+    agency: user.agency ?? null,
+    language: user.language,
+    emailVerified: !!user.emailVerifiedAt,
+    createdAt: user.createdAt.toISOString(),
+  };
+}
+
+export const invalidCredentials = (): UnauthenticatedError => new UnauthenticatedError('INVALID_CREDENTIALS', 'The email or password is not right.');
+
+function sessionFor(user: UserDoc, refreshToken: string, settings: TokenSettings): Session {
+  return { accessToken: issueAccessToken(user, settings), refreshToken, tokenType: 'Bearer', expiresIn: ACCESS_TOKEN_TTL_SECONDS, user: userView(user) };
+}
+
+/**
+ * Cases filed as a guest with the account's (verified) email become the citizen's. Run when the
+ * email is verified and at each sign-in, so cases filed signed-out later are picked up too.
+ * `citizenId: null` matches "not set" on MongoDB and FerretDB alike, without an operator.
+ */
+export async function linkGuestCases(user: Pick<UserDoc, '_id' | 'email' | 'role' | 'emailVerifiedAt'>): Promise<number> {
+  if (user.role !== 'citizen' || !user.emailVerifiedAt) return 0;
+  // Not an event of the case (no history entry, updatedAt unchanged): only who may see it changes.
+  const result = await CaseModel.updateMany({ contactEmail: user.email, citizenId: null }, { $set: { citizenId: user._id } }, { timestamps: false });
+  return result.modifiedCount;
+}
+
+export async function signIn(input: { email: string; password: string }, settings: TokenSettings): Promise<Session> {
+  const now = settings.clock.now();
+  const user = await UserModel.findOne({ email: normaliseEmail(input.email) }).lean<UserDoc>();
+  const matches = await passwordMatches(input.password, user?.passwordHash);
+  if (!user || !matches || user.disabledAt) throw invalidCredentials();
+  if (user.role === 'citizen' && !user.emailVerifiedAt) {
+    throw new UnauthenticatedError('EMAIL_NOT_VERIFIED', 'Open the link in the email we sent to verify the address first.');
+  }
+  await linkGuestCases(user);
+  return sessionFor(user, await issueRefreshToken(user, now), settings);
+}
+
+export async function refreshSession(refreshToken: unknown, settings: TokenSettings): Promise<Session> {
+  const { user, refreshToken: next } = await rotateRefreshToken(refreshToken, settings.clock.now());
+  return sessionFor(user, next, settings);
+}
+
+/** The account behind a principal, as the API shows it. */
+export async function accountOf(principal: Pick<Principal, 'userId'>): Promise<UserView> {
+  const user = await UserModel.findById(principal.userId).lean<UserDoc>();
+  if (!user) throw invalidToken();
+  return userView(user);
+}
+
+export async function signOut(refreshToken: unknown, now: Date): Promise<void> {
+  await revokeFamilyOf(refreshToken, now);
+}
