@@ -1,6 +1,10 @@
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import type { Types } from 'mongoose';
-import { ValidationError } from '../shared/errors.js';
+import { ForbiddenError, ValidationError } from '../shared/errors.js';
+import type { TFunction } from '../shared/i18n.js';
+import { validateWith } from '../shared/validate.js';
+import type { Principal } from '../users/principal.js';
+import type { Actor } from './case.model.js';
 import type { AppDeps } from '../app.js';
 import { sealingKey, withIdempotency } from '../shared/idempotency.js';
 import { requestLanguage } from '../shared/i18n.js';
@@ -44,9 +48,13 @@ export function casesApiRouter(deps: AppDeps, limits: CaseLimits): Router {
     next();
   });
 
-  router.post('/', limits.filing, validate('body', fileCaseSchema), async (req, res) => {
+  // The contact centre files many calls from one address: its signed-in agents are not limited per address.
+  const filingLimit: RequestHandler = (req, res, next) => (principalOf(res)?.role === 'agent' ? next() : limits.filing(req, res, next));
+
+  router.post('/', filingLimit, async (req, res) => {
     const now = deps.clock.now();
-    const input = res.locals.body as FileCaseInput;
+    const p = principalOf(res);
+    const { input, actor } = filingInput(p, req.body, req.t);
     const file = async () => ({
       status: 201,
       body: await fileCase(input, {
@@ -54,11 +62,12 @@ export function casesApiRouter(deps: AppDeps, limits: CaseLimits): Router {
         publicUrl: deps.config.publicUrl,
         now,
         requestLanguage: requestLanguage(req),
-        actor: { kind: 'citizen' },
+        actor,
       }),
     });
     const key = req.get('Idempotency-Key');
-    const answer = key ? await withIdempotency({ scope: 'cases:create:guest', key, request: req.body, sealKey, now }, file) : await file();
+    const scope = `cases:create:${p ? p.userId : 'guest'}`;
+    const answer = key ? await withIdempotency({ scope, key, request: req.body, sealKey, now }, file) : await file();
     if ('replayed' in answer && answer.replayed) res.set('Idempotent-Replayed', 'true');
     res.status(answer.status).location(`/api/v1/cases/${answer.body.reference}`).json(answer.body);
   });
@@ -127,6 +136,26 @@ export function casesApiRouter(deps: AppDeps, limits: CaseLimits): Router {
   });
 
   return router;
+}
+
+/**
+ * Who files, and with which contact: a guest gives their contact; a signed-in citizen's comes from
+ * the account (the case is theirs at once); a contact-centre agent files for a caller (channel
+ * `phone` unless said otherwise) and is recorded as `filedBy`. Other staff do not file cases.
+ */
+export function filingInput(p: Principal | undefined, body: unknown, t: TFunction): { input: FileCaseInput; actor: Actor } {
+  if (!p) return { input: validateWith(fileCaseSchema, body, t) as FileCaseInput, actor: { kind: 'citizen' } };
+  if (p.role === 'citizen') {
+    const given = (body ?? {}) as { contact?: { phone?: unknown } };
+    const phone = typeof given.contact?.phone === 'string' ? given.contact.phone : undefined;
+    const withAccount = { ...(body as object), contact: { name: p.name, email: p.email, ...(phone ? { phone } : {}) } };
+    return { input: validateWith(fileCaseSchema, withAccount, t) as FileCaseInput, actor: { kind: 'citizen', userId: p.userId as unknown as Actor['userId'] } };
+  }
+  if (p.role === 'agent') {
+    const withChannel = { channel: 'phone', ...(body as object) };
+    return { input: validateWith(fileCaseSchema, withChannel, t) as FileCaseInput, actor: { kind: 'agent', userId: p.userId as unknown as Actor['userId'], role: 'agent', name: p.name } };
+  }
+  throw new ForbiddenError('ACTION_NOT_ALLOWED', 'Cases are filed by citizens and by the contact centre.');
 }
 
 /** Always a download with the type we identified: never rendered inline by the browser. */
