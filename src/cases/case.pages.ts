@@ -9,14 +9,18 @@ import { Router, type Request, type Response } from 'express';
 import type { AppDeps } from '../app.js';
 import { getDirectory, type DirectoryView } from '../directory/index.js';
 import type { Csrf } from '../shared/csrf.js';
-import { AppError, ValidationError, type ErrorDetail } from '../shared/errors.js';
+import { AppError, STATUS_BY_KIND, ValidationError, type ErrorDetail } from '../shared/errors.js';
+import { principalOf, requireRole } from '../users/index.js';
+import { listCases } from './list.service.js';
+import { allowedActions, RATING_WINDOW_DAYS } from './status.js';
+import { applyTransition, findCaseFor, rateCase } from './workspace.service.js';
 import { sealingKey, seal, unseal, withIdempotency } from '../shared/idempotency.js';
 import { requestLanguage, type Language } from '../shared/i18n.js';
 import { validateWith } from '../shared/validate.js';
 import { checkAttachments, receiveAttachments, storeAttachments, type IncomingFile } from './attachments.js';
 import { sendAttachment, type CaseLimits } from './case.routes.js';
-import { CASE_TYPES } from './case.model.js';
-import { citizenMessageSchema, fileCaseSchema, type FileCaseInput } from './case.schemas.js';
+import { CASE_TYPES, type Actor, type CaseType } from './case.model.js';
+import { citizenMessageSchema, fileCaseSchema, ratingSchema, type FileCaseInput } from './case.schemas.js';
 import { DEFAULT_EXPECTED_WORKING_DAYS, fileCase, type FiledCase } from './intake.service.js';
 import { normaliseReference } from './reference.js';
 import { addCitizenAttachments, addCitizenMessage, citizenView, findAttachment, findVisibleCase, type CaseView, type TimelineEntry } from './tracking.service.js';
@@ -70,7 +74,10 @@ export function casePagesRouter(deps: AppDeps, csrf: Csrf, limits: CaseLimits): 
   };
 
   const renderForm = async (req: Request, res: Response, status: number, values: FormBody, errors: Record<string, string>) => {
+    const forCaller = req.path.startsWith('/work/');
     res.status(status).render('cases/new', {
+      formAction: forCaller ? '/work/file' : '/cases/new',
+      forCaller,
       directory: await directoryOrFail(),
       caseTypes: CASE_TYPES,
       values,
@@ -104,19 +111,29 @@ export function casePagesRouter(deps: AppDeps, csrf: Csrf, limits: CaseLimits): 
     await renderForm(req, res, 200, {}, {});
   });
 
-  router.post('/cases/new', limits.filing, receiveAttachments, csrf.protect, async (req, res) => {
+  /** The form's post, for a citizen (`/cases/new`) or for a contact-centre agent taking a call (`/work/file`). */
+  const fileFromForm = async (req: Request, res: Response) => {
     const body = (req.body ?? {}) as FormBody;
     const lang = requestLanguage(req);
     const now = deps.clock.now();
+    const p = principalOf(res);
+    const agent = req.path === '/work/file' && p?.role === 'agent' ? p : undefined;
+    const owner = !agent && p?.role === 'citizen' ? p : undefined;
     let filed: FiledCase;
     try {
-      const input = validateWith(fileCaseSchema, formToFileCaseInput(body, lang), req.t, { convert: true }) as FileCaseInput;
+      const form = formToFileCaseInput(body, lang);
+      if (agent) form.channel = 'phone';
+      const input = validateWith(fileCaseSchema, form, req.t, { convert: true }) as FileCaseInput;
       const files = checkAttachments((req.files as IncomingFile[] | undefined) ?? [], req.t);
-      const ctx = { profile, publicUrl: deps.config.publicUrl, now, requestLanguage: lang, actor: { kind: 'citizen' as const } };
+      const actor: Actor = agent
+        ? { kind: 'agent', userId: agent.userId as unknown as Actor['userId'], role: 'agent', name: agent.name }
+        : { kind: 'citizen', ...(owner ? { userId: owner.userId as unknown as Actor['userId'] } : {}) };
+      const ctx = { profile, publicUrl: deps.config.publicUrl, now, requestLanguage: lang, actor };
       const file = async () => ({ status: 201, body: await fileCase(input, ctx, await storeAttachments(files, now)) });
       const key = text(body, 'idempotencyKey');
       // A double click posts the same form twice: the second gets the first's answer.
-      filed = (key ? await withIdempotency({ scope: 'cases:create:form', key, request: input, sealKey, now }, file) : await file()).body;
+      const scope = `cases:create:form:${p ? p.userId : 'guest'}`;
+      filed = (key ? await withIdempotency({ scope, key, request: input, sealKey, now }, file) : await file()).body;
     } catch (err) {
       if (!(err instanceof ValidationError)) throw err;
       await renderForm(req, res, 400, body, errorsByField(err.details ?? []));
@@ -132,7 +149,13 @@ export function casePagesRouter(deps: AppDeps, csrf: Csrf, limits: CaseLimits): 
     });
     rememberTracking(res, filed.reference, filed.trackingToken);
     res.redirect(303, '/cases/filed');
+  };
+
+  router.post('/cases/new', limits.filing, receiveAttachments, csrf.protect, fileFromForm);
+  router.get('/work/file', requireRole('agent'), async (req, res) => {
+    await renderForm(req, res, 200, {}, {});
   });
+  router.post('/work/file', requireRole('agent'), receiveAttachments, csrf.protect, fileFromForm);
 
   router.get('/cases/filed', (req, res) => {
     const sealed = (req.cookies as Record<string, string | undefined>)[FLASH_COOKIE];
@@ -186,7 +209,15 @@ export function casePagesRouter(deps: AppDeps, csrf: Csrf, limits: CaseLimits): 
     renderTrack(req, res, 404, { reference: text(body, 'reference') ?? '' }, true);
   });
 
-  const visibleFromCookie = async (req: Request) => {
+  const visibleFromCookie = async (req: Request, res: Response) => {
+    const p = principalOf(res);
+    if (p?.role === 'citizen') {
+      try {
+        return await findCaseFor(p, req.params.reference); // their own case, signed in
+      } catch {
+        // not theirs: fall back to a tracking code this browser may hold
+      }
+    }
     const reference = normaliseReference(req.params.reference);
     const token = reference ? trackedToken(req, reference) : undefined;
     return findVisibleCase(reference, token ? { kind: 'tracking-token', token } : { kind: 'anonymous' });
@@ -214,15 +245,19 @@ export function casePagesRouter(deps: AppDeps, csrf: Csrf, limits: CaseLimits): 
       values,
       errors,
       csrfToken: csrf.token(req, res),
+      ownerActions: allowedActions({ status: view.status, type: view.type as CaseType, actor: { role: 'owner' }, resolvedAt: view.resolvedAt ? new Date(view.resolvedAt) : null, now: deps.clock.now() }).filter(
+        (a) => a === 'reopen' || a === 'accept_resolution',
+      ),
+      canRate: !view.rating && !!view.resolvedAt && ['resolved', 'closed'].includes(view.status) && deps.clock.now().getTime() - Date.parse(view.resolvedAt) <= RATING_WINDOW_DAYS * 86_400_000,
     });
   };
 
   router.get('/cases/:reference', limits.tracking, async (req, res) => {
-    await renderCase(req, res, 200, citizenView(await visibleFromCookie(req)), {}, {});
+    await renderCase(req, res, 200, citizenView(await visibleFromCookie(req, res)), {}, {});
   });
 
   router.post('/cases/:reference/messages', limits.tracking, receiveAttachments, csrf.protect, async (req, res) => {
-    const found = await visibleFromCookie(req);
+    const found = await visibleFromCookie(req, res);
     const body = (req.body ?? {}) as FormBody;
     const now = deps.clock.now();
     try {
@@ -241,8 +276,48 @@ export function casePagesRouter(deps: AppDeps, csrf: Csrf, limits: CaseLimits): 
     res.redirect(303, `/cases/${found.reference}`);
   });
 
+  /** The owner's own decisions on an answer: reopen (with a reason) or accept it. */
+  router.post('/cases/:reference/act', limits.tracking, csrf.protect, async (req, res) => {
+    const found = await visibleFromCookie(req, res);
+    const body = (req.body ?? {}) as FormBody;
+    const action = text(body, 'action');
+    const now = deps.clock.now();
+    try {
+      if (action !== 'reopen' && action !== 'accept_resolution') throw new ValidationError([{ field: 'action', code: 'any.only', message: req.t('errors.INVALID_TRANSITION') }]);
+      await applyTransition(found, 'owner', { kind: 'citizen', userId: found.citizenId }, { action, reason: text(body, 'reason') }, now, profile);
+    } catch (err) {
+      if (!(err instanceof AppError) || err.code === 'CASE_NOT_FOUND' || STATUS_BY_KIND[err.kind] >= 500) throw err;
+      const message = err.details?.length ? req.t('validation.any.required', { label: req.t('case.reopenReason') }) : req.t(`errors.${err.code}`, { ...err.params, defaultValue: err.message });
+      await renderCase(req, res, STATUS_BY_KIND[err.kind], citizenView(found), body, { [action === 'reopen' ? 'reason' : 'action']: message });
+      return;
+    }
+    res.redirect(303, `/cases/${found.reference}`);
+  });
+
+  router.post('/cases/:reference/rating', limits.tracking, csrf.protect, async (req, res) => {
+    const found = await visibleFromCookie(req, res);
+    const body = (req.body ?? {}) as FormBody;
+    try {
+      const rating = validateWith(ratingSchema, { score: Number(text(body, 'score')), comment: text(body, 'comment') }, req.t) as { score: number; comment?: string };
+      await rateCase('owner-by-token', found, rating, deps.clock.now());
+    } catch (err) {
+      if (!(err instanceof AppError) || err.code === 'CASE_NOT_FOUND' || STATUS_BY_KIND[err.kind] >= 500) throw err;
+      await renderCase(req, res, STATUS_BY_KIND[err.kind], citizenView(found), body, { score: err.details?.[0]?.message ?? req.t(`errors.${err.code}`, { defaultValue: err.message }) });
+      return;
+    }
+    res.redirect(303, `/cases/${found.reference}`);
+  });
+
+  router.get('/my/cases', requireRole('citizen'), async (req, res) => {
+    const page = await listCases(principalOf(res)!, { sort: '-createdAt', limit: 100 }, deps.clock.now());
+    const dir = await directoryOrFail();
+    const lang = requestLanguage(req);
+    const formatter = new Intl.DateTimeFormat(lang === 'ar' ? 'ar-BH' : 'en-GB', { dateStyle: 'medium', timeZone: dir.profile.timezone });
+    res.render('cases/mine', { title: req.t('work.myCases'), items: page.items, formatDate: (iso: string) => formatter.format(new Date(iso)) });
+  });
+
   router.get('/cases/:reference/attachments/:attachmentId', limits.tracking, async (req, res) => {
-    const found = await visibleFromCookie(req);
+    const found = await visibleFromCookie(req, res);
     sendAttachment(res, findAttachment(found, String(req.params.attachmentId)));
   });
 

@@ -37,6 +37,9 @@ export interface CaseView {
   createdAt: string;
   updatedAt: string;
   canAddInformation: boolean;
+  resolvedAt: string | null;
+  /** The citizen's own rating of the answer. */
+  rating: { score: number; comment: string | null } | null;
   attachments: { id: string; filename: string; contentType: string; size: number }[];
   timeline: TimelineEntry[];
 }
@@ -76,6 +79,8 @@ export function citizenView(c: CaseDoc): CaseView {
     createdAt: (c.createdAt).toISOString(),
     updatedAt: (c.updatedAt).toISOString(),
     canAddInformation: OPEN_STATUSES.includes(c.status),
+    resolvedAt: c.resolvedAt ? c.resolvedAt.toISOString() : null,
+    rating: c.rating ? { score: c.rating.score, comment: c.rating.comment ?? null } : null,
     attachments: c.attachments.map((a) => ({ id: a._id.toString(), filename: a.filename, contentType: a.contentType, size: a.size })),
     timeline: c.history
       .filter((h) => h.visibility === 'public')

@@ -97,14 +97,31 @@ export interface TransitionCommand extends TransitionInput {
   category?: string | null;
 }
 
-/** Applies one status-machine action. */
+/** Applies one status-machine action for a principal who may read the case. */
 export async function transitionCase(p: Principal, referenceInput: unknown, command: TransitionCommand, now: Date, profile: string): Promise<ActResult> {
   const c = await findCaseFor(p, referenceInput);
+  const { updated, notice } = await applyTransition(c, machineActor(p, c), actorOf(p), command, now, profile, p);
+  return { view: staffView(p, updated, now), notice };
+}
+
+/**
+ * The transition itself, once the caller has established who acts: a principal, or the owner who
+ * holds the tracking code (`principal` undefined: the citizen acts as `owner`).
+ */
+export async function applyTransition(
+  c: CaseDoc,
+  role: MachineActor,
+  actor: Actor,
+  command: TransitionCommand,
+  now: Date,
+  profile: string,
+  principal?: Principal,
+): Promise<{ updated: CaseDoc; notice: CitizenNotice | null }> {
   const { to } = decideTransition({
     status: c.status,
     type: c.type,
     action: command.action,
-    actor: { role: machineActor(p, c) },
+    actor: { role },
     resolvedAt: c.resolvedAt ?? null,
     now,
     input: command,
@@ -116,7 +133,7 @@ export async function transitionCase(p: Principal, referenceInput: unknown, comm
 
   if (command.action === 'route' || command.action === 'transfer') {
     const agency = await findAgency(profile, command.agency ?? '');
-    if (!agency) throw new ValidationError([{ field: 'agency', code: 'UNKNOWN_CODE', message: 'This agency does not exist.' }]);
+    if (!agency) throw new ValidationError([{ field: 'agency', code: 'UNKNOWN_AGENCY', message: 'This agency does not exist.' }]);
     if (command.action === 'transfer' && agency.code === c.agency) {
       throw new ValidationError([{ field: 'agency', code: 'SAME_AGENCY', message: 'The case is already with this agency.' }]);
     }
@@ -126,7 +143,9 @@ export async function transitionCase(p: Principal, referenceInput: unknown, comm
     unset.assignee = 1;
     if (command.action === 'transfer') event = 'transferred';
   }
-  if (command.action === 'start' && !c.assignee && (p.role === 'officer' || p.role === 'supervisor')) set.assignee = { userId: p.userId, name: p.name };
+  if (command.action === 'start' && !c.assignee && principal && (principal.role === 'officer' || principal.role === 'supervisor')) {
+    set.assignee = { userId: principal.userId, name: principal.name };
+  }
   if (to === 'resolved') {
     set.resolvedAt = now;
     set.resolutionMinutes = Math.round((now.getTime() - new Date(c.createdAt).getTime()) / 60_000);
@@ -135,7 +154,7 @@ export async function transitionCase(p: Principal, referenceInput: unknown, comm
 
   const entry: HistoryEntry = {
     at: now,
-    actor: actorOf(p),
+    actor,
     event,
     from: c.status,
     to,
@@ -152,10 +171,7 @@ export async function transitionCase(p: Principal, referenceInput: unknown, comm
 
   const updated = (await CaseModel.findById(c._id).lean<CaseDoc>())!;
   const tellsCitizen: CaseAction[] = ['resolve', 'request_information', 'reject', 'transfer', 'accept_suggestion', 'decline_suggestion', 'implement'];
-  return {
-    view: staffView(p, updated, now),
-    notice: tellsCitizen.includes(command.action) ? noticeFor(updated, command.action, note ?? null) : null,
-  };
+  return { updated, notice: tellsCitizen.includes(command.action) ? noticeFor(updated, command.action, note ?? null) : null };
 }
 
 function noticeFor(c: CaseDoc, event: CitizenNotice['event'], message: string | null): CitizenNotice {
