@@ -64,6 +64,7 @@ export const listQuerySchema = Joi.object({
   assignedToMe: Joi.boolean(),
   q: Joi.string().trim().min(1).max(200),
   phone: Joi.string().trim().max(20).pattern(/^\+?[0-9 ()-]{4,20}$/),
+  identityConfirmed: Joi.boolean(),
   sort: Joi.string().valid(...SORTS).default('-createdAt'),
   limit: Joi.number().integer().min(1).max(100).default(25),
   cursor: Joi.string().max(500),

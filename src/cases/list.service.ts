@@ -9,6 +9,7 @@ import { BadRequestError } from '../shared/errors.js';
 import { gt, lt, oneOf } from '../shared/db/operators.js';
 import { listScope } from './access.js';
 import { CaseModel, OPEN_STATUSES, type CaseStatus } from './case.model.js';
+import { normaliseReference } from './reference.js';
 
 export const SORTS = ['-createdAt', 'createdAt', '-updatedAt', 'dueAt'] as const;
 export type Sort = (typeof SORTS)[number];
@@ -22,8 +23,10 @@ export interface ListQuery {
   assignedToMe?: boolean;
   /** Free text: matched in the reference, title and description, case-insensitively. */
   q?: string;
-  /** The caller's phone, for the contact centre (digits compared, spaces and dashes ignored). */
+  /** The caller's phone, for the contact centre. */
   phone?: string;
+  /** The agent confirmed the caller's identity: their phone or reference lookup then spans every case. */
+  identityConfirmed?: boolean;
   sort: Sort;
   limit: number;
   cursor?: string;
@@ -63,6 +66,8 @@ export function decodeCursor(raw: string): Cursor {
   throw new BadRequestError('INVALID_CURSOR', 'The cursor is not one this service gave out.');
 }
 
+const isReference = (q: string | undefined): boolean => !!q && normaliseReference(q) !== undefined;
+
 const escapeRegex = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 function sortSpec(sort: Sort): { field: 'createdAt' | 'updatedAt' | 'dueAt'; dir: 1 | -1 } {
@@ -70,7 +75,10 @@ function sortSpec(sort: Sort): { field: 'createdAt' | 'updatedAt' | 'dueAt'; dir
 }
 
 export async function listCases(p: Principal, query: ListQuery, now: Date): Promise<{ items: CaseSummary[]; nextCursor: string | null }> {
-  const and: Record<string, unknown>[] = [listScope(p)];
+  // The contact centre looks up a caller's cases across every agency, by phone or reference, once the
+  // caller's identity is confirmed; otherwise an agent's list is the triage queue and what they filed.
+  const callerLookup = p.role === 'agent' && query.identityConfirmed === true && (!!query.phone || isReference(query.q));
+  const and: Record<string, unknown>[] = [callerLookup ? {} : listScope(p)];
   if (query.status?.length) and.push({ status: oneOf(query.status) });
   if (query.category) and.push({ category: query.category });
   if (query.area) and.push({ area: query.area });
@@ -78,7 +86,9 @@ export async function listCases(p: Principal, query: ListQuery, now: Date): Prom
   if (query.assignedToMe) and.push({ 'assignee.userId': new Types.ObjectId(p.userId) });
   if (query.overdue) and.push({ dueAt: lt(now), status: oneOf(OPEN_STATUSES) });
   if (query.phone) and.push({ 'contact.phone': query.phone });
-  if (query.q) {
+  if (callerLookup && isReference(query.q)) {
+    and.push({ reference: normaliseReference(query.q) });
+  } else if (query.q) {
     const pattern = new RegExp(escapeRegex(query.q.trim()), 'i');
     and.push({ $or: [{ reference: pattern }, { title: pattern }, { description: pattern }] });
   }

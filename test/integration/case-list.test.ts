@@ -50,6 +50,16 @@ describe('case lists', () => {
     expect(items.map((i) => i.agency)).to.deep.equal(['EWA']);
   });
 
+  it('when an agent looks up a caller, then other agencies\' cases are found only once identity is confirmed', async () => {
+    const agent = principal('agent');
+    expect((await listCases(agent, query({ phone: '+97333334444' }), NOW)).items).to.have.length(0);
+    expect((await listCases(agent, query({ phone: '+97333334444', identityConfirmed: true }), NOW)).items.map((i) => i.agency)).to.deep.equal(['EWA']);
+    const ewaCase = await CaseModel.findOne({ agency: 'EWA' }).lean();
+    const byRef = await listCases(agent, query({ q: ewaCase!.reference.toLowerCase(), identityConfirmed: true }), NOW);
+    expect(byRef.items.map((i) => i.reference)).to.deep.equal([ewaCase!.reference]);
+    expect((await listCases(agent, query({ q: 'Rubbish', identityConfirmed: true }), NOW)).items).to.have.length(0); // free text stays in scope
+  });
+
   it('when paging two at a time through equal timestamps, then every case appears exactly once and in order', async () => {
     const same = new Date('2026-11-10T08:00:00Z');
     for (let i = 0; i < 5; i++) await makeCase({ createdAt: same });
