@@ -19,7 +19,7 @@ import { errorHandler, notFoundHandler } from './shared/error-handler.js';
 import { healthRouter } from './shared/health.routes.js';
 import { directionOf, sharedI18n, i18nMiddleware, requestLanguage } from './shared/i18n.js';
 import type { Logger } from './shared/logger.js';
-import { authApiRouter, authenticate, authPagesRouter, createAuthLimits } from './users/index.js';
+import { adminUsersRouter, authApiRouter, authenticate, authPagesRouter, createAuthLimits } from './users/index.js';
 
 export interface AppDeps {
   config: Config & { jwtSecret: string };
@@ -97,6 +97,7 @@ export function createApp(deps: AppDeps): Express {
   api.use('/directory', directoryRouter(deps.config.deploymentProfile));
   api.use('/cases', casesApiRouter(deps, limits));
   api.use('/auth', authApiRouter(deps, authLimits));
+  api.use('/admin/users', adminUsersRouter(deps));
   app.use('/api/v1', api);
 
   app.use(express.urlencoded({ extended: false, limit: '100kb' }));

@@ -23,8 +23,8 @@ const COMMANDS: Record<string, Command> = {
     },
   },
   'users:create': {
-    summary: 'Create an account: --email E --password P --role R [--agency CODE] [--name N] [--language ar|en]. An existing email is left unchanged.',
-    options: { email: { type: 'string' }, password: { type: 'string' }, role: { type: 'string' }, agency: { type: 'string' }, name: { type: 'string' }, language: { type: 'string' } },
+    summary: 'Create an account: --email E --password P --role R [--agency CODE] [--name N] [--language ar|en] [--triage (supervisors)]. An existing email is left unchanged.',
+    options: { email: { type: 'string' }, password: { type: 'string' }, role: { type: 'string' }, agency: { type: 'string' }, name: { type: 'string' }, language: { type: 'string' }, triage: { type: 'boolean' } },
     async run(runtime, values) {
       const missing = ['email', 'password', 'role'].filter((k) => typeof values[k] !== 'string');
       if (missing.length) throw new Error(`Missing ${missing.map((k) => `--${k}`).join(', ')}.`);
@@ -36,6 +36,7 @@ const COMMANDS: Record<string, Command> = {
           password: values.password as string,
           role: values.role as string,
           agency: values.agency as string | undefined,
+          triage: values.triage === true,
           name: values.name as string | undefined,
           language,
         },

@@ -3,7 +3,7 @@
  * that the two can never disagree:
  *   citizen     — their own cases (filed while signed in, or as a guest with their verified email);
  *   officer,
- *   supervisor  — cases of their agency;
+ *   supervisor  — cases of their agency (a supervisor with triage rights: also the triage queue);
  *   manager,
  *   admin       — every case;
  *   agent       — the contact centre answers callers about any case: reads any case found by
@@ -15,6 +15,7 @@ import type { Principal } from '../users/principal.js';
 
 export interface CaseAccessFacts {
   agency?: string | null;
+  status?: string;
   citizenId?: { toString(): string } | null;
   filedBy?: { userId?: { toString(): string } | null } | null;
 }
@@ -24,13 +25,19 @@ export function canReadCase(p: Principal, c: CaseAccessFacts): boolean {
     case 'citizen':
       return !!c.citizenId && c.citizenId.toString() === p.userId;
     case 'officer':
-    case 'supervisor':
       return !!p.agency && c.agency === p.agency;
+    case 'supervisor':
+      return (!!p.agency && c.agency === p.agency) || (!!p.triage && isInTriage(c));
     case 'manager':
     case 'admin':
     case 'agent':
       return true;
   }
+}
+
+/** A case in the triage queue: no agency yet. */
+function isInTriage(c: CaseAccessFacts): boolean {
+  return !c.agency && c.status === 'triage';
 }
 
 /** Whether internal notes and staff names are shown: staff of the case's agency and managers. */
@@ -45,8 +52,9 @@ export function listScope(p: Principal): Record<string, unknown> {
     case 'citizen':
       return { citizenId: new Types.ObjectId(p.userId) };
     case 'officer':
-    case 'supervisor':
       return { agency: p.agency ?? '\u0000no-agency' };
+    case 'supervisor':
+      return p.triage ? { $or: [{ agency: p.agency ?? '\u0000no-agency' }, { status: 'triage' }] } : { agency: p.agency ?? '\u0000no-agency' };
     case 'manager':
     case 'admin':
       return {};

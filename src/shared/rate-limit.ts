@@ -42,7 +42,7 @@ export class MongoRateLimitStore implements Store {
     const { id, resetAt } = this.window(key);
     for (let attempt = 0; ; attempt++) {
       try {
-        const doc = await RateLimitWindowModel.findOneAndUpdate({ key: id }, { $inc: { hits: 1 }, $setOnInsert: { resetAt } }, { upsert: true, new: true }).lean();
+        const doc = await RateLimitWindowModel.findOneAndUpdate({ key: id }, { $inc: { hits: 1 }, $setOnInsert: { resetAt } }, { upsert: true, returnDocument: 'after' }).lean();
         return { totalHits: doc.hits, resetTime: resetAt };
       } catch (err) {
         if (!isDuplicateKeyError(err) || attempt > 0) throw err; // two first hits raced the upsert

@@ -1,7 +1,7 @@
 /**
  * Runs a joi schema on a request part and puts the validated value on `res.locals`. Joi options are
- * those of ../shared/STACK.md: every problem at once, unknown keys dropped, no type coercion for
- * JSON (an object where a string is expected is an error, so `{"$ne": …}` never reaches a query).
+ * those of ../shared/STACK.md: every problem at once, unknown keys dropped, strict types (an object
+ * where a string is expected is an error, so `{"$ne": …}` never reaches a query).
  * Messages come from the locale files, in the request's language.
  */
 import type { RequestHandler } from 'express';
@@ -27,16 +27,19 @@ export function joiDetails(error: Joi.ValidationError, t: TFunction): ErrorDetai
 }
 
 export function validateWith(schema: Joi.Schema, value: unknown, t: TFunction, options: Joi.ValidationOptions = {}): unknown {
-  const result = schema.validate(value, { abortEarly: false, stripUnknown: true, convert: false, ...options });
+  const result = schema.validate(value, { abortEarly: false, stripUnknown: true, convert: true, ...options });
   if (result.error) throw new ValidationError(joiDetails(result.error, t));
   return result.value;
 }
 
-/** Route-line validation: `validate('body', schema)`; the value is on `res.locals.body`. */
+/**
+ * Route-line validation: `validate('body', schema)`; the value is on `res.locals.body`. Conversion is
+ * on, so `.trim()` and `.lowercase()` normalise rather than refuse; `Joi.string()` never turns an
+ * object into a string, and numbers that must not come as strings are marked `.strict()` in their schema.
+ */
 export function validate(part: 'body' | 'query' | 'params', schema: Joi.Schema, options: Joi.ValidationOptions = {}): RequestHandler {
   return (req, res, next) => {
-    const convert = part !== 'body'; // query and path values are strings by nature
-    res.locals[part] = validateWith(schema, req[part] ?? {}, req.t, { convert, ...options });
+    res.locals[part] = validateWith(schema, req[part] ?? {}, req.t, { convert: true, ...options });
     next();
   };
 }

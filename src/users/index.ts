@@ -6,6 +6,7 @@ export { ROLES, AGENCY_ROLES, STAFF_ROLES, isStaff, type Role, type Principal } 
 export { authenticate, requireAuth, requireRole, principalOf, type AuthenticateOptions } from './auth.middleware.js';
 export { authApiRouter, createAuthLimits, type AuthLimits } from './auth.routes.js';
 export { authPagesRouter } from './auth.pages.js';
+export { adminUsersRouter } from './admin.routes.js';
 export { signIn, refreshSession, signOut, userView, linkGuestCases, type Session, type UserView } from './auth.service.js';
 export { registerCitizen, verifyEmail, purgeExpiredEmailVerifications, VERIFICATION_TTL_MS, type RegisterInput } from './account.service.js';
 export { createUser, disableUser, endAllSessions, normaliseEmail, type CreateUserInput, type CreateUserResult } from './user.service.js';

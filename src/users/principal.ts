@@ -18,6 +18,8 @@ export interface Principal {
   name: string;
   email: string;
   language: 'ar' | 'en';
+  /** Triage rights: a supervisor who also works the queue of cases without an agency. */
+  triage?: boolean;
 }
 
 export function isStaff(p: Principal | undefined): boolean {

@@ -69,11 +69,12 @@ function claimsOf(token: string, settings: TokenSettings): AccessClaims {
   return { sub, role: role as Role, agency, tv };
 }
 
-export function principalFromUser(user: Pick<UserDoc, '_id' | 'role' | 'agency' | 'name' | 'email' | 'language'>): Principal {
+export function principalFromUser(user: Pick<UserDoc, '_id' | 'role' | 'agency' | 'name' | 'email' | 'language'> & { triage?: boolean | null }): Principal {
   return {
     userId: user._id.toString(),
     role: user.role,
     ...(user.agency ? { agency: user.agency } : {}),
+    ...(user.role === 'supervisor' && user.triage ? { triage: true } : {}),
     name: user.name,
     email: user.email,
     language: user.language,

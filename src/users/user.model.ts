@@ -20,6 +20,8 @@ const userSchema = new Schema(
     emailVerifiedAt: { type: Date },
     disabledAt: { type: Date },
     tokenVersion: { type: Number, required: true, default: 0 },
+    /** A supervisor with triage rights also sees and routes the triage queue (cases without an agency). */
+    triage: { type: Boolean },
   },
   // createdAt and updatedAt are written from the injected clock by the services.
   { timestamps: true },

@@ -19,6 +19,8 @@ export interface CreateUserInput {
   agency?: string;
   name?: string;
   language?: 'ar' | 'en';
+  /** Supervisors only: also route the triage queue. */
+  triage?: boolean;
 }
 
 export interface CreateUserContext {
@@ -71,6 +73,7 @@ export async function createUser(input: CreateUserInput, ctx: CreateUserContext)
     passwordHash: await hashPassword(input.password),
     role: input.role,
     agency: input.agency || undefined,
+    triage: input.role === 'supervisor' && input.triage ? true : undefined,
     name: input.name?.trim() || email.split('@')[0],
     language: input.language ?? 'ar',
     emailVerifiedAt: ctx.now,

@@ -73,6 +73,13 @@ describe('filing a case: POST /api/v1/cases', () => {
     expect(res.body).to.include({ status: 'triage', agency: null, category: 'WASTE_COLLECTION' });
   });
 
+  it('when the email has capitals and spaces, then it is normalised, not refused', async () => {
+    const res = await file(caseBody({ contact: { name: '  Ali  ', email: '  Ali.Hasan@Example.BH ' } }));
+    expect(res.status).to.equal(201);
+    const stored = await CaseModel.findOne({ reference: res.body.reference }).lean();
+    expect([stored!.contact.name, stored!.contact.email, stored!.contactEmail]).to.deep.equal(['Ali', 'ali.hasan@example.bh', 'ali.hasan@example.bh']);
+  });
+
   it('when unknown fields are sent, then they are dropped and never stored', async () => {
     const res = await file(caseBody({ status: 'closed', agency: 'EWA', admin: true, trackingTokenHash: 'x' }));
     expect(res.status).to.equal(201);

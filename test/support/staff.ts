@@ -12,10 +12,10 @@ export interface TestUser {
 }
 
 /** A user created through the service, with an access token issued as sign-in would. */
-export async function makeUser(role: Role, agency?: string, name?: string): Promise<TestUser> {
+export async function makeUser(role: Role, agency?: string, name?: string, extra: { triage?: boolean } = {}): Promise<TestUser> {
   const email = `${role}-${crypto.randomBytes(4).toString('hex')}@example.bh`;
   const { user } = await createUser(
-    { email, password: 'correct horse battery', role, ...(agency ? { agency } : {}), name: name ?? `Test ${role}`, language: 'en' },
+    { email, password: 'correct horse battery', role, ...(agency ? { agency } : {}), name: name ?? `Test ${role}`, language: 'en', ...extra },
     { profile: 'bh', now: new Date() },
   );
   const token = issueAccessToken(user, tokenSettings(testConfig(), systemClock));
