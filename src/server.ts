@@ -4,7 +4,7 @@
  */
 import type { Server } from 'node:http';
 import { createApp } from './app.js';
-import { CaseModel } from './cases/index.js';
+import { CaseModel, closeAfterRatingWindow } from './cases/index.js';
 import { createMailTransport, createOutboxRelay } from './notifications/index.js';
 import { systemClock } from './shared/clock.js';
 import { pingDatabase } from './shared/db/connect.js';
@@ -16,6 +16,7 @@ import { startRuntime } from './runtime.js';
 const SHUTDOWN_GRACE_MS = 15_000;
 const RELAY_INTERVAL_MS = 5_000;
 const PURGE_INTERVAL_MS = 60 * 60_000;
+const CLOSE_INTERVAL_MS = 15 * 60_000;
 
 async function main(): Promise<void> {
   const runtime = await startRuntime(process.env);
@@ -40,6 +41,10 @@ async function main(): Promise<void> {
     Promise.all([purgeExpiredIdempotencyRecords(now), purgeRateLimitWindows(now), purgeExpiredRefreshTokens(now), purgeExpiredEmailVerifications(now)]).catch((err: unknown) => logger.warn({ err }, 'purge failed'));
   }, PURGE_INTERVAL_MS);
   purge.unref();
+  const closer = setInterval(() => {
+    closeAfterRatingWindow(systemClock.now(), config.deploymentProfile).catch((err: unknown) => logger.warn({ err }, 'closing answered cases failed'));
+  }, CLOSE_INTERVAL_MS);
+  closer.unref();
 
   server.on('error', (err) => {
     logger.fatal({ err }, 'could not listen');
@@ -58,6 +63,7 @@ async function main(): Promise<void> {
     force.unref();
     server.close(() => {
       clearInterval(purge);
+      clearInterval(closer);
       void relay
         .stop()
         .then(() => transport?.close())

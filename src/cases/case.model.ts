@@ -136,6 +136,7 @@ caseSchema.index({ agency: 1, createdAt: -1, _id: -1 });
 caseSchema.index({ 'assignee.userId': 1, status: 1, _id: 1 });
 caseSchema.index({ 'contact.phone': 1 });
 caseSchema.index({ status: 1, createdAt: 1, _id: 1 });
+caseSchema.index({ status: 1, resolvedAt: 1, _id: 1 });
 caseSchema.index({ citizenId: 1, createdAt: -1, _id: 1 });
 caseSchema.index({ contactEmail: 1, createdAt: -1 });
 caseSchema.index({ category: 1, area: 1, createdAt: -1 });

@@ -6,3 +6,4 @@ export { findVisibleCase, citizenView, addCitizenMessage, appendHistory, type Ca
 export { CaseModel, CASE_TYPES, CHANNELS, CASE_STATUSES, OPEN_STATUSES, type CaseDoc, type CaseStatus } from './case.model.js';
 export { routeByRule, type RoutingDecision } from './routing.js';
 export { generateReference, normaliseReference, REFERENCE_PATTERN } from './reference.js';
+export { closeAfterRatingWindow } from './workspace.service.js';

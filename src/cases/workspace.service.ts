@@ -4,6 +4,7 @@
  * write is conditional on the status read, so two people acting at once cannot both succeed.
  */
 import { findAgency } from '../directory/index.js';
+import { lte } from '../shared/db/operators.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../shared/errors.js';
 import { isStaff, type Principal } from '../users/principal.js';
 import { canReadCase, seesInternalNotes } from './access.js';
@@ -216,4 +217,24 @@ export async function assignCase(p: Principal, referenceInput: unknown, assignee
   const entry: HistoryEntry = { at: now, actor: actorOf(p), event: 'assigned', note: staff.name, visibility: 'internal', data: { assignee: staff.id } };
   await CaseModel.updateOne({ _id: c._id }, { $set: { assignee: { userId: staff.id, name: staff.name }, updatedAt: now }, $push: { history: entry } }, { timestamps: false });
   return { view: staffView(p, (await CaseModel.findById(c._id).lean<CaseDoc>())!, now), notice: null };
+}
+
+/**
+ * Closes answered cases whose rating window has passed (status machine: close_after_rating_window,
+ * by the system). An indexed query on (status, resolvedAt), in batches; safe to run from several
+ * instances, since each close is conditional on the status read.
+ */
+export async function closeAfterRatingWindow(now: Date, profile: string, batch = 200): Promise<number> {
+  const cutoff = new Date(now.getTime() - RATING_WINDOW_DAYS * 86_400_000);
+  const due = await CaseModel.find({ status: 'resolved', resolvedAt: lte(cutoff) }).sort({ resolvedAt: 1, _id: 1 }).limit(batch).lean<CaseDoc[]>();
+  let closed = 0;
+  for (const c of due) {
+    try {
+      await applyTransition(c, 'system', { kind: 'system' }, { action: 'close_after_rating_window' }, now, profile);
+      closed++;
+    } catch (err) {
+      if (!(err instanceof ConflictError)) throw err; // someone acted on it meanwhile: leave it
+    }
+  }
+  return closed;
 }

@@ -3,7 +3,7 @@ import { Types } from 'mongoose';
 import { CaseModel, type CaseDoc } from '../../src/cases/case.model.js';
 import { listCases } from '../../src/cases/list.service.js';
 import { addCitizenMessage, citizenView } from '../../src/cases/tracking.service.js';
-import { rateCase, replyToCase, staffView, transitionCase } from '../../src/cases/workspace.service.js';
+import { closeAfterRatingWindow, rateCase, replyToCase, staffView, transitionCase } from '../../src/cases/workspace.service.js';
 import { makeCase, principal } from '../support/factories.js';
 
 const NOW = new Date('2026-11-23T08:00:00Z');
@@ -141,6 +141,19 @@ describe('working a case', () => {
     expect(await codeOf(rateCase(owner, rated, { score: 1 }, later(2)))).to.equal('ALREADY_RATED');
     const old = await makeCase({ citizenId, status: 'resolved', resolvedAt: NOW });
     expect(await codeOf(rateCase(owner, old, { score: 3 }, later(15)))).to.equal('RATING_WINDOW_CLOSED');
+  });
+
+  it('when the rating window has passed, then the sweep closes answered cases, once, and leaves younger ones', async () => {
+    await CaseModel.updateMany({ status: 'resolved' }, { $set: { status: 'closed' } }); // only this test's cases count
+    const old = await makeCase({ status: 'resolved', resolvedAt: new Date(NOW.getTime() - 15 * 86_400_000) });
+    const young = await makeCase({ status: 'resolved', resolvedAt: new Date(NOW.getTime() - 13 * 86_400_000) });
+    expect(await closeAfterRatingWindow(NOW, 'bh')).to.equal(1);
+    expect(await closeAfterRatingWindow(NOW, 'bh')).to.equal(0);
+    const closed = (await CaseModel.findById(old._id).lean<CaseDoc>())!;
+    expect([closed.status, closed.closedAt!.toISOString()]).to.deep.equal(['closed', NOW.toISOString()]);
+    expect(closed.history.at(-1)).to.deep.include({ event: 'status_changed', from: 'resolved', to: 'closed' });
+    expect(closed.history.at(-1)!.actor.kind).to.equal('system');
+    expect((await CaseModel.findById(young._id).lean<CaseDoc>())!.status).to.equal('resolved');
   });
 
   it('when staff view a case, then the actions offered are the ones this person may take', async () => {
