@@ -3,13 +3,8 @@ import request from 'supertest';
 import { ManualClock } from '../../src/shared/clock.js';
 import { RefreshTokenModel } from '../../src/users/index.js';
 import { makeApp } from '../support/app.js';
+import { csrfFrom } from '../support/pages.js';
 import { authTestConfig, makeAccount, uniqueEmail } from '../support/accounts.js';
-
-function csrfFrom(html: string): string {
-  const match = /name="_csrf" value="([^"]+)"/.exec(html);
-  expect(match, 'the page carries a CSRF token').to.not.equal(null);
-  return match![1]!;
-}
 
 function setCookies(res: { headers: Record<string, unknown> }): string[] {
   const raw = res.headers['set-cookie'];

@@ -2,15 +2,11 @@ import crypto from 'node:crypto';
 import { expect } from 'chai';
 import request from 'supertest';
 import { CaseModel } from '../../src/cases/index.js';
+import { csrfFrom } from '../support/pages.js';
 import { makeApp } from '../support/app.js';
 import { caseBody } from '../support/cases.js';
 import { HTML_AS_PNG, PDF_MIN, PNG_1PX } from '../support/files.js';
 
-function csrfFrom(html: string): string {
-  const match = /name="_csrf" value="([^"]+)"/.exec(html);
-  expect(match, 'the page carries a CSRF token').to.not.equal(null);
-  return match![1]!;
-}
 
 function idempotencyFrom(html: string): string {
   return /name="idempotencyKey" value="([^"]+)"/.exec(html)![1]!;

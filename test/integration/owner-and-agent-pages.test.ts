@@ -1,13 +1,11 @@
 import { expect } from 'chai';
 import request from 'supertest';
 import { CaseModel } from '../../src/cases/case.model.js';
+import { csrfFrom } from '../support/pages.js';
 import { makeApp } from '../support/app.js';
 import { makeCase } from '../support/factories.js';
 import { makeUser } from '../support/staff.js';
 
-function csrfFrom(html: string): string {
-  return /name="_csrf" value="([^"]+)"/.exec(html)![1]!;
-}
 
 /** A browser holding the page session cookie of a user (as sign-in would set it). */
 function browserOf(app: ReturnType<typeof makeApp>, token: string) {
