@@ -35,6 +35,7 @@ export async function seedDirectory(data: ProfileData, now: Date): Promise<SeedR
     ),
     CategoryModel.bulkWrite(data.categories.map((c) => upsert({ profile, code: c.code }, { owner: c.owner, group: c.group, name_ar: c.name_ar, name_en: c.name_en, active: true }))),
   ]);
+  invalidateDirectoryCache();
   const inserted = results.reduce((n, r) => n + r.upsertedCount, 0);
   const total = 1 + data.municipalities.length + data.agencies.length + data.categories.length + data.municipalities.reduce((n, m) => n + m.areas.length, 0);
   return { profile, inserted, existing: total - inserted };
@@ -60,24 +61,74 @@ export interface DirectoryView {
 
 const byCode = { code: 1, _id: 1 } as const;
 
-/** The active directory of a profile, as the public API shows it. */
-export async function getDirectory(profileCode: string): Promise<DirectoryView | null> {
+/**
+ * The directory changes rarely and is read on every filing and page, so each instance keeps a
+ * snapshot for a short while (CACHE_MS). Seeding clears it at once; an administrator's edit made on
+ * another instance shows within CACHE_MS.
+ */
+const CACHE_MS = 30_000;
+
+interface Snapshot {
+  loadedAt: number;
+  profile: { code: string; country: string; timezone: string; weekend: string[]; bounds: { minLat: number; maxLat: number; minLng: number; maxLng: number }; categoryGroups: Named[] };
+  agencies: (Named & { kind: 'municipality' | 'national'; active: boolean })[];
+  areas: (Named & { municipality: string; active: boolean })[];
+  categories: (Named & { owner: string; group: string; active: boolean })[];
+}
+
+const cache = new Map<string, Snapshot>();
+
+export function invalidateDirectoryCache(): void {
+  cache.clear();
+}
+
+async function snapshot(profileCode: string): Promise<Snapshot | null> {
+  const cached = cache.get(profileCode);
+  if (cached && Date.now() - cached.loadedAt < CACHE_MS) return cached;
   const profile = await ProfileModel.findOne({ code: profileCode }).lean();
-  if (!profile) return null;
+  if (!profile) {
+    cache.delete(profileCode);
+    return null;
+  }
   const [agencies, areas, categories] = await Promise.all([
-    AgencyModel.find({ profile: profileCode, active: true }).sort(byCode).lean(),
-    AreaModel.find({ profile: profileCode, active: true }).sort(byCode).lean(),
-    CategoryModel.find({ profile: profileCode, active: true }).sort(byCode).lean(),
+    AgencyModel.find({ profile: profileCode }).sort(byCode).lean(),
+    AreaModel.find({ profile: profileCode }).sort(byCode).lean(),
+    CategoryModel.find({ profile: profileCode }).sort(byCode).lean(),
   ]);
   const named = (d: Named): Named => ({ code: d.code, name_ar: d.name_ar, name_en: d.name_en });
+  const fresh: Snapshot = {
+    loadedAt: Date.now(),
+    profile: {
+      code: profile.code,
+      country: profile.country,
+      timezone: profile.timezone,
+      weekend: [...profile.weekend],
+      bounds: profile.bounds,
+      categoryGroups: profile.categoryGroups.map((g) => ({ code: g.code!, name_ar: g.name_ar!, name_en: g.name_en! })),
+    },
+    agencies: agencies.map((a) => ({ ...named(a), kind: a.kind, active: a.active })),
+    areas: areas.map((a) => ({ ...named(a), municipality: a.municipality, active: a.active })),
+    categories: categories.map((c) => ({ ...named(c), owner: c.owner, group: c.group, active: c.active })),
+  };
+  cache.set(profileCode, fresh);
+  return fresh;
+}
+
+/** The active directory of a profile, as the public API shows it. */
+export async function getDirectory(profileCode: string): Promise<DirectoryView | null> {
+  const snap = await snapshot(profileCode);
+  if (!snap) return null;
+  const named = (d: Named): Named => ({ code: d.code, name_ar: d.name_ar, name_en: d.name_en });
+  const agencies = snap.agencies.filter((a) => a.active);
+  const areas = snap.areas.filter((a) => a.active);
   return {
-    profile: { code: profile.code, country: profile.country, timezone: profile.timezone, weekend: [...profile.weekend] },
+    profile: { code: snap.profile.code, country: snap.profile.country, timezone: snap.profile.timezone, weekend: [...snap.profile.weekend] },
     municipalities: agencies
       .filter((a) => a.kind === 'municipality')
       .map((m) => ({ ...named(m), areas: areas.filter((a) => a.municipality === m.code).map(named) })),
     agencies: agencies.map((a) => ({ ...named(a), kind: a.kind })),
-    categoryGroups: profile.categoryGroups.map((g) => ({ code: g.code!, name_ar: g.name_ar!, name_en: g.name_en! })),
-    categories: categories.map((c) => ({ ...named(c), owner: c.owner, group: c.group })),
+    categoryGroups: snap.profile.categoryGroups,
+    categories: snap.categories.filter((c) => c.active).map((c) => ({ ...named(c), owner: c.owner, group: c.group })),
   };
 }
 
@@ -89,19 +140,18 @@ export interface CodeLookup {
 
 /** The active category and area behind the given codes (null when unknown or inactive). */
 export async function lookupCodes(profileCode: string, codes: { category?: string | null; area?: string | null }): Promise<CodeLookup> {
-  const [profile, category, area] = await Promise.all([
-    ProfileModel.findOne({ code: profileCode }).lean(),
-    codes.category ? CategoryModel.findOne({ profile: profileCode, code: codes.category, active: true }).lean() : null,
-    codes.area ? AreaModel.findOne({ profile: profileCode, code: codes.area, active: true }).lean() : null,
-  ]);
+  const snap = await snapshot(profileCode);
+  if (!snap) return { profile: null, category: null, area: null };
+  const category = codes.category ? snap.categories.find((c) => c.active && c.code === codes.category) : undefined;
+  const area = codes.area ? snap.areas.find((a) => a.active && a.code === codes.area) : undefined;
   return {
-    profile: profile ? { code: profile.code, timezone: profile.timezone, bounds: profile.bounds } : null,
+    profile: { code: snap.profile.code, timezone: snap.profile.timezone, bounds: snap.profile.bounds },
     category: category ? { code: category.code, owner: category.owner, name_ar: category.name_ar, name_en: category.name_en } : null,
     area: area ? { code: area.code, municipality: area.municipality, name_ar: area.name_ar, name_en: area.name_en } : null,
   };
 }
 
 export async function findAgency(profileCode: string, code: string): Promise<{ code: string; name_ar: string; name_en: string } | null> {
-  const agency = await AgencyModel.findOne({ profile: profileCode, code }).lean();
+  const agency = (await snapshot(profileCode))?.agencies.find((a) => a.code === code);
   return agency ? { code: agency.code, name_ar: agency.name_ar, name_en: agency.name_en } : null;
 }

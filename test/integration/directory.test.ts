@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import request from 'supertest';
-import { AgencyModel, AreaModel, CategoryModel, ProfileModel, readProfileData, seedDirectory } from '../../src/directory/index.js';
+import { AgencyModel, AreaModel, CategoryModel, getDirectory, invalidateDirectoryCache, ProfileModel, readProfileData, seedDirectory } from '../../src/directory/index.js';
 import { makeApp } from '../support/app.js';
 
 async function clearDirectory(): Promise<void> {
@@ -8,6 +8,7 @@ async function clearDirectory(): Promise<void> {
   await AgencyModel.deleteMany({});
   await AreaModel.deleteMany({});
   await CategoryModel.deleteMany({});
+  invalidateDirectoryCache(); // direct writes bypass the service that would clear it
 }
 
 describe('reference directory', () => {
@@ -68,6 +69,7 @@ describe('reference directory', () => {
   it('when a category is inactive, then the directory does not list it', async () => {
     await seedDirectory(readProfileData('bh'), new Date());
     await CategoryModel.updateOne({ profile: 'bh', code: 'STRAY_ANIMALS' }, { $set: { active: false } });
+    invalidateDirectoryCache();
     const res = await request(makeApp()).get('/api/v1/directory');
     expect(res.body.categories).to.have.length(19);
     expect(res.body.categories.map((c: { code: string }) => c.code)).not.to.include('STRAY_ANIMALS');
@@ -77,6 +79,19 @@ describe('reference directory', () => {
     const res = await request(makeApp()).get('/api/v1/directory').set('Accept-Language', 'en');
     expect(res.status).to.equal(404);
     expect(res.body.error.code).to.equal('DIRECTORY_NOT_SEEDED');
+  });
+});
+
+describe('directory cache', () => {
+  it('when the directory is read twice within the cache time, then the second read does not query the database', async () => {
+    invalidateDirectoryCache();
+    const first = await getDirectory('bh');
+    await CategoryModel.updateOne({ profile: 'bh', code: 'SEWAGE' }, { $set: { name_en: 'Changed behind the cache' } });
+    const second = await getDirectory('bh');
+    expect(second).to.deep.equal(first); // served from the snapshot
+    await CategoryModel.updateOne({ profile: 'bh', code: 'SEWAGE' }, { $set: { name_en: 'Sewage' } });
+    invalidateDirectoryCache();
+    expect((await getDirectory('bh'))!.categories.find((c) => c.code === 'SEWAGE')!.name_en).to.equal('Sewage');
   });
 });
 
