@@ -12,6 +12,7 @@ import type { Config } from './config/index.js';
 import { casesApiRouter, casePagesRouter, workspacePagesRouter, type CaseLimits } from './cases/index.js';
 import { createCsrf } from './shared/csrf.js';
 import { createLimiter } from './shared/rate-limit.js';
+import { slaRouter } from './sla/sla.routes.js';
 import { directoryRouter } from './directory/index.js';
 import { homeRouter } from './home/home.pages.js';
 import type { Clock } from './shared/clock.js';
@@ -98,6 +99,7 @@ export function createApp(deps: AppDeps): Express {
   api.use('/cases', casesApiRouter(deps, limits));
   api.use('/auth', authApiRouter(deps, authLimits));
   api.use('/admin/users', adminUsersRouter(deps));
+  api.use(slaRouter(deps));
   app.use('/api/v1', api);
 
   app.use(express.urlencoded({ extended: false, limit: '100kb' }));

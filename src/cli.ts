@@ -5,6 +5,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { readProfileData, seedDirectory } from './directory/index.js';
 import { startRuntime, type Runtime } from './runtime.js';
+import { seedCalendars } from './sla/calendar.service.js';
 import { AppError } from './shared/errors.js';
 import { createUser, disableUser } from './users/index.js';
 
@@ -19,7 +20,8 @@ const COMMANDS: Record<string, Command> = {
     summary: 'Load the reference directory of DEPLOYMENT_PROFILE (idempotent: never overwrites edits).',
     async run(runtime) {
       const report = await seedDirectory(readProfileData(runtime.config.deploymentProfile), new Date());
-      return `Seeded profile ${report.profile}: ${report.inserted} inserted, ${report.existing} already present.`;
+      const calendars = await seedCalendars(new Date());
+      return `Seeded profile ${report.profile}: ${report.inserted} inserted, ${report.existing} already present; ${calendars} calendar(s) added.`;
     },
   },
   'users:create': {

@@ -7,6 +7,7 @@ import './notifications/outbox.model.js';
 import './cases/case.model.js';
 import './shared/idempotency.model.js';
 import './shared/rate-limit.js';
+import './sla/calendar.model.js';
 import './users/models.js';
 
 export function registerModels(): void {

@@ -6,6 +6,7 @@ import mongoose from 'mongoose';
 import { ConfigError, loadConfig, withJwtSecret, type Config } from './config/index.js';
 import { isDirectorySeeded, readProfileData, seedDirectory } from './directory/index.js';
 import { registerModels } from './models.js';
+import { seedCalendars } from './sla/calendar.service.js';
 import { connectMongoose, ensureIndexes } from './shared/db/connect.js';
 import { openDatabase, type Database } from './shared/db/engine.js';
 import { createLogger, type Logger } from './shared/logger.js';
@@ -45,7 +46,7 @@ export async function startRuntime(env: NodeJS.ProcessEnv, options: { logger?: L
     // The embedded default is ready to use on its first start; a real deployment seeds on purpose.
     if (database.engine !== 'external' && !(await isDirectorySeeded(config.deploymentProfile))) {
       const report = await seedDirectory(readProfileData(config.deploymentProfile), new Date());
-      logger.info(report, 'seeded the reference directory');
+      logger.info({ ...report, calendars: await seedCalendars(new Date()) }, 'seeded the reference directory');
     }
   } catch (err) {
     await mongoose.disconnect().catch(() => {});

@@ -17,6 +17,7 @@ const profileSchema = new Schema(
     code: { type: String, required: true, match: /^[a-z][a-z0-9-]{0,31}$/ },
     country: { type: String, required: true },
     timezone: { type: String, required: true },
+    calendar: { type: String, required: true },
     weekend: { type: [String], required: true },
     categoryGroups: { type: [{ code: String, name_ar: String, name_en: String, _id: false }], required: true },
     bounds: {

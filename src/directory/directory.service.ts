@@ -21,7 +21,7 @@ export async function seedDirectory(data: ProfileData, now: Date): Promise<SeedR
     ProfileModel.bulkWrite([
       upsert(
         { code: profile },
-        { country: data.country, timezone: data.timezone, weekend: data.weekend, bounds: data.bounds, categoryGroups: data.categoryGroups, name_ar: data.name_ar ?? profile, name_en: data.name_en ?? profile },
+        { country: data.country, timezone: data.timezone, calendar: data.calendar, weekend: data.weekend, bounds: data.bounds, categoryGroups: data.categoryGroups, name_ar: data.name_ar ?? profile, name_en: data.name_en ?? profile },
       ),
     ]),
     AgencyModel.bulkWrite([
@@ -70,7 +70,7 @@ const CACHE_MS = 30_000;
 
 interface Snapshot {
   loadedAt: number;
-  profile: { code: string; country: string; timezone: string; weekend: string[]; bounds: { minLat: number; maxLat: number; minLng: number; maxLng: number }; categoryGroups: Named[] };
+  profile: { code: string; country: string; timezone: string; calendar: string; weekend: string[]; bounds: { minLat: number; maxLat: number; minLng: number; maxLng: number }; categoryGroups: Named[] };
   agencies: (Named & { kind: 'municipality' | 'national'; active: boolean })[];
   areas: (Named & { municipality: string; active: boolean })[];
   categories: (Named & { owner: string; group: string; active: boolean })[];
@@ -102,6 +102,7 @@ async function snapshot(profileCode: string): Promise<Snapshot | null> {
       code: profile.code,
       country: profile.country,
       timezone: profile.timezone,
+      calendar: profile.calendar,
       weekend: [...profile.weekend],
       bounds: profile.bounds,
       categoryGroups: profile.categoryGroups.map((g) => ({ code: g.code!, name_ar: g.name_ar!, name_en: g.name_en! })),
@@ -154,4 +155,9 @@ export async function lookupCodes(profileCode: string, codes: { category?: strin
 export async function findAgency(profileCode: string, code: string): Promise<{ code: string; name_ar: string; name_en: string } | null> {
   const agency = (await snapshot(profileCode))?.agencies.find((a) => a.code === code);
   return agency ? { code: agency.code, name_ar: agency.name_ar, name_en: agency.name_en } : null;
+}
+
+/** The calendar code a profile's agencies follow (agencies with their own calendar come with SLA policies). */
+export async function profileCalendarCode(profileCode: string): Promise<string | null> {
+  return (await snapshot(profileCode))?.profile.calendar ?? null;
 }

@@ -16,6 +16,8 @@ export interface ProfileData {
   profile: string;
   country: string;
   timezone: string;
+  /** Code of the working calendar the deployment's agencies follow unless given their own (src/sla). */
+  calendar: string;
   weekend: string[];
   /** The country's bounding box: a case's location must fall inside it. */
   bounds: { minLat: number; maxLat: number; minLng: number; maxLng: number };
@@ -37,6 +39,7 @@ const profileDataSchema = Joi.object({
   profile: Joi.string().pattern(/^[a-z][a-z0-9-]{0,31}$/).required(),
   country: Joi.string().pattern(/^[A-Z]{2}$/).required(),
   timezone: Joi.string().required(),
+  calendar: Joi.string().pattern(/^[A-Z]{2}(-[A-Z0-9]{1,3})?$/).required(),
   weekend: Joi.array().items(Joi.string().valid(...DAYS)).unique().required(),
   bounds: Joi.object({
     minLat: Joi.number().min(-90).max(90).required(),

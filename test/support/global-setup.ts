@@ -12,6 +12,7 @@ import { openEphemeralDatabase, type Database } from '../../src/shared/db/engine
 import { connectMongoose, ensureIndexes } from '../../src/shared/db/connect.js';
 import { registerModels } from '../../src/models.js';
 import { readProfileData, seedDirectory } from '../../src/directory/index.js';
+import { seedCalendars } from '../../src/sla/calendar.service.js';
 
 let database: Database | undefined;
 const say = (m: string): void => void process.stderr.write(`[test db] ${m}\n`);
@@ -34,6 +35,7 @@ export async function mochaGlobalSetup(): Promise<void> {
   await connectMongoose(database.uri);
   await ensureIndexes();
   await seedDirectory(readProfileData('bh'), new Date()); // suites that clear the directory re-seed it after
+  await seedCalendars(new Date());
 }
 
 export async function mochaGlobalTeardown(): Promise<void> {

@@ -28,6 +28,7 @@ describe('deployment profile data', () => {
     const ours = readProfileData('bh');
     const shared = parseProfileData({
       bounds: ours.bounds,
+      calendar: ours.calendar,
       categoryGroups: ours.categoryGroups,
       ...raw,
       categories: (raw as { categories: object[] }).categories.map((c, i) => ({ group: ours.categories[i]!.group, ...c })),

@@ -1,0 +1,21 @@
+import { Schema, model } from 'mongoose';
+
+/**
+ * A working calendar, edited by administrators (holidays move with the moon). The database is the
+ * truth once seeded; src/sla/calendars/*.json only seed it. Checked by parseCalendar() on every write.
+ */
+const calendarSchema = new Schema({
+  code: { type: String, required: true },
+  timezone: { type: String, required: true },
+  weekend: { type: [String], required: true },
+  /** `{Sun: ["07:00", "14:00"], …}`: a document of pairs (no arrays of arrays: ../shared/MONGODB.md). */
+  workingHours: { type: Schema.Types.Mixed, required: true },
+  holidays: { type: [{ date: String, name_ar: String, name_en: String, _id: false }], required: true },
+  note: { type: String },
+  updatedBy: { type: new Schema({ userId: String, name: String }, { _id: false }) },
+  createdAt: { type: Date, required: true },
+  updatedAt: { type: Date, required: true },
+});
+calendarSchema.index({ code: 1 }, { unique: true });
+
+export const CalendarModel = model('Calendar', calendarSchema);
