@@ -118,6 +118,13 @@ const caseSchema = new Schema(
     // SLA (SLA issue): the clock, computed once and stored so "overdue" is an indexed query.
     dueAt: { type: Date },
     firstResponseDueAt: { type: Date },
+    /** The clock behind dueAt: calendar, start, a pause in progress, working minutes paused so far. */
+    sla: {
+      type: new Schema(
+        { calendar: { type: String, required: true }, startedAt: { type: Date, required: true }, pausedAt: Date, pausedWorkingMinutes: { type: Number, required: true, default: 0 } },
+        { _id: false },
+      ),
+    },
     // Report keys, written with the case (../shared/MONGODB.md: compute when writing).
     dayKey: { type: String, required: true },
     weekKey: { type: String, required: true },

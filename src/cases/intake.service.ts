@@ -9,6 +9,7 @@ import { isDuplicateKeyError } from '../shared/db/connect.js';
 import { ServiceUnavailableError, ValidationError, type ErrorDetail } from '../shared/errors.js';
 import { fixedT, type Language } from '../shared/i18n.js';
 import { reportKeys } from '../shared/report-keys.js';
+import { calendarForProfile, startClock } from '../sla/clock.service.js';
 import type { StoredAttachment } from './attachments.js';
 import { CaseModel, type Actor, type CaseStatus } from './case.model.js';
 import type { FileCaseInput } from './case.schemas.js';
@@ -63,6 +64,8 @@ export async function fileCase(input: FileCaseInput, ctx: IntakeContext, attachm
   const routing = routeByRule({ category: codes.category, area: codes.area });
   const agency = routing.agency ? await findAgency(ctx.profile, routing.agency) : null;
   const status: CaseStatus = agency ? 'assigned' : 'triage';
+  // The clock starts when the case reaches an agency; a case in triage has none yet.
+  const clock = agency ? startClock(await calendarForProfile(ctx.profile), ctx.now) : null;
   const trackingToken = generateTrackingToken();
   const system: Actor = { kind: 'system' };
 
@@ -122,6 +125,7 @@ export async function fileCase(input: FileCaseInput, ctx: IntakeContext, attachm
             data: { agency: agency?.code ?? null, method: routing.method, reason: routing.reason },
           },
         ],
+        ...(clock ?? {}),
         ...reportKeys(ctx.now, codes.profile.timezone),
         createdAt: ctx.now,
         updatedAt: ctx.now,
@@ -135,7 +139,7 @@ export async function fileCase(input: FileCaseInput, ctx: IntakeContext, attachm
         area: codes.area?.code ?? null,
         agency,
         routing: { method: routing.method, confidence: routing.confidence },
-        dueAt: null,
+        dueAt: clock ? clock.dueAt.toISOString() : null,
         createdAt: ctx.now.toISOString(),
       };
     } catch (err) {

@@ -8,6 +8,7 @@ import type { StoredAttachment } from './attachments.js';
 import { CaseModel, OPEN_STATUSES, type Actor, type CaseDoc, type CaseStatus, type HistoryEntry } from './case.model.js';
 import { normaliseReference, secretMatches } from './reference.js';
 import { decideTransition } from './status.js';
+import { clockChangesFor } from '../sla/clock.service.js';
 
 export type Viewer = { kind: 'tracking-token'; token: string } | { kind: 'anonymous' };
 
@@ -108,12 +109,20 @@ export async function addCitizenMessage(c: CaseDoc, message: string, now: Date):
   const actor: Actor = { kind: 'citizen', userId: c.citizenId };
   const entries: HistoryEntry[] = [{ at: now, actor, event: 'message', note: message, visibility: 'public' }];
   const set: Record<string, unknown> = { updatedAt: now };
+  let unset: Record<string, 1> = {};
   if (c.status === 'awaiting_citizen') {
     const { to } = decideTransition({ status: c.status, type: c.type, action: 'citizen_reply', actor: { role: 'owner' }, now });
     entries.push({ at: now, actor, event: 'status_changed', from: c.status, to, visibility: 'public', data: { action: 'citizen_reply' } });
     set.status = to;
+    const clock = await clockChangesFor(c, to, 'citizen_reply', now, c.profile); // the clock resumes
+    Object.assign(set, clock.set);
+    unset = clock.unset;
   }
-  const result = await CaseModel.updateOne({ _id: c._id, status: c.status }, { $push: { history: { $each: entries } }, $set: set }, { timestamps: false });
+  const result = await CaseModel.updateOne(
+    { _id: c._id, status: c.status },
+    { $push: { history: { $each: entries } }, $set: set, ...(Object.keys(unset).length ? { $unset: unset } : {}) },
+    { timestamps: false },
+  );
   if (result.modifiedCount !== 1) throw new ConflictError('CASE_CHANGED', 'The case was changed meanwhile. Reload it and try again.');
 }
 

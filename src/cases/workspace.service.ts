@@ -5,6 +5,7 @@
  */
 import { findAgency } from '../directory/index.js';
 import { lte } from '../shared/db/operators.js';
+import { clockChangesFor } from '../sla/clock.service.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../shared/errors.js';
 import { isStaff, type Principal } from '../users/principal.js';
 import { canReadCase, seesInternalNotes } from './access.js';
@@ -152,6 +153,9 @@ export async function applyTransition(
     set.resolutionMinutes = Math.round((now.getTime() - new Date(c.createdAt).getTime()) / 60_000);
   }
   if (['closed', 'rejected', 'declined', 'implemented'].includes(to)) set.closedAt = now;
+  const clock = await clockChangesFor(c, to, command.action, now, profile);
+  Object.assign(set, clock.set);
+  Object.assign(unset, clock.unset);
 
   const entry: HistoryEntry = {
     at: now,

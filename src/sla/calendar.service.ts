@@ -8,6 +8,22 @@ import type { Principal } from '../users/principal.js';
 import { CalendarModel } from './calendar.model.js';
 import { loadSeedCalendar, parseCalendar, SEED_CALENDAR_CODES, type Calendar } from './calendar.js';
 
+const CACHE_MS = 30_000;
+const cache = new Map<string, { at: number; calendar: Calendar }>();
+
+/** Calendars change rarely: each instance keeps them briefly; replacing one here clears the cache. */
+export function invalidateCalendarCache(): void {
+  cache.clear();
+}
+
+export async function getCalendarCached(code: string): Promise<Calendar> {
+  const hit = cache.get(code);
+  if (hit && Date.now() - hit.at < CACHE_MS) return hit.calendar;
+  const calendar = await getCalendar(code);
+  cache.set(code, { at: Date.now(), calendar });
+  return calendar;
+}
+
 /** Insert-only: a calendar an administrator has edited is never overwritten. */
 export async function seedCalendars(now: Date): Promise<number> {
   let inserted = 0;
@@ -33,6 +49,7 @@ export async function getCalendar(code: string): Promise<Calendar> {
 /** Replaces a calendar after checking all of it (every problem listed at once). */
 export async function replaceCalendar(code: string, raw: Record<string, unknown>, by: Principal, now: Date): Promise<Calendar> {
   const calendar = parseCalendar({ ...raw, code });
+  invalidateCalendarCache();
   await CalendarModel.updateOne(
     { code },
     {

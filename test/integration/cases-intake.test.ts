@@ -16,7 +16,8 @@ describe('filing a case: POST /api/v1/cases', () => {
     it(`when a ${type} is filed with a municipal category and an area, then it is 201 and goes to the area's municipality`, async () => {
       const res = await file(caseBody({ type }));
       expect(res.status).to.equal(201);
-      expect(res.body).to.include({ type, status: 'assigned', category: 'WASTE_COLLECTION', area: 'SITRA', dueAt: null });
+      expect(res.body).to.include({ type, status: 'assigned', category: 'WASTE_COLLECTION', area: 'SITRA' });
+      expect(Date.parse(res.body.dueAt)).to.be.greaterThan(Date.parse(res.body.createdAt)); // the clock started (14 working days)
       expect(res.body.agency).to.deep.equal({ code: 'CAPITAL', name_ar: 'أمانة العاصمة', name_en: 'Capital Trustees Board' });
       expect(res.body.routing).to.deep.equal({ method: 'rule', confidence: 1 });
       expect(res.body.reference).to.match(REFERENCE_PATTERN);
@@ -64,7 +65,7 @@ describe('filing a case: POST /api/v1/cases', () => {
   it('when no category is given, then the case waits in triage with no agency', async () => {
     const res = await file(caseBody({ category: undefined }));
     expect(res.status).to.equal(201);
-    expect(res.body).to.include({ status: 'triage', agency: null, category: null });
+    expect(res.body).to.include({ status: 'triage', agency: null, category: null, dueAt: null }); // no clock before an agency
     expect(res.body.routing).to.deep.equal({ method: 'triage', confidence: null });
   });
 
