@@ -83,7 +83,8 @@ export function createApp(deps: AppDeps): Express {
     next();
   });
   // Who is asking, before any router or view: sets res.locals.principal (users/auth.middleware.ts).
-  app.use(authenticate(deps, { csrf: createCsrf(deps.config) }));
+  const csrf = createCsrf(deps.config);
+  app.use(authenticate(deps, { csrf }));
 
   const window = 15 * 60_000;
   const limits: CaseLimits = {
@@ -103,10 +104,10 @@ export function createApp(deps: AppDeps): Express {
   app.use('/api/v1', api);
 
   app.use(express.urlencoded({ extended: false, limit: '100kb' }));
-  app.use(authPagesRouter(deps, createCsrf(deps.config), authLimits));
+  app.use(authPagesRouter(deps, csrf, authLimits));
   app.use(homeRouter(deps));
-  app.use(casePagesRouter(deps, createCsrf(deps.config), limits));
-  app.use(workspacePagesRouter(deps, createCsrf(deps.config)));
+  app.use(casePagesRouter(deps, csrf, limits));
+  app.use(workspacePagesRouter(deps, csrf));
 
   app.use(notFoundHandler);
   app.use(errorHandler(deps.logger));

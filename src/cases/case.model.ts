@@ -1,7 +1,7 @@
 /**
  * A case: one submission by a citizen. Shaped for what comes after intake — the staff workspace,
  * SLA clocks, classification, recurring issues, reports and Open311 — so they fit without rework:
- * every change appends to `history` (append-only, written by appendHistory() only), routing records
+ * every change appends to `history` (append-only: only ever `$push`ed, never `$set` or pulled), routing records
  * how the agency was chosen, and report keys are computed when the case is written.
  */
 import { Schema, model, type InferSchemaType, type Types } from 'mongoose';

@@ -14,18 +14,13 @@ import { fileCase } from './intake.service.js';
 import { checkAttachments, openAttachment, receiveAttachments, storeAttachments, type IncomingFile } from './attachments.js';
 import { addCitizenAttachments, addCitizenMessage, citizenView, findAttachment, findVisibleCase, type Viewer } from './tracking.service.js';
 import { NotFoundError } from '../shared/errors.js';
-import { principalOf, requireAuth, UserModel } from '../users/index.js';
+import { principalOf, requireAuth } from '../users/index.js';
 import { CaseModel, type CaseDoc } from './case.model.js';
 import { listQuerySchema, patchCaseSchema, ratingSchema } from './case.schemas.js';
 import { countByStatus, listCases, type ListQuery } from './list.service.js';
 import { sendCitizenNotice } from './notices.js';
 import type { CaseAction } from './status.js';
 import { assignCase, findCaseFor, rateCase, replyToCase, staffView, transitionCase } from './workspace.service.js';
-
-async function findStaffMember(id: string) {
-  const user = await UserModel.findById(id).lean();
-  return user ? { id: user._id.toHexString(), name: user.name, role: user.role, agency: user.agency ?? null, disabled: !!user.disabledAt } : null;
-}
 
 export function viewerOf(req: Request): Viewer {
   const token = req.get('X-Tracking-Token');
@@ -101,7 +96,7 @@ export function casesApiRouter(deps: AppDeps, limits: CaseLimits): Router {
     const body = res.locals.body as { action?: CaseAction; note?: string; reason?: string; agency?: string; category?: string; reply?: { message: string; visibility: 'public' | 'internal' }; assignee?: string };
     let result;
     if (body.reply) result = await replyToCase(p, req.params.reference, body.reply, now);
-    else if (body.assignee) result = await assignCase(p, req.params.reference, body.assignee, now, findStaffMember);
+    else if (body.assignee) result = await assignCase(p, req.params.reference, body.assignee, now);
     else result = await transitionCase(p, req.params.reference, { ...body, action: body.action! }, now, deps.config.deploymentProfile);
     if (result.notice) await sendCitizenNotice(result.notice, deps.config.publicUrl, now);
     res.json(result.view);

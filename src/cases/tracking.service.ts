@@ -89,11 +89,6 @@ export function citizenView(c: CaseDoc): CaseView {
   };
 }
 
-/** The one function that appends to a case's history (append-only: entries are never changed). */
-export async function appendHistory(caseId: CaseDoc['_id'], entry: HistoryEntry, now: Date): Promise<void> {
-  await CaseModel.updateOne({ _id: caseId }, { $push: { history: entry }, $set: { updatedAt: now } }, { timestamps: false });
-}
-
 function assertOpen(c: CaseDoc): void {
   if (!OPEN_STATUSES.includes(c.status)) {
     throw new ConflictError('CASE_NOT_OPEN', 'This case is no longer open; information can no longer be added.');

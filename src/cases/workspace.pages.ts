@@ -159,11 +159,7 @@ export function workspacePagesRouter(deps: AppDeps, csrf: Csrf): Router {
     requireRole('supervisor'),
     csrf.protect,
     act((p, req) =>
-      assignCase(p, req.params.reference, text(req.body, 'assignee') ?? '', deps.clock.now(), async (id) => {
-        if (!/^[0-9a-f]{24}$/.test(id)) return null;
-        const u = await UserModel.findById(id).lean();
-        return u ? { id: u._id.toHexString(), name: u.name, role: u.role, agency: u.agency ?? null, disabled: !!u.disabledAt } : null;
-      }),
+      assignCase(p, req.params.reference, text(req.body, 'assignee') ?? '', deps.clock.now()),
     ),
   );
 

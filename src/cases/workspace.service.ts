@@ -6,13 +6,14 @@
 import { findAgency } from '../directory/index.js';
 import { lte } from '../shared/db/operators.js';
 import { clockChangesFor } from '../sla/clock.service.js';
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../shared/errors.js';
+import { ConflictError, ForbiddenError, ValidationError } from '../shared/errors.js';
 import { isStaff, type Principal } from '../users/principal.js';
 import { canReadCase, seesInternalNotes } from './access.js';
 import { CaseModel, type Actor, type CaseDoc, type CaseStatus, type HistoryEntry } from './case.model.js';
 import { normaliseReference } from './reference.js';
-import { allowedActions, decideTransition, RATING_WINDOW_DAYS, type CaseAction, type MachineActor, type TransitionInput } from './status.js';
-import { citizenView, type CaseView } from './tracking.service.js';
+import { allowedActions, decideTransition, isTerminal, RATING_WINDOW_DAYS, type CaseAction, type MachineActor, type TransitionInput } from './status.js';
+import { CASE_NOT_FOUND, citizenView, type CaseView } from './tracking.service.js';
+import { UserModel } from '../users/user.model.js';
 
 /** Something the citizen should hear about, for the caller to send (email through the outbox). */
 export interface CitizenNotice {
@@ -29,7 +30,6 @@ export interface ActResult {
   notice: CitizenNotice | null;
 }
 
-export const CASE_NOT_FOUND = (): NotFoundError => new NotFoundError('CASE_NOT_FOUND', 'No case with this reference can be shown to you.');
 
 /** The case behind a reference if this principal may read it; 404 otherwise (existence not revealed). */
 export async function findCaseFor(p: Principal, referenceInput: unknown): Promise<CaseDoc> {
@@ -90,7 +90,7 @@ export function staffView(p: Principal, c: CaseDoc, now: Date): StaffCaseView {
 }
 
 function canReplyOn(p: Principal, c: CaseDoc): boolean {
-  return (p.role === 'officer' || p.role === 'supervisor') && c.agency === p.agency && !['closed', 'rejected', 'declined', 'implemented'].includes(c.status);
+  return (p.role === 'officer' || p.role === 'supervisor') && c.agency === p.agency && !isTerminal(c.status);
 }
 
 export interface TransitionCommand extends TransitionInput {
@@ -152,7 +152,7 @@ export async function applyTransition(
     set.resolvedAt = now;
     set.resolutionMinutes = Math.round((now.getTime() - new Date(c.createdAt).getTime()) / 60_000);
   }
-  if (['closed', 'rejected', 'declined', 'implemented'].includes(to)) set.closedAt = now;
+  if (isTerminal(to)) set.closedAt = now;
   const clock = await clockChangesFor(c, to, command.action, now, profile);
   Object.assign(set, clock.set);
   Object.assign(unset, clock.unset);
@@ -210,11 +210,11 @@ export async function rateCase(p: Principal | 'owner-by-token', c: CaseDoc, rati
 export type { CaseStatus };
 
 /** A supervisor gives the case to an officer (or supervisor) of the same agency. */
-export async function assignCase(p: Principal, referenceInput: unknown, assigneeId: string, now: Date, findStaff: (id: string) => Promise<{ id: string; name: string; role: string; agency?: string | null; disabled: boolean } | null>): Promise<ActResult> {
+export async function assignCase(p: Principal, referenceInput: unknown, assigneeId: string, now: Date): Promise<ActResult> {
   const c = await findCaseFor(p, referenceInput);
   if (p.role !== 'supervisor' || c.agency !== p.agency) throw new ForbiddenError('ACTION_NOT_ALLOWED', 'Only a supervisor of the agency can assign its cases.');
-  if (['closed', 'rejected', 'declined', 'implemented'].includes(c.status)) throw new ConflictError('INVALID_TRANSITION', 'A closed case cannot be assigned.');
-  const staff = await findStaff(assigneeId);
+  if (isTerminal(c.status)) throw new ConflictError('INVALID_TRANSITION', 'A closed case cannot be assigned.');
+  const staff = await findStaffMember(assigneeId);
   if (!staff || staff.disabled || !['officer', 'supervisor'].includes(staff.role) || staff.agency !== c.agency) {
     throw new ValidationError([{ field: 'assignee', code: 'NOT_AGENCY_STAFF', message: 'Choose an active officer of this agency.' }]);
   }
@@ -241,4 +241,11 @@ export async function closeAfterRatingWindow(now: Date, profile: string, batch =
     }
   }
   return closed;
+}
+
+/** A staff account by id, as assignment needs it; null for anything that is not one. */
+async function findStaffMember(id: string): Promise<{ id: string; name: string; role: string; agency: string | null; disabled: boolean } | null> {
+  if (!/^[0-9a-f]{24}$/.test(id)) return null;
+  const user = await UserModel.findById(id).lean();
+  return user ? { id: user._id.toHexString(), name: user.name, role: user.role, agency: user.agency ?? null, disabled: !!user.disabledAt } : null;
 }
