@@ -5,6 +5,7 @@
 import type { Server } from 'node:http';
 import { createApp } from './app.js';
 import { CaseModel, closeAfterRatingWindow } from './cases/index.js';
+import { recomputeStaleClocks, runSlaSweep } from './sla/index.js';
 import { createMailTransport, createOutboxRelay } from './notifications/index.js';
 import { systemClock } from './shared/clock.js';
 import { pingDatabase } from './shared/db/connect.js';
@@ -45,6 +46,15 @@ async function main(): Promise<void> {
     closeAfterRatingWindow(systemClock.now(), config.deploymentProfile).catch((err: unknown) => logger.warn({ err }, 'closing answered cases failed'));
   }, CLOSE_INTERVAL_MS);
   closer.unref();
+  // SLA: escalate cases whose time has come, and finish any deadline recompute a calendar change left.
+  const sweep = setInterval(() => {
+    const now = systemClock.now();
+    runSlaSweep(now, { profile: config.deploymentProfile, publicUrl: config.publicUrl })
+      .then((r) => (r.escalated ? logger.info({ ...r }, 'SLA sweep escalated cases') : undefined))
+      .then(() => recomputeStaleClocks(now))
+      .catch((err: unknown) => logger.warn({ err }, 'SLA sweep failed'));
+  }, config.slaSweepIntervalSeconds * 1000);
+  sweep.unref();
 
   server.on('error', (err) => {
     logger.fatal({ err }, 'could not listen');
@@ -64,6 +74,7 @@ async function main(): Promise<void> {
     server.close(() => {
       clearInterval(purge);
       clearInterval(closer);
+      clearInterval(sweep);
       void relay
         .stop()
         .then(() => transport?.close())

@@ -6,6 +6,7 @@
  */
 import { Schema, model, type InferSchemaType, type Types } from 'mongoose';
 import { toJSONPlugin } from '../shared/mongoose-plugins.js';
+import { PRIORITIES } from '../sla/policy.js';
 
 export const CASE_TYPES = ['complaint', 'suggestion', 'inquiry', 'compliment'] as const;
 export type CaseType = (typeof CASE_TYPES)[number];
@@ -46,7 +47,7 @@ const historyEntrySchema = new Schema(
   {
     at: { type: Date, required: true },
     actor: { type: actorSchema, required: true },
-    event: { type: String, required: true, enum: ['filed', 'routed', 'status_changed', 'message', 'transferred', 'assigned', 'attachment_added'] },
+    event: { type: String, required: true, enum: ['filed', 'routed', 'status_changed', 'message', 'transferred', 'assigned', 'attachment_added', 'escalated', 'sla_changed', 'priority_changed'] },
     from: { type: String },
     to: { type: String },
     note: { type: String },
@@ -115,16 +116,43 @@ const caseSchema = new Schema(
     followers: { type: [Schema.Types.ObjectId], default: undefined },
     attachments: { type: [attachmentSchema], default: [] },
     history: { type: [historyEntrySchema], default: [] },
-    // SLA (SLA issue): the clock, computed once and stored so "overdue" is an indexed query.
+    /** Set by staff (or the contact centre when filing); SLA policies may differ by priority. */
+    priority: { type: String, required: true, enum: PRIORITIES, default: 'normal' },
+    // SLA: the clock, computed once and stored so "overdue" and "due for escalation" are indexed queries.
     dueAt: { type: Date },
     firstResponseDueAt: { type: Date },
-    /** The clock behind dueAt: calendar, start, a pause in progress, working minutes paused so far. */
+    /** The clock behind dueAt (src/sla/clock.ts): calendar, start, pauses, targets, escalation schedule. */
     sla: {
       type: new Schema(
-        { calendar: { type: String, required: true }, startedAt: { type: Date, required: true }, pausedAt: Date, pausedWorkingMinutes: { type: Number, required: true, default: 0 } },
+        {
+          calendar: { type: String, required: true },
+          calendarRevision: { type: Number, required: true, default: 1 },
+          startedAt: { type: Date, required: true },
+          pausedAt: Date,
+          pausedWorkingMinutes: { type: Number, required: true, default: 0 },
+          /** The targets given when the clock started (`{workingDays}` or `{workingHours}` each). */
+          targets: { type: Schema.Types.Mixed, required: true },
+          policyIds: { type: [String], default: undefined },
+          /** Escalation level notified so far: 0 none, 1 at risk, 2 breached, 3 managers. */
+          level: { type: Number, required: true, default: 0 },
+          atRiskAt: { type: Date, required: true },
+          managersAt: { type: Date, required: true },
+          /** When the sweep next looks at this case; absent while paused or stopped. */
+          nextCheckAt: { type: Date },
+          /** A sweep instance working on this case holds it until `until`. */
+          lease: { type: new Schema({ owner: String, until: Date }, { _id: false }) },
+          escalations: { type: [{ level: Number, at: Date, recipients: Number, _id: false }], default: undefined },
+        },
         { _id: false },
       ),
     },
+    /** Whether the citizen was told the case was escalated (shown on the case page). */
+    escalatedAt: { type: Date },
+    // For reports, written when they happen (working minutes exclude paused time).
+    firstResponseAt: { type: Date },
+    firstResponseMinutes: { type: Number },
+    firstResponseWorkingMinutes: { type: Number },
+    firstResponseBreached: { type: Number, enum: [0, 1] },
     // Report keys, written with the case (../shared/MONGODB.md: compute when writing).
     dayKey: { type: String, required: true },
     weekKey: { type: String, required: true },
@@ -132,6 +160,7 @@ const caseSchema = new Schema(
     resolvedAt: { type: Date },
     closedAt: { type: Date },
     resolutionMinutes: { type: Number },
+    resolutionWorkingMinutes: { type: Number },
     slaBreached: { type: Number, enum: [0, 1] },
   },
   { timestamps: true },
@@ -148,6 +177,9 @@ caseSchema.index({ citizenId: 1, createdAt: -1, _id: 1 });
 caseSchema.index({ contactEmail: 1, createdAt: -1 });
 caseSchema.index({ category: 1, area: 1, createdAt: -1 });
 caseSchema.index({ monthKey: 1, agency: 1 });
+// The escalation sweep and the calendar recompute.
+caseSchema.index({ 'sla.nextCheckAt': 1 });
+caseSchema.index({ 'sla.calendar': 1, 'sla.calendarRevision': 1 });
 
 caseSchema.plugin(toJSONPlugin);
 caseSchema.set('toJSON', {

@@ -9,7 +9,7 @@ import type { AppDeps } from '../app.js';
 import { sealingKey, withIdempotency } from '../shared/idempotency.js';
 import { requestLanguage } from '../shared/i18n.js';
 import { validate } from '../shared/validate.js';
-import { citizenMessageSchema, fileCaseSchema, type FileCaseInput } from './case.schemas.js';
+import { agentFileCaseSchema, citizenMessageSchema, fileCaseSchema, type FileCaseInput } from './case.schemas.js';
 import { fileCase } from './intake.service.js';
 import { checkAttachments, openAttachment, receiveAttachments, storeAttachments, type IncomingFile } from './attachments.js';
 import { addCitizenAttachments, addCitizenMessage, citizenView, findAttachment, findVisibleCase, type Viewer } from './tracking.service.js';
@@ -20,7 +20,8 @@ import { listQuerySchema, patchCaseSchema, ratingSchema } from './case.schemas.j
 import { countByStatus, listCases, type ListQuery } from './list.service.js';
 import { sendCitizenNotice } from './notices.js';
 import type { CaseAction } from './status.js';
-import { assignCase, findCaseFor, rateCase, replyToCase, staffView, transitionCase } from './workspace.service.js';
+import { assignCase, findCaseFor, rateCase, replyToCase, setPriority, staffView, transitionCase } from './workspace.service.js';
+import type { Priority } from '../sla/policy.js';
 
 export function viewerOf(req: Request): Viewer {
   const token = req.get('X-Tracking-Token');
@@ -93,10 +94,11 @@ export function casesApiRouter(deps: AppDeps, limits: CaseLimits): Router {
   router.patch('/:reference', requireAuth, validate('body', patchCaseSchema), async (req, res) => {
     const p = principalOf(res)!;
     const now = deps.clock.now();
-    const body = res.locals.body as { action?: CaseAction; note?: string; reason?: string; agency?: string; category?: string; reply?: { message: string; visibility: 'public' | 'internal' }; assignee?: string };
+    const body = res.locals.body as { action?: CaseAction; note?: string; reason?: string; agency?: string; category?: string; reply?: { message: string; visibility: 'public' | 'internal' }; assignee?: string; priority?: Priority };
     let result;
     if (body.reply) result = await replyToCase(p, req.params.reference, body.reply, now);
     else if (body.assignee) result = await assignCase(p, req.params.reference, body.assignee, now);
+    else if (body.priority) result = await setPriority(p, req.params.reference, body.priority, now, deps.config.deploymentProfile);
     else result = await transitionCase(p, req.params.reference, { ...body, action: body.action! }, now, deps.config.deploymentProfile);
     if (result.notice) await sendCitizenNotice(result.notice, deps.config.publicUrl, now);
     res.json(result.view);
@@ -148,7 +150,7 @@ export function filingInput(p: Principal | undefined, body: unknown, t: TFunctio
   }
   if (p.role === 'agent') {
     const withChannel = { channel: 'phone', ...(body as object) };
-    return { input: validateWith(fileCaseSchema, withChannel, t) as FileCaseInput, actor: { kind: 'agent', userId: p.userId as unknown as Actor['userId'], role: 'agent', name: p.name } };
+    return { input: validateWith(agentFileCaseSchema, withChannel, t) as FileCaseInput, actor: { kind: 'agent', userId: p.userId as unknown as Actor['userId'], role: 'agent', name: p.name } };
   }
   throw new ForbiddenError('ACTION_NOT_ALLOWED', 'Cases are filed by citizens and by the contact centre.');
 }

@@ -2,6 +2,7 @@ import Joi from 'joi';
 import { CASE_STATUSES, CASE_TYPES, CHANNELS } from './case.model.js';
 import { SORTS } from './list.service.js';
 import { ACTIONS } from './status.js';
+import { PRIORITIES } from '../sla/policy.js';
 
 const code = Joi.string().trim().max(64).pattern(/^[A-Z][A-Z0-9_]*$/);
 
@@ -27,7 +28,11 @@ export const fileCaseSchema = Joi.object({
   channel: Joi.string().valid(...CHANNELS).default('web'),
 });
 
+/** The contact centre may also set the priority of a call (citizens cannot: the field is dropped for them). */
+export const agentFileCaseSchema = fileCaseSchema.keys({ priority: Joi.string().valid(...PRIORITIES) });
+
 export interface FileCaseInput {
+  priority?: (typeof PRIORITIES)[number];
   type: (typeof CASE_TYPES)[number];
   title?: string;
   description: string;
@@ -82,9 +87,10 @@ export const patchCaseSchema = Joi.object({
     visibility: Joi.string().valid('public', 'internal').default('public'),
   }),
   assignee: Joi.string().hex().length(24),
+  priority: Joi.string().valid(...PRIORITIES),
 })
-  .xor('action', 'reply', 'assignee')
-  .messages({ 'object.missing': 'Send one of action, reply or assignee.', 'object.xor': 'Send only one of action, reply or assignee.' });
+  .xor('action', 'reply', 'assignee', 'priority')
+  .messages({ 'object.missing': 'Send one of action, reply, assignee or priority.', 'object.xor': 'Send only one of action, reply, assignee or priority.' });
 
 export const ratingSchema = Joi.object({
   score: Joi.number().strict().integer().min(1).max(5).required(),

@@ -9,15 +9,18 @@ import { isDuplicateKeyError } from '../shared/db/connect.js';
 import { ServiceUnavailableError, ValidationError, type ErrorDetail } from '../shared/errors.js';
 import { fixedT, type Language } from '../shared/i18n.js';
 import { reportKeys } from '../shared/report-keys.js';
-import { calendarForProfile, startClock } from '../sla/clock.service.js';
+import { clockSetup } from '../sla/clock.service.js';
+import { startClock } from '../sla/clock.js';
+import { workingDaysUntil } from '../sla/deadline.js';
+import { NATIONAL_DEFAULT } from '../sla/policy.js';
 import type { StoredAttachment } from './attachments.js';
 import { CaseModel, type Actor, type CaseStatus } from './case.model.js';
 import type { FileCaseInput } from './case.schemas.js';
 import { generateReference, generateTrackingToken, hashSecret } from './reference.js';
 import { routeByRule, type RoutingDecision } from './routing.js';
 
-/** Bahrain's Tawasul target until SLA policies exist (SLA issue): 14 working days. */
-export const DEFAULT_EXPECTED_WORKING_DAYS = 14;
+/** What a case still in triage is told to expect: the national default (Bahrain's Tawasul target). */
+export const DEFAULT_EXPECTED_WORKING_DAYS = NATIONAL_DEFAULT.resolution.workingDays;
 const REFERENCE_ATTEMPTS = 5;
 
 export interface IntakeContext {
@@ -65,7 +68,14 @@ export async function fileCase(input: FileCaseInput, ctx: IntakeContext, attachm
   const agency = routing.agency ? await findAgency(ctx.profile, routing.agency) : null;
   const status: CaseStatus = agency ? 'assigned' : 'triage';
   // The clock starts when the case reaches an agency; a case in triage has none yet.
-  const clock = agency ? startClock(await calendarForProfile(ctx.profile), ctx.now) : null;
+  const priority = input.priority ?? 'normal';
+  let clock = null;
+  let expectedDays: number = DEFAULT_EXPECTED_WORKING_DAYS;
+  if (agency) {
+    const { policy, entry } = await clockSetup(ctx.profile, { agency: agency.code, category: codes.category?.code, type: input.type, priority });
+    clock = startClock(entry.calendar, entry.revision, { firstResponse: policy.firstResponse, resolution: policy.resolution, managersAfter: policy.managersAfter }, policy.policyIds, ctx.now);
+    expectedDays = Math.max(1, workingDaysUntil(entry.calendar, ctx.now, clock.dueAt));
+  }
   const trackingToken = generateTrackingToken();
   const system: Actor = { kind: 'system' };
 
@@ -86,7 +96,7 @@ export async function fileCase(input: FileCaseInput, ctx: IntakeContext, attachm
           trackingUrl: `${ctx.publicUrl}/track?reference=${encodeURIComponent(reference)}&token=${encodeURIComponent(trackingToken)}`,
           typeLabel: t(`caseTypes.${input.type}`),
           agencyName: agency ? (language === 'ar' ? agency.name_ar : agency.name_en) : null,
-          expectedDays: DEFAULT_EXPECTED_WORKING_DAYS,
+          expectedDays,
         },
       },
       ctx.now,
@@ -107,6 +117,7 @@ export async function fileCase(input: FileCaseInput, ctx: IntakeContext, attachm
         location: input.location,
         agency: agency?.code,
         status,
+        priority,
         routing: { method: routing.method, confidence: routing.confidence ?? undefined, reason: routing.reason, routedAt: ctx.now },
         contact: input.contact,
         attachments,

@@ -109,7 +109,7 @@ export async function addCitizenMessage(c: CaseDoc, message: string, now: Date):
     const { to } = decideTransition({ status: c.status, type: c.type, action: 'citizen_reply', actor: { role: 'owner' }, now });
     entries.push({ at: now, actor, event: 'status_changed', from: c.status, to, visibility: 'public', data: { action: 'citizen_reply' } });
     set.status = to;
-    const clock = await clockChangesFor(c, to, 'citizen_reply', now, c.profile); // the clock resumes
+    const clock = await clockChangesFor(c, to, 'citizen_reply', now, c.profile, c.agency); // the clock resumes
     Object.assign(set, clock.set);
     unset = clock.unset;
   }

@@ -5,7 +5,10 @@
  */
 import { findAgency } from '../directory/index.js';
 import { lte } from '../shared/db/operators.js';
-import { clockChangesFor } from '../sla/clock.service.js';
+import { clockChangesFor, firstResponseChanges, newClock, stored } from '../sla/clock.service.js';
+import type { Priority } from '../sla/policy.js';
+import { recomputeClock } from '../sla/clock.js';
+import { getCalendarEntryCached } from '../sla/calendar.service.js';
 import { ConflictError, ForbiddenError, ValidationError } from '../shared/errors.js';
 import { isStaff, type Principal } from '../users/principal.js';
 import { canReadCase, seesInternalNotes } from './access.js';
@@ -153,7 +156,7 @@ export async function applyTransition(
     set.resolutionMinutes = Math.round((now.getTime() - new Date(c.createdAt).getTime()) / 60_000);
   }
   if (isTerminal(to)) set.closedAt = now;
-  const clock = await clockChangesFor(c, to, command.action, now, profile);
+  const clock = await clockChangesFor(c, to, command.action, now, profile, (set.agency as string | undefined) ?? c.agency);
   Object.assign(set, clock.set);
   Object.assign(unset, clock.unset);
 
@@ -165,7 +168,7 @@ export async function applyTransition(
     to,
     note,
     visibility: 'public',
-    data: { action: command.action, ...(set.agency ? { agency: set.agency } : {}) },
+    data: { action: command.action, ...(set.agency ? { agency: set.agency } : {}), ...clock.note },
   };
   const result = await CaseModel.updateOne(
     { _id: c._id, status: c.status }, // only if nobody changed it since we read it
@@ -188,7 +191,8 @@ export async function replyToCase(p: Principal, referenceInput: unknown, reply: 
   const c = await findCaseFor(p, referenceInput);
   if (!canReplyOn(p, c)) throw new ForbiddenError('ACTION_NOT_ALLOWED', 'Only staff of the agency handling this case can reply to it.');
   const entry: HistoryEntry = { at: now, actor: actorOf(p), event: 'message', note: reply.message, visibility: reply.visibility };
-  await CaseModel.updateOne({ _id: c._id }, { $push: { history: entry }, $set: { updatedAt: now } }, { timestamps: false });
+  const firstResponse = reply.visibility === 'public' ? await firstResponseChanges(c, 'public_reply', now) : {};
+  await CaseModel.updateOne({ _id: c._id }, { $push: { history: entry }, $set: { ...firstResponse, updatedAt: now } }, { timestamps: false });
   const updated = (await CaseModel.findById(c._id).lean<CaseDoc>())!;
   return { view: staffView(p, updated, now), notice: reply.visibility === 'public' ? noticeFor(updated, 'reply', reply.message) : null };
 }
@@ -241,6 +245,33 @@ export async function closeAfterRatingWindow(now: Date, profile: string, batch =
     }
   }
   return closed;
+}
+
+/**
+ * A supervisor of the agency changes the priority. The clock keeps its start and paused time but
+ * takes the targets of the policy for the new priority; the history says so.
+ */
+export async function setPriority(p: Principal, referenceInput: unknown, priority: Priority, now: Date, profile: string): Promise<ActResult> {
+  const c = await findCaseFor(p, referenceInput);
+  if (p.role !== 'supervisor' || c.agency !== p.agency) throw new ForbiddenError('ACTION_NOT_ALLOWED', 'Only a supervisor of the agency can change the priority of its cases.');
+  if (isTerminal(c.status) || c.status === 'resolved') throw new ConflictError('INVALID_TRANSITION', 'The priority of an answered or closed case cannot change.');
+  if ((c.priority ?? 'normal') === priority) throw new ValidationError([{ field: 'priority', code: 'SAME_PRIORITY', message: 'The case already has this priority.' }]);
+  const set: Record<string, unknown> = { priority, updatedAt: now };
+  const data: Record<string, unknown> = { from: c.priority ?? 'normal', to: priority };
+  if (c.sla && c.dueAt) {
+    const fresh = await newClock(profile, { agency: c.agency ?? undefined, category: c.category ?? undefined, type: c.type, priority }, c.sla.startedAt);
+    const { calendar } = await getCalendarEntryCached(fresh.sla.calendar);
+    const old = stored(c)!;
+    const moved = recomputeClock(calendar, fresh.sla.calendarRevision, { ...fresh.sla, pausedAt: old.pausedAt, pausedWorkingMinutes: old.pausedWorkingMinutes, level: old.level });
+    set.dueAt = moved.dueAt;
+    set.firstResponseDueAt = moved.firstResponseDueAt;
+    set.sla = moved.sla;
+    Object.assign(data, { dueAtBefore: c.dueAt, dueAtAfter: moved.dueAt });
+  }
+  const entry: HistoryEntry = { at: now, actor: actorOf(p), event: 'priority_changed', from: c.priority ?? 'normal', to: priority, visibility: 'internal', data };
+  const result = await CaseModel.updateOne({ _id: c._id, status: c.status, updatedAt: c.updatedAt }, { $set: set, $push: { history: entry } }, { timestamps: false });
+  if (result.modifiedCount !== 1) throw new ConflictError('CASE_CHANGED', 'The case was changed by someone else. Reload it and try again.');
+  return { view: staffView(p, (await CaseModel.findById(c._id).lean<CaseDoc>())!, now), notice: null };
 }
 
 /** A staff account by id, as assignment needs it; null for anything that is not one. */

@@ -30,6 +30,8 @@ export interface Config {
   readonly rateLimitSignIn: number;
   /** Failed sign-ins one account may receive per 15 minutes, from any address. */
   readonly rateLimitSignInAccount: number;
+  /** How often each instance runs the SLA escalation sweep. */
+  readonly slaSweepIntervalSeconds: number;
 }
 
 const schema = Joi.object({
@@ -49,6 +51,7 @@ const schema = Joi.object({
   RATE_LIMIT_TRACKING: Joi.number().integer().min(1).default(300),
   RATE_LIMIT_SIGNIN: Joi.number().integer().min(1).default(20),
   RATE_LIMIT_SIGNIN_ACCOUNT: Joi.number().integer().min(1).default(5),
+  SLA_SWEEP_INTERVAL_SECONDS: Joi.number().integer().min(5).max(3600).default(60),
 }).unknown(true);
 
 export class ConfigError extends Error {
@@ -75,6 +78,7 @@ interface RawEnv {
   RATE_LIMIT_TRACKING: number;
   RATE_LIMIT_SIGNIN: number;
   RATE_LIMIT_SIGNIN_ACCOUNT: number;
+  SLA_SWEEP_INTERVAL_SECONDS: number;
 }
 
 /** Validates `env` (normally `process.env`); throws a ConfigError naming every bad key. Pure. */
@@ -106,6 +110,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     rateLimitTracking: v.RATE_LIMIT_TRACKING,
     rateLimitSignIn: v.RATE_LIMIT_SIGNIN,
     rateLimitSignInAccount: v.RATE_LIMIT_SIGNIN_ACCOUNT,
+    slaSweepIntervalSeconds: v.SLA_SWEEP_INTERVAL_SECONDS,
   });
 }
 

@@ -44,11 +44,26 @@ export interface CaseUpdateData {
   caseUrl: string;
 }
 
+export interface SlaEscalationData {
+  reference: string;
+  /** at_risk: 75 % of the working time used; breached: past the deadline; managers: still breached after the further period. */
+  level: 'at_risk' | 'breached' | 'managers';
+  /** The agency handling the case, in the message's language. */
+  agencyName: string;
+  /** The deadline, already written in the message's language and the calendar's zone. */
+  dueAt: string;
+  /** The case's title or the start of its description (staff see it anyway). */
+  summary: string;
+  /** Link to the case in the staff workspace. */
+  caseUrl: string;
+}
+
 /** The data each template needs; the key is the template's name. */
 export interface EmailDataByTemplate {
   'case-receipt': CaseReceiptData;
   'account-verify': AccountVerifyData;
   'case-update': CaseUpdateData;
+  'sla-escalation': SlaEscalationData;
 }
 
 export type EmailTemplate = keyof EmailDataByTemplate;
@@ -68,6 +83,14 @@ const DATA_SCHEMAS: Readonly<Record<EmailTemplate, Joi.ObjectSchema<Record<strin
     reference: Joi.string().trim().min(1).max(64).required(),
     headline: label.required(),
     message: Joi.string().max(5000).allow(null).required(),
+    caseUrl: Joi.string().uri({ scheme: ['http', 'https'] }).max(2000).required(),
+  }),
+  'sla-escalation': Joi.object({
+    reference: Joi.string().trim().min(1).max(64).required(),
+    level: Joi.string().valid('at_risk', 'breached', 'managers').required(),
+    agencyName: label.required(),
+    dueAt: label.required(),
+    summary: Joi.string().trim().min(1).max(300).required(),
     caseUrl: Joi.string().uri({ scheme: ['http', 'https'] }).max(2000).required(),
   }),
   'account-verify': Joi.object({

@@ -12,6 +12,8 @@ const calendarSchema = new Schema({
   workingHours: { type: Schema.Types.Mixed, required: true },
   holidays: { type: [{ date: String, name_ar: String, name_en: String, _id: false }], required: true },
   note: { type: String },
+  /** Bumped on every change: open cases whose clock used an older revision get their deadlines recomputed. */
+  revision: { type: Number, required: true, default: 1 },
   updatedBy: { type: new Schema({ userId: String, name: String }, { _id: false }) },
   createdAt: { type: Date, required: true },
   updatedAt: { type: Date, required: true },

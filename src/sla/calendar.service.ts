@@ -1,7 +1,7 @@
 /**
  * Calendars in the database: seeded from the data files, read for deadlines, replaced by
- * administrators. Deadlines of open cases will be recomputed on change once cases carry them
- * (the SLA issue's next step); today cases have no stored deadline to move.
+ * administrators. Every replacement bumps the calendar's revision; the deadlines of open cases
+ * computed with an older revision are then recomputed (./recompute.ts).
  */
 import { NotFoundError } from '../shared/errors.js';
 import type { Principal } from '../users/principal.js';
@@ -9,7 +9,12 @@ import { CalendarModel } from './calendar.model.js';
 import { loadSeedCalendar, parseCalendar, SEED_CALENDAR_CODES, type Calendar } from './calendar.js';
 
 const CACHE_MS = 30_000;
-const cache = new Map<string, { at: number; calendar: Calendar }>();
+const cache = new Map<string, { at: number; entry: CalendarEntry }>();
+
+export interface CalendarEntry {
+  calendar: Calendar;
+  revision: number;
+}
 
 /** Calendars change rarely: each instance keeps them briefly; replacing one here clears the cache. */
 export function invalidateCalendarCache(): void {
@@ -17,11 +22,16 @@ export function invalidateCalendarCache(): void {
 }
 
 export async function getCalendarCached(code: string): Promise<Calendar> {
+  return (await getCalendarEntryCached(code)).calendar;
+}
+
+/** The calendar with its revision, which clocks store so that a later change can find them. */
+export async function getCalendarEntryCached(code: string): Promise<CalendarEntry> {
   const hit = cache.get(code);
-  if (hit && Date.now() - hit.at < CACHE_MS) return hit.calendar;
-  const calendar = await getCalendar(code);
-  cache.set(code, { at: Date.now(), calendar });
-  return calendar;
+  if (hit && Date.now() - hit.at < CACHE_MS) return hit.entry;
+  const entry = await getCalendarEntry(code);
+  cache.set(code, { at: Date.now(), entry });
+  return entry;
 }
 
 /** Insert-only: a calendar an administrator has edited is never overwritten. */
@@ -31,7 +41,7 @@ export async function seedCalendars(now: Date): Promise<number> {
     const c = loadSeedCalendar(code);
     const result = await CalendarModel.updateOne(
       { code },
-      { $setOnInsert: { code, timezone: c.timezone, weekend: c.weekend, workingHours: c.workingHours, holidays: c.holidays, note: c.note, createdAt: now, updatedAt: now } },
+      { $setOnInsert: { code, timezone: c.timezone, weekend: c.weekend, workingHours: c.workingHours, holidays: c.holidays, note: c.note, revision: 1, createdAt: now, updatedAt: now } },
       { upsert: true },
     );
     inserted += result.upsertedCount;
@@ -40,14 +50,19 @@ export async function seedCalendars(now: Date): Promise<number> {
 }
 
 export async function getCalendar(code: string): Promise<Calendar> {
+  return (await getCalendarEntry(code)).calendar;
+}
+
+export async function getCalendarEntry(code: string): Promise<CalendarEntry> {
   const doc = await CalendarModel.findOne({ code }).lean();
   if (!doc) throw new NotFoundError('CALENDAR_NOT_FOUND', `No calendar with the code ${code}.`);
   const workingHours: unknown = doc.workingHours;
-  return parseCalendar({ code: doc.code, timezone: doc.timezone, weekend: doc.weekend, workingHours, holidays: doc.holidays, ...(doc.note ? { note: doc.note } : {}) });
+  const calendar = parseCalendar({ code: doc.code, timezone: doc.timezone, weekend: doc.weekend, workingHours, holidays: doc.holidays, ...(doc.note ? { note: doc.note } : {}) });
+  return { calendar, revision: doc.revision ?? 1 };
 }
 
-/** Replaces a calendar after checking all of it (every problem listed at once). */
-export async function replaceCalendar(code: string, raw: Record<string, unknown>, by: Principal, now: Date): Promise<Calendar> {
+/** Replaces a calendar after checking all of it (every problem listed at once); bumps its revision. */
+export async function replaceCalendar(code: string, raw: Record<string, unknown>, by: Principal, now: Date): Promise<CalendarEntry> {
   const calendar = parseCalendar({ ...raw, code });
   invalidateCalendarCache();
   await CalendarModel.updateOne(
@@ -62,9 +77,11 @@ export async function replaceCalendar(code: string, raw: Record<string, unknown>
         updatedBy: { userId: by.userId, name: by.name },
         updatedAt: now,
       },
+      $inc: { revision: 1 },
       $setOnInsert: { createdAt: now },
     },
     { upsert: true },
   );
-  return getCalendar(code);
+  invalidateCalendarCache();
+  return getCalendarEntry(code);
 }

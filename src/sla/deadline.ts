@@ -182,6 +182,18 @@ export function slaState(calendar: Calendar, startedAt: Instant, dueAt: Instant,
   return { usedFraction, workingMinutesLeft: workingMsBetween(c, at, due) / MINUTE, state };
 }
 
+/**
+ * How many working days a deadline is after the local day of `start` (the start's day not counted,
+ * as in addWorkingDays; the deadline's own day counted): what a receipt says as "within N working days".
+ */
+export function workingDaysUntil(calendar: Calendar, start: Instant, deadline: Instant): number {
+  const c = compile(calendar);
+  const last = localDay(c, toMs(deadline, 'deadline'));
+  let n = 0;
+  for (let day = localDay(c, toMs(start, 'start')).plus({ days: 1 }); day <= last; day = day.plus({ days: 1 })) if (windowOf(c, day)) n++;
+  return n;
+}
+
 /** An instant as ISO 8601 in the calendar's zone, with its offset, e.g. `2026-12-09T14:00:00+03:00`. */
 export function toCalendarIso(calendar: Calendar, instant: Instant): string {
   const c = compile(calendar);

@@ -1,0 +1,163 @@
+/**
+ * The escalation sweep: finds cases whose next escalation time has come (one indexed range query
+ * on `sla.nextCheckAt`, in batches, never a scan of all cases), and for each:
+ *   at risk   → the assigned officer and the agency's supervisors;
+ *   breached  → the supervisors and the agency's head contact (from its SLA policy);
+ *   managers  → every active manager, once the case is still breached after the further period.
+ * A case that jumps levels (the sweep was down) gets the levels it skipped, except "at risk" once
+ * it is already breached.
+ *
+ * Safe with several instances over one database: an instance first claims the case with a lease
+ * (a conditional update on the level it read and on no live lease), then queues the emails with
+ * keys unique per case, level and recipient (so even a lease lost mid-way cannot send twice), then
+ * records the level and releases the lease in one conditional update. Emails go through the outbox,
+ * each in its recipient's language.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { CaseModel, type CaseDoc, type HistoryEntry } from '../cases/case.model.js';
+import { findAgency } from '../directory/index.js';
+import { enqueueEmail } from '../notifications/index.js';
+import { lte, oneOf } from '../shared/db/operators.js';
+import { UserModel } from '../users/user.model.js';
+import { getCalendarEntryCached } from './calendar.service.js';
+import { LEVEL_NAMES, levelAt, type EscalationLevel, type StoredClock } from './clock.js';
+import { stored } from './clock.service.js';
+import { policyFor } from './policy.service.js';
+
+export interface SweepOptions {
+  profile: string;
+  publicUrl: string;
+  /** Names this instance in leases. */
+  instanceId?: string;
+  batch?: number;
+  leaseMs?: number;
+}
+
+export interface SweepResult {
+  /** Cases the query returned. */
+  due: number;
+  /** Cases this instance escalated. */
+  escalated: number;
+  /** Emails queued. */
+  notifications: number;
+}
+
+interface Recipient {
+  key: string;
+  email: string;
+  language: 'ar' | 'en';
+}
+
+const defaultInstance = `sweep-${randomUUID()}`;
+
+function nextCheckFor(clock: StoredClock, dueAt: Date, level: EscalationLevel): Date | null {
+  return [clock.atRiskAt, new Date(dueAt.getTime() + 1), clock.managersAt][level] ?? null;
+}
+
+/** The levels to notify when a case goes from `from` to `to`: "at risk" is moot once breached. */
+export function levelsToNotify(from: EscalationLevel, to: EscalationLevel): EscalationLevel[] {
+  const levels: EscalationLevel[] = [];
+  for (let l = from + 1; l <= to; l++) if (!(l === 1 && to >= 2)) levels.push(l as EscalationLevel);
+  return levels;
+}
+
+async function staffOf(filter: Record<string, unknown>): Promise<Recipient[]> {
+  const users = await UserModel.find({ ...filter, disabledAt: null }).select({ email: 1, language: 1 }).lean();
+  return users.map((u) => ({ key: u._id.toHexString(), email: u.email, language: u.language === 'en' ? 'en' : 'ar' }));
+}
+
+async function recipientsFor(c: CaseDoc, level: EscalationLevel, profile: string): Promise<Recipient[]> {
+  const list: Recipient[] = [];
+  if (level === 1) {
+    if (c.assignee?.userId) list.push(...(await staffOf({ _id: c.assignee.userId, role: oneOf(['officer', 'supervisor']) })));
+    list.push(...(await staffOf({ role: 'supervisor', agency: c.agency })));
+  } else if (level === 2) {
+    list.push(...(await staffOf({ role: 'supervisor', agency: c.agency })));
+    const policy = await policyFor(profile, { agency: c.agency ?? undefined, category: c.category ?? undefined, type: c.type, priority: (c.priority ?? 'normal') });
+    if (policy.headContact) list.push({ key: `head-${createHash('sha256').update(policy.headContact.email.toLowerCase()).digest('hex').slice(0, 16)}`, email: policy.headContact.email, language: policy.headContact.language });
+  } else if (level === 3) {
+    list.push(...(await staffOf({ role: 'manager' })));
+  }
+  const seen = new Set<string>();
+  return list.filter((r) => !seen.has(r.email) && seen.add(r.email));
+}
+
+function formatDue(dueAt: Date, timezone: string, language: 'ar' | 'en'): string {
+  return new Intl.DateTimeFormat(language === 'ar' ? 'ar-BH-u-nu-latn' : 'en-GB', { timeZone: timezone, dateStyle: 'full', timeStyle: 'short' }).format(dueAt);
+}
+
+/** One pass; call it on an interval. Returns what it did. */
+export async function runSlaSweep(now: Date, options: SweepOptions): Promise<SweepResult> {
+  const owner = options.instanceId ?? defaultInstance;
+  const leaseMs = options.leaseMs ?? 60_000;
+  const due = await CaseModel.find({ 'sla.nextCheckAt': lte(now) })
+    .sort({ 'sla.nextCheckAt': 1 })
+    .limit(options.batch ?? 200)
+    .lean<CaseDoc[]>();
+  const result: SweepResult = { due: due.length, escalated: 0, notifications: 0 };
+
+  for (const c of due) {
+    const clock = stored(c);
+    if (!clock || !c.dueAt || !clock.nextCheckAt) continue;
+    const target = levelAt(clock, c.dueAt, now);
+    const guard = { _id: c._id, status: c.status, 'sla.level': clock.level, 'sla.nextCheckAt': clock.nextCheckAt };
+    if (target <= clock.level) {
+      // The schedule moved (a pause, a recompute): put the next check where it now belongs.
+      await CaseModel.updateOne(guard, { $set: { 'sla.nextCheckAt': nextCheckFor(clock, c.dueAt, clock.level) } }, { timestamps: false });
+      continue;
+    }
+    const claim = await CaseModel.updateOne(
+      { ...guard, $or: [{ 'sla.lease': null }, { 'sla.lease.until': lte(now) }] },
+      { $set: { 'sla.lease': { owner, until: new Date(now.getTime() + leaseMs) } } },
+      { timestamps: false },
+    );
+    if (claim.modifiedCount !== 1) continue; // another instance has it
+
+    const { calendar } = await getCalendarEntryCached(clock.calendar);
+    const agency = c.agency ? await findAgency(options.profile, c.agency) : null;
+    const entries: HistoryEntry[] = [];
+    const escalations: { level: number; at: Date; recipients: number }[] = [];
+    for (const level of levelsToNotify(clock.level, target)) {
+      const recipients = await recipientsFor(c, level, options.profile);
+      for (const r of recipients) {
+        await enqueueEmail(
+          {
+            key: `sla-escalation:${c._id.toHexString()}.${clock.startedAt.getTime()}.L${level}.${r.key}`,
+            to: r.email,
+            language: r.language,
+            template: 'sla-escalation',
+            subject: { kind: 'case', id: c._id.toHexString() },
+            data: {
+              reference: c.reference,
+              level: LEVEL_NAMES[level] as 'at_risk' | 'breached' | 'managers',
+              agencyName: agency ? (r.language === 'ar' ? agency.name_ar : agency.name_en) : (c.agency ?? '—'),
+              dueAt: formatDue(c.dueAt, calendar.timezone, r.language),
+              summary: (c.title || c.description).slice(0, 300),
+              caseUrl: `${options.publicUrl}/work/cases/${encodeURIComponent(c.reference)}`,
+            },
+          },
+          now,
+        );
+        result.notifications++;
+      }
+      escalations.push({ level, at: now, recipients: recipients.length });
+      // The citizen sees that a late case was escalated; "at risk" stays internal.
+      entries.push({ at: now, actor: { kind: 'system' }, event: 'escalated', to: LEVEL_NAMES[level], visibility: level >= 2 ? 'public' : 'internal', data: { level, recipients: recipients.length } });
+    }
+
+    const next = nextCheckFor(clock, c.dueAt, target);
+    const set: Record<string, unknown> = { 'sla.level': target };
+    if (next) set['sla.nextCheckAt'] = next;
+    if (target >= 2) {
+      set.slaBreached = 1;
+      if (!c.escalatedAt) set.escalatedAt = now;
+    }
+    await CaseModel.updateOne(
+      { _id: c._id, status: c.status, 'sla.level': clock.level, 'sla.lease.owner': owner },
+      { $set: set, $unset: { 'sla.lease': 1, ...(next ? {} : { 'sla.nextCheckAt': 1 }) }, $push: { history: { $each: entries }, 'sla.escalations': { $each: escalations } } },
+      { timestamps: false },
+    );
+    result.escalated++;
+  }
+  return result;
+}
