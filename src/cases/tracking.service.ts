@@ -35,6 +35,8 @@ export interface CaseView {
   agency: string | null;
   routing: { method: string; confidence: number | null };
   dueAt: string | null;
+  /** The case missed its deadline and was escalated within the agency (the citizen is told). */
+  escalated: boolean;
   createdAt: string;
   updatedAt: string;
   canAddInformation: boolean;
@@ -77,6 +79,7 @@ export function citizenView(c: CaseDoc): CaseView {
     agency: c.agency ?? null,
     routing: { method: c.routing.method, confidence: c.routing.confidence ?? null },
     dueAt: c.dueAt ? c.dueAt.toISOString() : null,
+    escalated: !!c.escalatedAt,
     createdAt: (c.createdAt).toISOString(),
     updatedAt: (c.updatedAt).toISOString(),
     canAddInformation: OPEN_STATUSES.includes(c.status),

@@ -61,7 +61,7 @@ describe('SLA policies: the most specific wins', () => {
     try {
       bad();
     } catch (err) {
-      expect((err as ValidationError).details.map((d) => d.field)).to.deep.equal(['calendar', 'restartOnTransfer']);
+      expect((err as ValidationError).details?.map((d) => d.field)).to.deep.equal(['calendar', 'restartOnTransfer']);
     }
     expect(() => checkPolicyShape({ name: 'x', match: { category: 'ROADS' } })).to.throw(ValidationError);
     expect(() => checkPolicyShape({ name: 'x', match: { agency: 'EWA' }, calendar: 'AE' })).not.to.throw();
