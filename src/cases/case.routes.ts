@@ -20,7 +20,7 @@ import { listQuerySchema, patchCaseSchema, ratingSchema } from './case.schemas.j
 import { countByStatus, listCases, type ListQuery } from './list.service.js';
 import { sendCitizenNotice } from './notices.js';
 import type { CaseAction } from './status.js';
-import { assignCase, findCaseFor, rateCase, replyToCase, setPriority, staffView, transitionCase } from './workspace.service.js';
+import { assignCase, findCaseFor, rateCase, replyToCase, setPriority, staffViewOf, transitionCase } from './workspace.service.js';
 import type { Priority } from '../sla/policy.js';
 
 export function viewerOf(req: Request): Viewer {
@@ -82,7 +82,7 @@ export function casesApiRouter(deps: AppDeps, limits: CaseLimits): Router {
     const p = principalOf(res);
     if (p) {
       try {
-        res.json(staffView(p, await findCaseFor(p, req.params.reference), deps.clock.now()));
+        res.json(await staffViewOf(p, await findCaseFor(p, req.params.reference), deps.clock.now()));
         return;
       } catch (err) {
         if (!(err instanceof NotFoundError) || !req.get('X-Tracking-Token')) throw err;

@@ -8,7 +8,8 @@ import type { Principal } from '../users/principal.js';
 import { BadRequestError } from '../shared/errors.js';
 import { gt, lt, oneOf } from '../shared/db/operators.js';
 import { listScope } from './access.js';
-import { CaseModel, OPEN_STATUSES, type CaseStatus } from './case.model.js';
+import { CaseModel, OPEN_STATUSES, type CaseDoc, type CaseStatus } from './case.model.js';
+import { clockView, type ClockView } from '../sla/clock.service.js';
 import { normaliseReference } from './reference.js';
 
 export const SORTS = ['-createdAt', 'createdAt', '-updatedAt', 'dueAt'] as const;
@@ -43,6 +44,9 @@ export interface CaseSummary {
   assignee: string | null;
   channel: string;
   dueAt: string | null;
+  /** The SLA clock (state, working time left); null in triage and once answered or closed. */
+  clock: ClockView | null;
+  priority: string;
   createdAt: string;
   updatedAt: string;
 }
@@ -109,13 +113,14 @@ export async function listCases(p: Principal, query: ListQuery, now: Date): Prom
   const rows = await CaseModel.find({ $and: and })
     .sort({ [field]: dir, _id: dir })
     .limit(query.limit + 1)
-    .select({ reference: 1, type: 1, status: 1, title: 1, category: 1, area: 1, agency: 1, assignee: 1, channel: 1, dueAt: 1, createdAt: 1, updatedAt: 1 })
-    .lean();
+    .select({ reference: 1, type: 1, status: 1, title: 1, category: 1, area: 1, agency: 1, assignee: 1, channel: 1, dueAt: 1, firstResponseDueAt: 1, firstResponseAt: 1, sla: 1, priority: 1, createdAt: 1, updatedAt: 1 })
+    .lean<CaseDoc[]>();
   const page = rows.slice(0, query.limit);
   const last = page.at(-1);
   const lastValue = last ? (last[field]) : undefined;
+  const clocks = await Promise.all(page.map((c) => clockView(c, now)));
   return {
-    items: page.map((c) => ({
+    items: page.map((c, i) => ({
       reference: c.reference,
       type: c.type,
       status: c.status,
@@ -126,6 +131,8 @@ export async function listCases(p: Principal, query: ListQuery, now: Date): Prom
       assignee: c.assignee?.name ?? null,
       channel: c.channel,
       dueAt: c.dueAt ? c.dueAt.toISOString() : null,
+      clock: clocks[i] ?? null,
+      priority: c.priority ?? 'normal',
       createdAt: (c.createdAt).toISOString(),
       updatedAt: (c.updatedAt).toISOString(),
     })),

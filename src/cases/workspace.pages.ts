@@ -12,21 +12,27 @@ import { requestLanguage } from '../shared/i18n.js';
 import { validateWith } from '../shared/validate.js';
 import { principalOf, requireRole, UserModel } from '../users/index.js';
 import type { Principal } from '../users/principal.js';
-import { CASE_STATUSES } from './case.model.js';
+import { CASE_STATUSES, OPEN_STATUSES } from './case.model.js';
 import { listQuerySchema } from './case.schemas.js';
-import { countByStatus, listCases, type ListQuery } from './list.service.js';
+import { countByStatus, listCases, SORTS, type ListQuery } from './list.service.js';
+import { PRIORITIES, type Priority } from '../sla/policy.js';
 import { sendCitizenNotice } from './notices.js';
 import { sendAttachment } from './case.routes.js';
 import { findAttachment } from './tracking.service.js';
 import type { CaseAction } from './status.js';
 import { requiredInputs } from './status.js';
-import { assignCase, findCaseFor, replyToCase, staffView, transitionCase, type ActResult } from './workspace.service.js';
+import { assignCase, findCaseFor, replyToCase, setPriority, staffViewOf, transitionCase, type ActResult } from './workspace.service.js';
 
 const STAFF = ['agent', 'officer', 'supervisor', 'manager', 'admin'] as const;
 
 function text(body: unknown, name: string): string | undefined {
   const v = (body as Record<string, unknown> | undefined)?.[name];
   return typeof v === 'string' && v.trim() !== '' ? v : undefined;
+}
+
+/** Working minutes as "3 h 20 min" in the request's language. */
+function durationOf(req: Request): (minutes: number) => string {
+  return (minutes) => req.t('work.sla.duration', { h: Math.floor(minutes / 60), m: Math.round(minutes % 60) });
 }
 
 export function workspacePagesRouter(deps: AppDeps, csrf: Csrf): Router {
@@ -50,7 +56,13 @@ export function workspacePagesRouter(deps: AppDeps, csrf: Csrf): Router {
 
   router.get('/work', requireRole(...STAFF), async (req, res) => {
     const p = principalOf(res)!;
-    const query = validateWith(listQuerySchema, req.query, req.t, { convert: true }) as ListQuery;
+    // Officers and supervisors work against the clock: their queue opens sorted by deadline.
+    const sortByDeadline = !req.query.sort && (p.role === 'officer' || p.role === 'supervisor');
+    // A GET form sends every field, the empty ones as "": those are "any", not bad input.
+    const given = Object.fromEntries(Object.entries(req.query).filter(([, v]) => v !== ''));
+    const query = validateWith(listQuerySchema, { ...given, ...(sortByDeadline ? { sort: 'dueAt' } : {}) }, req.t, { convert: true }) as ListQuery;
+    // Deadlines matter while a case is open: by deadline, "all" means all open cases.
+    if (query.sort === 'dueAt' && !query.status?.length) query.status = [...OPEN_STATUSES];
     const [page, counts, dir] = await Promise.all([listCases(p, query, deps.clock.now()), countByStatus(p), directory()]);
     const name = namer(req);
     const formatter = new Intl.DateTimeFormat(requestLanguage(req) === 'ar' ? 'ar-BH' : 'en-GB', { dateStyle: 'medium', timeZone: dir.profile.timezone });
@@ -74,6 +86,9 @@ export function workspacePagesRouter(deps: AppDeps, csrf: Csrf): Router {
       areaName: (code: string | null) => name(dir.municipalities.flatMap((m) => m.areas).find((a) => a.code === code)),
       formatDate: (iso: string | null) => (iso ? formatter.format(new Date(iso)) : ''),
       isOverdue: (iso: string | null) => !!iso && new Date(iso) < deps.clock.now(),
+      sort: query.sort,
+      sorts: SORTS,
+      duration: durationOf(req),
       link: keep,
       nextLink: page.nextCursor ? `${keep({})}${keep({}).includes('?') ? '&' : '?'}cursor=${encodeURIComponent(page.nextCursor)}` : null,
       principal: p,
@@ -84,7 +99,7 @@ export function workspacePagesRouter(deps: AppDeps, csrf: Csrf): Router {
     const p = principalOf(res)!;
     const now = deps.clock.now();
     const c = await findCaseFor(p, req.params.reference);
-    const view = staffView(p, c, now);
+    const view = await staffViewOf(p, c, now);
     const dir = await directory();
     const name = namer(req);
     const formatter = new Intl.DateTimeFormat(requestLanguage(req) === 'ar' ? 'ar-BH' : 'en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: dir.profile.timezone });
@@ -104,6 +119,8 @@ export function workspacePagesRouter(deps: AppDeps, csrf: Csrf): Router {
       officers,
       inputsOf: (action: CaseAction) => requiredInputs(c.status, c.type, action),
       formatDate: (iso: string) => formatter.format(new Date(iso)),
+      duration: durationOf(req),
+      priorities: PRIORITIES,
       csrfToken: csrf.token(req, res),
       principal: p,
     });
@@ -161,6 +178,19 @@ export function workspacePagesRouter(deps: AppDeps, csrf: Csrf): Router {
     act((p, req) =>
       assignCase(p, req.params.reference, text(req.body, 'assignee') ?? '', deps.clock.now()),
     ),
+  );
+
+  router.post(
+    '/work/cases/:reference/priority',
+    requireRole('supervisor'),
+    csrf.protect,
+    act((p, req) => {
+      const priority = text(req.body, 'priority');
+      if (!priority || !(PRIORITIES as readonly string[]).includes(priority)) {
+        throw new AppError('bad_request', 'VALIDATION_FAILED', 'Choose a priority.', [{ field: 'priority', code: 'any.only', message: 'Choose a priority.' }]);
+      }
+      return setPriority(p, req.params.reference, priority as Priority, deps.clock.now(), profile);
+    }),
   );
 
   router.get('/work/cases/:reference/attachments/:attachmentId', requireRole(...STAFF), async (req, res) => {

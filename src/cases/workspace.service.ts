@@ -5,7 +5,7 @@
  */
 import { findAgency } from '../directory/index.js';
 import { lte } from '../shared/db/operators.js';
-import { clockChangesFor, firstResponseChanges, newClock, stored } from '../sla/clock.service.js';
+import { clockChangesFor, clockView, firstResponseChanges, newClock, stored, type ClockView } from '../sla/clock.service.js';
 import type { Priority } from '../sla/policy.js';
 import { recomputeClock } from '../sla/clock.js';
 import { getCalendarEntryCached } from '../sla/calendar.service.js';
@@ -63,10 +63,13 @@ export interface StaffCaseView extends CaseView {
   /** What this principal may do now: the buttons to show. */
   actions: CaseAction[];
   canReply: boolean;
+  priority: string;
+  /** The SLA clock as officers see it; null in triage and once answered or closed. */
+  clock: ClockView | null;
 }
 
 /** What staff (and the signed-in owner) see. Internal notes only for the agency's staff and managers. */
-export function staffView(p: Principal, c: CaseDoc, now: Date): StaffCaseView {
+export function staffView(p: Principal, c: CaseDoc, now: Date, clock: ClockView | null = null): StaffCaseView {
   const internal = seesInternalNotes(p, c);
   const base = citizenView(c);
   return {
@@ -89,7 +92,14 @@ export function staffView(p: Principal, c: CaseDoc, now: Date): StaffCaseView {
       })),
     actions: allowedActions({ status: c.status, type: c.type, actor: { role: machineActor(p, c) }, resolvedAt: c.resolvedAt ?? null, now }),
     canReply: canReplyOn(p, c),
+    priority: c.priority ?? 'normal',
+    clock,
   };
+}
+
+/** staffView with the clock read from the case's calendar. */
+export async function staffViewOf(p: Principal, c: CaseDoc, now: Date): Promise<StaffCaseView> {
+  return staffView(p, c, now, await clockView(c, now));
 }
 
 function canReplyOn(p: Principal, c: CaseDoc): boolean {
@@ -106,7 +116,7 @@ export interface TransitionCommand extends TransitionInput {
 export async function transitionCase(p: Principal, referenceInput: unknown, command: TransitionCommand, now: Date, profile: string): Promise<ActResult> {
   const c = await findCaseFor(p, referenceInput);
   const { updated, notice } = await applyTransition(c, machineActor(p, c), actorOf(p), command, now, profile, p);
-  return { view: staffView(p, updated, now), notice };
+  return { view: staffView(p, updated, now, await clockView(updated, now)), notice };
 }
 
 /**
@@ -194,7 +204,7 @@ export async function replyToCase(p: Principal, referenceInput: unknown, reply: 
   const firstResponse = reply.visibility === 'public' ? await firstResponseChanges(c, 'public_reply', now) : {};
   await CaseModel.updateOne({ _id: c._id }, { $push: { history: entry }, $set: { ...firstResponse, updatedAt: now } }, { timestamps: false });
   const updated = (await CaseModel.findById(c._id).lean<CaseDoc>())!;
-  return { view: staffView(p, updated, now), notice: reply.visibility === 'public' ? noticeFor(updated, 'reply', reply.message) : null };
+  return { view: staffView(p, updated, now, await clockView(updated, now)), notice: reply.visibility === 'public' ? noticeFor(updated, 'reply', reply.message) : null };
 }
 
 /** The owner rates the answer, once, within the rating window after resolution. */
@@ -224,7 +234,7 @@ export async function assignCase(p: Principal, referenceInput: unknown, assignee
   }
   const entry: HistoryEntry = { at: now, actor: actorOf(p), event: 'assigned', note: staff.name, visibility: 'internal', data: { assignee: staff.id } };
   await CaseModel.updateOne({ _id: c._id }, { $set: { assignee: { userId: staff.id, name: staff.name }, updatedAt: now }, $push: { history: entry } }, { timestamps: false });
-  return { view: staffView(p, (await CaseModel.findById(c._id).lean<CaseDoc>())!, now), notice: null };
+  return { view: await staffViewOf(p, (await CaseModel.findById(c._id).lean<CaseDoc>())!, now), notice: null };
 }
 
 /**
@@ -271,7 +281,7 @@ export async function setPriority(p: Principal, referenceInput: unknown, priorit
   const entry: HistoryEntry = { at: now, actor: actorOf(p), event: 'priority_changed', from: c.priority ?? 'normal', to: priority, visibility: 'internal', data };
   const result = await CaseModel.updateOne({ _id: c._id, status: c.status, updatedAt: c.updatedAt }, { $set: set, $push: { history: entry } }, { timestamps: false });
   if (result.modifiedCount !== 1) throw new ConflictError('CASE_CHANGED', 'The case was changed by someone else. Reload it and try again.');
-  return { view: staffView(p, (await CaseModel.findById(c._id).lean<CaseDoc>())!, now), notice: null };
+  return { view: await staffViewOf(p, (await CaseModel.findById(c._id).lean<CaseDoc>())!, now), notice: null };
 }
 
 /** A staff account by id, as assignment needs it; null for anything that is not one. */

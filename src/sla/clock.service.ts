@@ -9,7 +9,7 @@
 import { profileCalendarCode } from '../directory/index.js';
 import { NotFoundError } from '../shared/errors.js';
 import { getCalendarEntryCached, type CalendarEntry } from './calendar.service.js';
-import { workingMinutesBetween } from './deadline.js';
+import { slaState, workingMinutesBetween } from './deadline.js';
 import { elapsed, resumeClock, startClock, type ClockFields, type StoredClock } from './clock.js';
 import type { PolicyMatch, ResolvedPolicy, SlaTargets } from './policy.js';
 import { policyFor } from './policy.service.js';
@@ -170,4 +170,36 @@ export async function clockChangesFor(c: ClockedCase, to: string, action: string
     unset['sla.pausedAt'] = 1;
   }
   return { set, unset, note };
+}
+
+/** What officers see of a clock: the state and colour, and the working time left (or how late). */
+export interface ClockView {
+  state: 'on_track' | 'at_risk' | 'breached' | 'paused';
+  /** Working minutes to the deadline (frozen while paused); 0 once due. */
+  workingMinutesLeft: number;
+  /** Working minutes past the deadline; 0 unless breached. */
+  workingMinutesLate: number;
+  /** Share of the working time used, 0–1 and more once breached. */
+  usedFraction: number;
+  dueAt: string;
+  firstResponseDueAt: string | null;
+  firstResponseAt: string | null;
+}
+
+/** The clock of an open case at `now`; null when it has none (triage) or it has stopped (answered, closed). */
+export async function clockView(c: ClockedCase, now: Date): Promise<ClockView | null> {
+  const clock = stored(c);
+  if (!clock || !c.dueAt || STOPPING.includes(c.status)) return null;
+  const { calendar } = await getCalendarEntryCached(clock.calendar);
+  const at = clock.pausedAt ?? now;
+  const s = slaState(calendar, clock.startedAt, c.dueAt, at, clock.pausedWorkingMinutes);
+  return {
+    state: clock.pausedAt ? 'paused' : s.state,
+    workingMinutesLeft: Math.round(s.workingMinutesLeft),
+    workingMinutesLate: s.state === 'breached' ? Math.round(workingMinutesBetween(calendar, c.dueAt, at)) : 0,
+    usedFraction: Math.round(s.usedFraction * 1000) / 1000,
+    dueAt: c.dueAt.toISOString(),
+    firstResponseDueAt: c.firstResponseDueAt ? c.firstResponseDueAt.toISOString() : null,
+    firstResponseAt: c.firstResponseAt ? c.firstResponseAt.toISOString() : null,
+  };
 }

@@ -45,6 +45,11 @@ describe('in a browser: an officer resolves a case and the citizen reads the ans
     await page.locator('#f-password').fill('a long officer password');
     await page.locator('form button[type=submit]').first().click();
     await page.waitForURL(/\/work$/);
+    // The queue opens by deadline, soonest first: a case filed just now is found with the search.
+    await page.locator('details.filters summary').click();
+    await page.locator('#f-q').fill(reference);
+    await page.locator('.filter-form button[type=submit]').click();
+    await page.waitForURL(/q=/);
     expect(await page.getByTestId(`row-${reference}`).isVisible()).to.equal(true);
     await page.getByRole('link', { name: reference }).click();
     await page.waitForURL(new RegExp(`/work/cases/${reference}`));
