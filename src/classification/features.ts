@@ -1,0 +1,116 @@
+/**
+ * A text as weighted features for the classifier (pure): stemmed words ("w:"), pairs of neighbouring
+ * stemmed words ("b:"), the concepts of concepts.ts the words name ("k:"), and character n-grams of
+ * each word's stem ("c:") so that a misspelt or oddly inflected word still shares most of its n-grams
+ * with the usual spelling. Each feature remembers the word of the citizen's text it came from, so an
+ * explanation can show words, not n-grams.
+ */
+import { CONCEPTS } from './concepts.js';
+import { tokenise } from './normalise.js';
+import { charNgrams, foldDialect, isStopWord, stem } from './tokens.js';
+
+export interface FeatureOptions {
+  /** Weight of a stemmed word. */
+  unigramWeight: number;
+  /** Weight of a pair of neighbouring (non-stop) stemmed words; 0 turns pairs off. */
+  bigramWeight: number;
+  /** Weight of a concept of concepts.ts named by a word ("k:water"); 0 turns concepts off. */
+  conceptWeight: number;
+  /** Weight of one character n-gram; 0 turns n-grams off. */
+  ngramWeight: number;
+  ngramMin: number;
+  ngramMax: number;
+}
+
+export const DEFAULT_FEATURE_OPTIONS: FeatureOptions = {
+  unigramWeight: 1,
+  bigramWeight: 0.5,
+  conceptWeight: 1,
+  ngramWeight: 0.1,
+  ngramMin: 3,
+  ngramMax: 4,
+};
+
+export interface Word {
+  /** The word as the citizen wrote it, less punctuation, diacritics and tatweel. */
+  display: string;
+  /** Normalised and dialect-folded. */
+  token: string;
+  stem: string;
+}
+
+export interface TextFeatures {
+  /** Feature → summed weight. */
+  weights: Map<string, number>;
+  /** Feature → index into `words` of (the first) word it came from. */
+  origin: Map<string, number>;
+  words: Word[];
+}
+
+/** Non-stop words of a text, in order. */
+export function contentWords(text: string): Word[] {
+  const words: Word[] = [];
+  for (const chunk of text.split(/\s+/)) {
+    const tokens = tokenise(chunk);
+    for (const raw of tokens) {
+      const token = foldDialect(raw);
+      if (isStopWord(token)) continue;
+      const display = tokens.length === 1 ? displayForm(chunk) || raw : raw;
+      words.push({ display, token, stem: stem(token) });
+    }
+  }
+  return words;
+}
+
+/** Letters and digits as written (hamza, ة, case kept); marks, tatweel and punctuation dropped. */
+function displayForm(chunk: string): string {
+  return chunk
+    .normalize('NFC')
+    .replace(/[\u0610-\u061A\u064B-\u065F\u0670\u0640]/g, '')
+    .replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, '');
+}
+
+export function textFeatures(text: string, options: FeatureOptions = DEFAULT_FEATURE_OPTIONS): TextFeatures {
+  const words = contentWords(text);
+  const weights = new Map<string, number>();
+  const origin = new Map<string, number>();
+  const add = (feature: string, weight: number, wordIndex: number): void => {
+    weights.set(feature, (weights.get(feature) ?? 0) + weight);
+    if (!origin.has(feature)) origin.set(feature, wordIndex);
+  };
+  words.forEach((word, i) => {
+    add(`w:${word.stem}`, options.unigramWeight, i);
+    if (options.conceptWeight > 0) for (const concept of conceptsOf(word)) add(`k:${concept}`, options.conceptWeight, i);
+    if (options.bigramWeight > 0 && i > 0) add(`b:${words[i - 1]!.stem} ${word.stem}`, options.bigramWeight, i);
+    if (options.ngramWeight > 0) {
+      for (const gram of charNgrams(word.stem, options.ngramMin, options.ngramMax)) add(`c:${gram}`, options.ngramWeight, i);
+    }
+  });
+  return { weights, origin, words };
+}
+
+let conceptIndex: Map<string, string[]> | undefined;
+
+/** Concept words by stem and by token, built on first use. */
+function conceptsOf(word: Word): string[] {
+  if (!conceptIndex) {
+    const index = new Map<string, string[]>();
+    const put = (key: string, concept: string): void => {
+      const list = index.get(key) ?? [];
+      if (!list.includes(concept)) list.push(concept);
+      index.set(key, list);
+    };
+    for (const [concept, names] of Object.entries(CONCEPTS)) {
+      for (const name of names) {
+        for (const w of contentWords(name)) {
+          put(`t:${w.token}`, concept);
+          put(`s:${w.stem}`, concept);
+        }
+      }
+    }
+    conceptIndex = index;
+  }
+  const byToken = conceptIndex.get(`t:${word.token}`) ?? [];
+  const byStem = conceptIndex.get(`s:${word.stem}`) ?? [];
+  return byStem.length === 0 ? byToken : [...new Set([...byToken, ...byStem])];
+}
