@@ -8,15 +8,17 @@
  *
  * The split: a line is held out when the FNV-1a hash of its `ref` is 0 modulo 5 (about 20 %),
  * stable under reordering and appending. Settings are chosen by 5-fold cross-validation inside the
- * training part only: the model's settings by cross-validated accuracy, then the routing threshold
- * as the lowest one whose cross-validated misrouting stays within 2.5 % (under the 3 % target) with
- * and without the area. The held-out part is looked at once, for the report.
+ * training part only: for each model setting and each routing rule (a threshold on the agency's
+ * probability, or a margin over the runner-up agency) the lowest value whose cross-validated
+ * misrouting stays within 2.5 % (under the 3 % target) with and without the area; then the setting
+ * and rule that route most cases to the right agency. The held-out part is looked at once, for the
+ * report (the setting chosen before this rule existed is shown beside it as "before").
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { BH_PLACE_ALIASES } from '../src/classification/bh-place-aliases.js';
 import { classify, train, type Model, type TrainOptions } from '../src/classification/model.js';
-import { findArea } from '../src/classification/places.js';
+import { findArea, placeWords } from '../src/classification/places.js';
 import { routeCase, type RouteDecision, type RoutingTaxonomy } from '../src/classification/route.js';
 
 interface HistoryLine {
@@ -41,6 +43,10 @@ const taxonomy = JSON.parse(fs.readFileSync(taxonomyPath, 'utf8')) as RoutingTax
 const NOW = new Date('2026-11-20T00:00:00Z');
 const MISROUTE_BUDGET = 0.025;
 const THRESHOLDS = [0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.8, 0.9];
+const MARGINS = [0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6, 0.7];
+type RoutingRule = 'threshold' | 'margin';
+const RULES: RoutingRule[] = ['threshold', 'margin'];
+const valuesOf = (rule: RoutingRule): number[] => (rule === 'threshold' ? THRESHOLDS : MARGINS);
 
 function fnv1a(s: string): number {
   let h = 0x811c9dc5;
@@ -56,8 +62,9 @@ const training = history.filter((l) => fnv1a(l.ref) % 5 !== 0);
 const trainModel = (lines: HistoryLine[], options: Omit<TrainOptions, 'now'>): Model =>
   train(lines.map((l) => ({ text: textOf(l), category: l.category })), { now: NOW, ...options });
 
-function decide(model: Model, line: HistoryLine, threshold: number, withArea: boolean, basis: 'agency' | 'category' = 'agency'): RouteDecision {
-  return routeCase(model, taxonomy, { text: textOf(line), area: withArea ? line.area : null }, { threshold, aliases: BH_PLACE_ALIASES, confidenceBasis: basis });
+function decide(model: Model, line: HistoryLine, value: number, withArea: boolean, rule: RoutingRule = 'threshold', basis: 'agency' | 'category' = 'agency'): RouteDecision {
+  const settings = rule === 'threshold' ? { threshold: value } : { threshold: 0, margin: value };
+  return routeCase(model, taxonomy, { text: textOf(line), area: withArea ? line.area : null }, { ...settings, aliases: BH_PLACE_ALIASES, confidenceBasis: basis });
 }
 
 interface Rates {
@@ -86,21 +93,23 @@ const pct = (x: number): string => `${(100 * x).toFixed(1)} %`;
 // that then routes most cases to the right agency wins (ties: the better category accuracy).
 const FOLDS = 5;
 const foldOf = (l: HistoryLine): number => fnv1a(`${l.ref}#cv`) % FOLDS;
+// Earlier runs (bench/classification-results.md) compared words only, n-gram weights and pairs; the
+// grid keeps the setting they chose ("before") and varies what this round added.
+const PLACE_WORDS = placeWords(taxonomy.municipalities.flatMap((m) => m.areas), BH_PLACE_ALIASES);
+const BEFORE = { l2: 3e-4, features: { ngramWeight: 0.1 } };
 const GRID: { name: string; options: Omit<TrainOptions, 'now'> }[] = [
-  { name: 'words only', options: { l2: 1e-4, features: { bigramWeight: 0, ngramWeight: 0, conceptWeight: 0 } } },
-  { name: 'words + n-grams 0.3', options: { l2: 1e-4, features: { bigramWeight: 0, ngramWeight: 0.3, conceptWeight: 0 } } },
-  { name: 'words + pairs + n-grams 0.1 + concepts', options: { l2: 1e-4, features: { ngramWeight: 0.1 } } },
-  { name: 'words + n-grams 0.1 + concepts', options: { l2: 1e-4, features: { bigramWeight: 0, ngramWeight: 0.1 } } },
-  { name: 'words + pairs + n-grams 0.3 + concepts', options: { l2: 1e-4, features: { ngramWeight: 0.3 } } },
-  { name: 'words + pairs + n-grams 0.1 + concepts, l2 3e-4', options: { l2: 3e-4, features: { ngramWeight: 0.1 } } },
+  { name: 'words + pairs + n-grams 0.1 + concepts, l2 3e-4 (before)', options: BEFORE },
+  { name: 'same, place names left out, l2 3e-4', options: { l2: 3e-4, features: { ngramWeight: 0.1, placeWords: PLACE_WORDS } } },
+  { name: 'same, place names left out, l2 2e-4', options: { l2: 2e-4, features: { ngramWeight: 0.1, placeWords: PLACE_WORDS } } },
+  { name: 'same, place names left out, l2 1e-4', options: { l2: 1e-4, features: { ngramWeight: 0.1, placeWords: PLACE_WORDS } } },
 ];
 
 interface CvResult {
   name: string;
   options: Omit<TrainOptions, 'now'>;
   accuracy: number;
-  threshold: number;
-  byThreshold: Map<number, [Rates, Rates]>;
+  /** Per rule: the value chosen and the [area given, area from text] rates at each value. */
+  rules: Map<RoutingRule, { value: number; byValue: Map<number, [Rates, Rates]> }>;
 }
 
 function crossValidate(name: string, options: Omit<TrainOptions, 'now'>): CvResult {
@@ -115,70 +124,86 @@ function crossValidate(name: string, options: Omit<TrainOptions, 'now'>): CvResu
       if (classify(model, textOf(line)).candidates[0]?.category === line.category) correct++;
     }
   }
-  const byThreshold = new Map<number, [Rates, Rates]>();
-  let threshold = THRESHOLDS[THRESHOLDS.length - 1]!;
-  for (const t of [...THRESHOLDS].reverse()) {
-    const scenario = (withArea: boolean): Rates => rates(lines, lines.map((l) => decide(models[foldOf(l)]!, l, t, withArea)));
-    const pair: [Rates, Rates] = [scenario(true), scenario(false)];
-    byThreshold.set(t, pair);
-    if (pair[0].misrouted <= MISROUTE_BUDGET && pair[1].misrouted <= MISROUTE_BUDGET) threshold = t;
+  const rules = new Map<RoutingRule, { value: number; byValue: Map<number, [Rates, Rates]> }>();
+  for (const rule of RULES) {
+    const byValue = new Map<number, [Rates, Rates]>();
+    const values = valuesOf(rule);
+    let value = values[values.length - 1]!;
+    for (const v of [...values].reverse()) {
+      const scenario = (withArea: boolean): Rates => rates(lines, lines.map((l) => decide(models[foldOf(l)]!, l, v, withArea, rule)));
+      const pair: [Rates, Rates] = [scenario(true), scenario(false)];
+      byValue.set(v, pair);
+      if (pair[0].misrouted <= MISROUTE_BUDGET && pair[1].misrouted <= MISROUTE_BUDGET) value = v;
+    }
+    rules.set(rule, { value, byValue });
   }
-  return { name, options, accuracy: correct / lines.length, threshold, byThreshold };
+  return { name, options, accuracy: correct / lines.length, rules };
 }
 
 console.log(`history: ${history.length} lines; training ${training.length}, held out ${heldOut.length} (FNV-1a(ref) mod 5 = 0)`);
 console.log(`\n## Cross-validation inside the training part (${FOLDS} folds)`);
-console.log(`| features and settings | category accuracy | threshold (misrouting ≤ ${pct(MISROUTE_BUDGET)}) | agency correct / misrouted / triaged, area given | same, area from text | time |`);
+console.log(`| features and settings; routing rule | category accuracy | value of the rule (misrouting ≤ ${pct(MISROUTE_BUDGET)}) | agency correct / misrouted / triaged, area given | same, area from text | time |`);
 console.log('|---|---|---|---|---|---|');
-let chosen: CvResult | null = null;
-const score = (r: CvResult): number => r.byThreshold.get(r.threshold)![0].agencyCorrect;
+let chosen: { cv: CvResult; rule: RoutingRule; value: number; score: number } | null = null;
+let before: CvResult | null = null;
 for (const candidate of GRID) {
   const started = performance.now();
   const result = crossValidate(candidate.name, candidate.options);
-  const [a, b] = result.byThreshold.get(result.threshold)!;
-  console.log(`| ${candidate.name} | ${pct(result.accuracy)} | ${result.threshold} | ${pct(a.agencyCorrect)} / ${pct(a.misrouted)} / ${pct(a.triaged)} | ${pct(b.agencyCorrect)} / ${pct(b.misrouted)} / ${pct(b.triaged)} | ${((performance.now() - started) / 1000).toFixed(0)} s |`);
-  if (!chosen || score(result) > score(chosen) || (score(result) === score(chosen) && result.accuracy > chosen.accuracy)) chosen = result;
-}
-const { threshold } = chosen!;
-console.log(`chosen: ${chosen!.name}, threshold ${threshold}`);
-console.log('\ncross-validated routing of the chosen setting by threshold (agency correct / misrouted / triaged):');
-console.log('| threshold | area given | area from text |');
-console.log('|---|---|---|');
-for (const t of THRESHOLDS) {
-  const [a, b] = chosen!.byThreshold.get(t)!;
-  console.log(`| ${t} | ${pct(a.agencyCorrect)} / ${pct(a.misrouted)} / ${pct(a.triaged)} | ${pct(b.agencyCorrect)} / ${pct(b.misrouted)} / ${pct(b.triaged)} |`);
-}
-
-// 3. The final model on the whole training part, measured once on the held-out part.
-let started = performance.now();
-const model = trainModel(training, chosen!.options);
-const trainMs = performance.now() - started;
-console.log(`\n## Held-out part (${heldOut.length} cases)`);
-console.log(`train on ${training.length}: ${(trainMs / 1000).toFixed(2)} s; model: ${model.vocabulary.length} features × ${model.categories.length} categories, ${(JSON.stringify(model).length / 1e6).toFixed(2)} MB as JSON`);
-const topOf = heldOut.map((l) => classify(model, textOf(l)).candidates[0]!.category);
-const categoryAccuracy = topOf.filter((c, i) => c === heldOut[i]!.category).length / heldOut.length;
-const ownerOf = new Map(taxonomy.categories.map((c) => [c.code, c.owner]));
-const muniOf = new Map(taxonomy.municipalities.flatMap((m) => m.areas.map((a) => [a.code, m.code] as const)));
-const topAgencyAccuracy = topOf.filter((c, i) => (ownerOf.get(c) === 'MUNICIPALITY' ? muniOf.get(heldOut[i]!.area) : ownerOf.get(c)) === heldOut[i]!.agency).length / heldOut.length;
-console.log(`category accuracy (top candidate): ${pct(categoryAccuracy)}; agency of the top candidate (area given, no threshold): ${pct(topAgencyAccuracy)}`);
-for (const lang of ['ar', 'en', 'mixed']) {
-  const idx = heldOut.map((l, i) => (l.lang === lang ? i : -1)).filter((i) => i >= 0);
-  if (idx.length > 0) console.log(`  ${lang}: ${idx.length} cases, category accuracy ${pct(idx.filter((i) => topOf[i] === heldOut[i]!.category).length / idx.length)}`);
-}
-
-console.log('\n| threshold | basis | area | agency correct | misrouted | triaged | category correct (routed) |');
-console.log('|---|---|---|---|---|---|---|');
-const outcomes = new Map<string, Rates>();
-for (const t of THRESHOLDS) {
-  for (const basis of ['agency', 'category'] as const) {
-    for (const withArea of [true, false]) {
-      const r = rates(heldOut, heldOut.map((l) => decide(model, l, t, withArea, basis)));
-      outcomes.set(`${t}|${basis}|${withArea}`, r);
-      const mark = t === threshold && basis === 'agency' ? ' **(chosen)**' : '';
-      console.log(`| ${t}${mark} | ${basis} | ${withArea ? 'given' : 'from text'} | ${pct(r.agencyCorrect)} | ${pct(r.misrouted)} | ${pct(r.triaged)} | ${pct(r.categoryCorrect)} |`);
-    }
+  before ??= result;
+  for (const rule of RULES) {
+    const { value, byValue } = result.rules.get(rule)!;
+    const [a, b] = byValue.get(value)!;
+    console.log(`| ${candidate.name}; ${rule} | ${pct(result.accuracy)} | ${value} | ${pct(a.agencyCorrect)} / ${pct(a.misrouted)} / ${pct(a.triaged)} | ${pct(b.agencyCorrect)} / ${pct(b.misrouted)} / ${pct(b.triaged)} | ${((performance.now() - started) / 1000).toFixed(0)} s |`);
+    if (!chosen || a.agencyCorrect > chosen.score || (a.agencyCorrect === chosen.score && result.accuracy > chosen.cv.accuracy)) chosen = { cv: result, rule, value, score: a.agencyCorrect };
   }
 }
+const { rule, value } = chosen!;
+const beforeThreshold = before!.rules.get('threshold')!.value;
+console.log(`chosen: ${chosen!.cv.name}, ${rule} ${value}; before: threshold ${beforeThreshold}`);
+for (const r of RULES) {
+  console.log(`\ncross-validated routing of the chosen setting by ${r} (agency correct / misrouted / triaged):`);
+  console.log(`| ${r} | area given | area from text |`);
+  console.log('|---|---|---|');
+  for (const v of valuesOf(r)) {
+    const [a, b] = chosen!.cv.rules.get(r)!.byValue.get(v)!;
+    console.log(`| ${v} | ${pct(a.agencyCorrect)} / ${pct(a.misrouted)} / ${pct(a.triaged)} | ${pct(b.agencyCorrect)} / ${pct(b.misrouted)} / ${pct(b.triaged)} |`);
+  }
+}
+
+// 3. The final models on the whole training part, measured once on the held-out part: the one
+// chosen now, and the one chosen before (its settings and threshold), for the before/after table.
+let started = performance.now();
+const model = trainModel(training, chosen!.cv.options);
+const trainMs = performance.now() - started;
+const beforeModel = trainModel(training, before!.options);
+console.log(`\n## Held-out part (${heldOut.length} cases)`);
+console.log(`train on ${training.length}: ${(trainMs / 1000).toFixed(2)} s; model: ${model.vocabulary.length} features × ${model.categories.length} categories, ${(JSON.stringify(model).length / 1e6).toFixed(2)} MB as JSON`);
+const ownerOf = new Map(taxonomy.categories.map((c) => [c.code, c.owner]));
+const muniOf = new Map(taxonomy.municipalities.flatMap((m) => m.areas.map((a) => [a.code, m.code] as const)));
+for (const [name, m] of [['before', beforeModel], ['after', model]] as const) {
+  const topOf = heldOut.map((l) => classify(m, textOf(l)).candidates[0]!.category);
+  const categoryAccuracy = topOf.filter((c, i) => c === heldOut[i]!.category).length / heldOut.length;
+  const topAgencyAccuracy = topOf.filter((c, i) => (ownerOf.get(c) === 'MUNICIPALITY' ? muniOf.get(heldOut[i]!.area) : ownerOf.get(c)) === heldOut[i]!.agency).length / heldOut.length;
+  const byLang = ['ar', 'en', 'mixed'].map((lang) => {
+    const idx = heldOut.map((l, i) => (l.lang === lang ? i : -1)).filter((i) => i >= 0);
+    return `${lang} ${pct(idx.filter((i) => topOf[i] === heldOut[i]!.category).length / idx.length)} of ${idx.length}`;
+  });
+  console.log(`${name}: category accuracy (top candidate) ${pct(categoryAccuracy)} (${byLang.join(', ')}); agency of the top candidate (area given, no threshold) ${pct(topAgencyAccuracy)}`);
+}
+
+console.log('\n| model | rule | value | area | agency correct | misrouted | triaged | category correct (routed) |');
+console.log('|---|---|---|---|---|---|---|---|');
+const outcomes = new Map<string, Rates>();
+const heldOutRow = (name: string, m: Model, r: RoutingRule, v: number, basis: 'agency' | 'category', mark: string): void => {
+  for (const withArea of [true, false]) {
+    const res = rates(heldOut, heldOut.map((l) => decide(m, l, v, withArea, r, basis)));
+    outcomes.set(`${name}|${r}|${v}|${basis}|${withArea}`, res);
+    console.log(`| ${name} | ${r}${basis === 'category' ? ' (top category alone)' : ''} | ${v}${mark} | ${withArea ? 'given' : 'from text'} | ${pct(res.agencyCorrect)} | ${pct(res.misrouted)} | ${pct(res.triaged)} | ${pct(res.categoryCorrect)} |`);
+  }
+};
+heldOutRow('before', beforeModel, 'threshold', beforeThreshold, 'agency', ' **(chosen before)**');
+for (const r of RULES) for (const v of valuesOf(r)) heldOutRow('after', model, r, v, 'agency', r === rule && v === value ? ' **(chosen)**' : '');
+heldOutRow('after', model, 'threshold', 0.5, 'category', '');
 
 // Place recognition on the held-out texts, against the area the line carries.
 let right = 0;
@@ -202,7 +227,7 @@ function percentiles(samples: number[]): { p50: number; p99: number; max: number
 const REPEAT = 50;
 for (const [name, run] of [
   ['classify', (l: HistoryLine) => classify(model, textOf(l))],
-  ['routeCase (no area: classify + place recognition)', (l: HistoryLine) => decide(model, l, threshold, false)],
+  ['routeCase (no area: classify + place recognition)', (l: HistoryLine) => decide(model, l, value, false, rule)],
 ] as const) {
   for (const line of heldOut) run(line); // warm-up
   const samples: number[] = [];
@@ -216,7 +241,7 @@ for (const [name, run] of [
   const p = percentiles(samples);
   console.log(`${name}: p50 ${p.p50.toFixed(3)} ms, p99 ${p.p99.toFixed(3)} ms, max ${p.max.toFixed(2)} ms over ${samples.length} calls`);
 }
-const chosenWith = outcomes.get(`${threshold}|agency|true`)!;
-const chosenWithout = outcomes.get(`${threshold}|agency|false`)!;
-console.log(`\nsummary at the chosen threshold ${threshold}: with area ${pct(chosenWith.agencyCorrect)} correct, ${pct(chosenWith.misrouted)} misrouted, ${pct(chosenWith.triaged)} triaged; ` +
+const chosenWith = outcomes.get(`after|${rule}|${value}|agency|true`)!;
+const chosenWithout = outcomes.get(`after|${rule}|${value}|agency|false`)!;
+console.log(`\nsummary at the chosen ${rule} ${value}: with area ${pct(chosenWith.agencyCorrect)} correct, ${pct(chosenWith.misrouted)} misrouted, ${pct(chosenWith.triaged)} triaged; ` +
   `without area ${pct(chosenWithout.agencyCorrect)} correct, ${pct(chosenWithout.misrouted)} misrouted, ${pct(chosenWithout.triaged)} triaged (targets ≥ 90 %, ≤ 3 %)`);

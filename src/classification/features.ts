@@ -20,6 +20,11 @@ export interface FeatureOptions {
   ngramWeight: number;
   ngramMin: number;
   ngramMax: number;
+  /**
+   * Normalised words of place names (places.ts `placeWords`) that are not features, also behind the
+   * article or a clitic ("بسترة", "والمحرق"). Optional: models stored before it had none.
+   */
+  placeWords?: readonly string[];
 }
 
 export const DEFAULT_FEATURE_OPTIONS: FeatureOptions = {
@@ -70,18 +75,34 @@ function displayForm(chunk: string): string {
     .replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, '');
 }
 
+/** Proclitics a place name may carry in running Arabic text: "في سترة" is also written "بسترة". */
+const PLACE_PREFIXES = ['', 'و', 'ب', 'ف', 'ل', 'وال', 'بال', 'ال', 'لل'];
+const placeSets = new WeakMap<readonly string[], Set<string>>();
+
+function isPlaceWord(token: string, placeWords: readonly string[]): boolean {
+  let set = placeSets.get(placeWords);
+  if (!set) placeSets.set(placeWords, (set = new Set(placeWords)));
+  for (const prefix of PLACE_PREFIXES) if (token.startsWith(prefix) && set.has(token.slice(prefix.length))) return true;
+  return false;
+}
+
 export function textFeatures(text: string, options: FeatureOptions = DEFAULT_FEATURE_OPTIONS): TextFeatures {
   const words = contentWords(text);
+  const { placeWords } = options;
+  // Place words stay in `words` (keyword rules and explanations see the whole text) but give no
+  // feature, and the words on either side of one count as neighbours.
+  const counted = placeWords && placeWords.length > 0 ? words.flatMap((w, i) => (isPlaceWord(w.token, placeWords) ? [] : [i])) : words.map((_, i) => i);
   const weights = new Map<string, number>();
   const origin = new Map<string, number>();
   const add = (feature: string, weight: number, wordIndex: number): void => {
     weights.set(feature, (weights.get(feature) ?? 0) + weight);
     if (!origin.has(feature)) origin.set(feature, wordIndex);
   };
-  words.forEach((word, i) => {
+  counted.forEach((i, k) => {
+    const word = words[i]!;
     add(`w:${word.stem}`, options.unigramWeight, i);
     if (options.conceptWeight > 0) for (const concept of conceptsOf(word)) add(`k:${concept}`, options.conceptWeight, i);
-    if (options.bigramWeight > 0 && i > 0) add(`b:${words[i - 1]!.stem} ${word.stem}`, options.bigramWeight, i);
+    if (options.bigramWeight > 0 && k > 0) add(`b:${words[counted[k - 1]!]!.stem} ${word.stem}`, options.bigramWeight, i);
     if (options.ngramWeight > 0) {
       for (const gram of charNgrams(word.stem, options.ngramMin, options.ngramMax)) add(`c:${gram}`, options.ngramWeight, i);
     }

@@ -6,6 +6,6 @@ export { normaliseText, tokenise } from './normalise.js';
 export { textFeatures, contentWords, DEFAULT_FEATURE_OPTIONS, type FeatureOptions } from './features.js';
 export { train, classify, MODEL_FORMAT, type Model, type LabelledText, type TrainOptions, type Classification, type Candidate } from './model.js';
 export { type KeywordRule, type KeywordMatch } from './keywords.js';
-export { findArea, type PlaceArea, type PlaceAlias, type PlaceMatch } from './places.js';
+export { findArea, placeWords, type PlaceArea, type PlaceAlias, type PlaceMatch } from './places.js';
 export { BH_PLACE_ALIASES } from './bh-place-aliases.js';
 export { routeCase, type RouteDecision, type RouteRequest, type RouteSettings, type RoutingTaxonomy, type RoutedCandidate } from './route.js';

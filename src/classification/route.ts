@@ -34,6 +34,13 @@ export interface RouteSettings {
   /** Confidence a place named in the text needs to stand for the area (default 0.75). */
   areaThreshold?: number;
   confidenceBasis?: 'agency' | 'category';
+  /**
+   * Optional margin rule: also route only when the agency's probability exceeds the runner-up's by
+   * at least this much. The runner-up is the next agency, or the municipal categories whose
+   * municipality is unknown (no area), whichever is more probable. With `threshold: 0` the margin
+   * alone decides; chosen that way by cross-validation in bench/classification.ts.
+   */
+  margin?: number;
   aliases?: readonly PlaceAlias[];
   rules?: readonly KeywordRule[];
   keywordBoost?: number;
@@ -60,8 +67,8 @@ interface DecisionBase {
 
 export type RouteDecision =
   | (DecisionBase & { method: 'rule'; category: string; agency: string; confidence: 1 })
-  | (DecisionBase & { method: 'classifier'; category: string; agency: string; confidence: number; categoryConfidence: number })
-  | (DecisionBase & { method: 'triage'; category: string | null; agency: null; confidence: number | null; reason: TriageReason });
+  | (DecisionBase & { method: 'classifier'; category: string; agency: string; confidence: number; categoryConfidence: number; margin?: number })
+  | (DecisionBase & { method: 'triage'; category: string | null; agency: null; confidence: number | null; reason: TriageReason; margin?: number });
 
 interface Lookups {
   areas: PlaceArea[];
@@ -123,16 +130,26 @@ export function routeCase(model: Model, taxonomy: RoutingTaxonomy, request: Rout
     if (top?.agency) best = { agency: top.agency, confidence: top.probability };
   }
 
-  if (best && best.confidence >= settings.threshold) {
+  // Probability of municipal categories that no agency can take (no area): a rival, not nobody.
+  const unassigned = ranked.filter((c) => !c.agency).reduce((sum, c) => sum + c.probability, 0);
+  const runnerUp = (agency: string | null): number => {
+    let second = unassigned;
+    for (const [other, confidence] of byAgency) if (other !== agency) second = Math.max(second, confidence);
+    return second;
+  };
+  const margin = best ? best.confidence - runnerUp(best.agency) : null;
+  const withMargin = settings.margin !== undefined && margin !== null ? { margin } : {};
+  if (best && best.confidence >= settings.threshold && (settings.margin === undefined || margin! >= settings.margin)) {
     const chosen = ranked.find((c) => c.agency === best.agency)!;
-    return { ...base, method: 'classifier', category: chosen.category, agency: best.agency, confidence: best.confidence, categoryConfidence: chosen.probability, candidates, terms };
+    return { ...base, method: 'classifier', category: chosen.category, agency: best.agency, confidence: best.confidence, categoryConfidence: chosen.probability, ...withMargin, candidates, terms };
   }
   const top = ranked[0] ?? null;
   // Name the missing area when it is what stops the case: the top category is municipal, and with
   // an area the municipal categories would have reached the threshold together (or the top alone).
   const municipal = ranked.filter((c) => ownerOf.get(c.category) === MUNICIPALITY).reduce((sum, c) => sum + c.probability, 0);
   const enough = (settings.confidenceBasis ?? 'agency') === 'agency' ? municipal : (top?.probability ?? 0);
-  const needsArea = top !== null && !area && ownerOf.get(top.category) === MUNICIPALITY && enough >= settings.threshold;
+  const needsArea = top !== null && !area && ownerOf.get(top.category) === MUNICIPALITY && enough >= settings.threshold &&
+    (settings.margin === undefined || municipal - Math.max(0, ...byAgency.values()) >= settings.margin);
   return {
     ...base,
     method: 'triage',
@@ -140,6 +157,7 @@ export function routeCase(model: Model, taxonomy: RoutingTaxonomy, request: Rout
     agency: null,
     confidence: best?.confidence ?? top?.probability ?? null,
     reason: needsArea ? 'municipal_category_without_area' : 'low_confidence',
+    ...withMargin,
     candidates,
     terms,
   };

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { textFeatures, DEFAULT_FEATURE_OPTIONS } from '../../../src/classification/features.js';
 import { classify, MODEL_FORMAT, train, type LabelledText } from '../../../src/classification/model.js';
 
 /** A small hand-written history (not from any data file): four categories, Arabic and English. */
@@ -121,5 +122,35 @@ describe('classification: keyword rules', () => {
     expect(classify(model, 'تسرب الغاز من المطبخ', { rules }).keywordMatches).to.deep.equal([]);
     expect(classify(model, 'تسرب المياة من العداد', { rules }).keywordMatches[0]!.keywords).to.deep.equal(['تسرب المياه']);
     expect(classify(model, 'Water leaking everywhere', { rules }).keywordMatches[0]!.keywords).to.deep.equal(['water leak']);
+  });
+});
+
+describe('classification: place words are not features', () => {
+  const options = { ...DEFAULT_FEATURE_OPTIONS, placeWords: ['ستره', 'sitra'] };
+
+  it('when the text names a place, also behind a clitic, then it gives no feature but stays among the words', () => {
+    const features = textFeatures('انقطاع الكهرباء بستره وفي ستره', options);
+    expect([...features.weights.keys()].filter((f) => f.includes('ستر'))).to.deep.equal([]);
+    expect(features.words.map((w) => w.token)).to.include('ستره');
+    expect([...textFeatures('power cut in Sitra', options).weights.keys()].some((f) => f.includes('sitra'))).to.equal(false);
+  });
+
+  it('when a place word sits between two words, then those two count as neighbours', () => {
+    const features = textFeatures('flooding Sitra road', { ...options, ngramWeight: 0, conceptWeight: 0 });
+    expect([...features.weights.keys()].filter((f) => f.startsWith('b:'))).to.deep.equal(['b:flood road']);
+  });
+
+  it('when a model is trained with place words, then it keeps them (as plain JSON) and classify leaves them out too', () => {
+    const model = train(EXAMPLES, { now: NOW, features: { placeWords: ['ستره', 'sitra'] } });
+    expect(model.featureOptions.placeWords).to.deep.equal(['ستره', 'sitra']);
+    expect(JSON.parse(JSON.stringify(model))).to.deep.equal(model);
+    expect(classify(model, 'Sitra').terms).to.deep.equal([]);
+    expect(classify(model, 'power cut in Sitra').candidates[0]!.category).to.equal('POWER_OUTAGE');
+  });
+
+  it('when a model stored before place words existed is used, then it classifies as before', () => {
+    const model = train(EXAMPLES, { now: NOW });
+    const { placeWords: _none, ...older } = model.featureOptions;
+    expect(classify({ ...model, featureOptions: older }, 'stray dogs')).to.deep.equal(classify(model, 'stray dogs'));
   });
 });

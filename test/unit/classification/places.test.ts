@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { findArea, type PlaceAlias, type PlaceArea } from '../../../src/classification/places.js';
+import { findArea, placeWords, type PlaceAlias, type PlaceArea } from '../../../src/classification/places.js';
 
 /** A few areas in the taxonomy's shape, with names as the Bahrain profile spells them. */
 const AREAS: PlaceArea[] = [
@@ -78,5 +78,22 @@ describe('classification: place recognition', () => {
 
   it('when the same area is named twice, then it is still one confident match', () => {
     expect(findArea('Hoora: the lights in الحورة are off', AREAS, ALIASES)).to.deep.equal({ area: 'HOORA', matched: 'الحورة', confidence: 1 });
+  });
+});
+
+describe('classification: place words left out of the classifier', () => {
+  const words = placeWords(AREAS, ALIASES);
+
+  it('when built, then it holds the normalised words of names and aliases, with and without the article, sorted', () => {
+    expect(words).to.include.members(['البسيتين', 'بسيتين', 'busaiteen', 'busaitin', 'ستره', 'sitra', 'حمد', 'hamad', 'عيسي', 'الحوره', 'حوره', 'alhassam', 'madinat']);
+    expect(words).to.deep.equal([...new Set(words)].sort());
+  });
+
+  it('when a name has words that only say what kind of place it is, then those words stay out', () => {
+    expect(words).not.to.include.members(['مدينه', 'town', 'al', 'umm', 'um', 'ام']);
+  });
+
+  it('when an alias names an area the taxonomy lacks, then its words stay out', () => {
+    expect(words).not.to.include('atlantis');
   });
 });

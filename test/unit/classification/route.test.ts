@@ -130,6 +130,35 @@ describe('classification: routing a case', () => {
       expect(route('smell')).to.deep.include({ method: 'triage', agency: null });
     });
 
+    it('when a margin is asked and the agency leads the next one by enough, then it routes and records the margin', () => {
+      const decision = route('outage', {}, { threshold: 0, margin: 0.5 });
+      expect(decision).to.deep.include({ method: 'classifier', agency: 'EWA' });
+      expect(decision.method === 'classifier' && decision.margin).to.be.closeTo(0.94 - 0.04, 1e-3); // EWA 0.94, WORKS 0.04
+    });
+
+    it('when a margin is asked and two agencies are close, then the case goes to triage although the threshold is met', () => {
+      // WORKS 0.4, municipality of Sitra 0.4, EWA 0.2: the threshold 0.35 alone would route to one of them.
+      expect(route('smell', { area: 'SITRA' }, { threshold: 0.35 })).to.deep.include({ method: 'classifier' });
+      const decision = route('smell', { area: 'SITRA' }, { threshold: 0.35, margin: 0.1 });
+      expect(decision).to.deep.include({ method: 'triage', reason: 'low_confidence' });
+      expect(decision.method === 'triage' && decision.margin).to.be.closeTo(0, 1e-3);
+    });
+
+    it('when a margin is asked and there is no area, then the municipal categories count as the runner-up', () => {
+      // WORKS 0.4 against 0.4 municipal with no municipality known: not a lead at all.
+      const decision = route('smell', {}, { threshold: 0, margin: 0.1 });
+      expect(decision).to.deep.include({ method: 'triage', agency: null });
+      expect(decision.method === 'triage' && decision.margin).to.be.closeTo(0, 1e-3);
+    });
+
+    it('when a margin is asked and a municipal category leads without an area, then triage names the missing area', () => {
+      expect(route('rubbish', {}, { threshold: 0, margin: 0.5 })).to.deep.include({ method: 'triage', reason: 'municipal_category_without_area' });
+    });
+
+    it('when no margin is asked, then decisions carry none', () => {
+      expect(route('outage since noon')).not.to.have.property('margin');
+    });
+
     it('when a keyword rule names a category, then it can carry the case over the threshold and shows in the terms', () => {
       const decision = route('smell from the drain', {}, { threshold: 0.6, rules: [{ category: 'SEWAGE', keywords: ['drain'] }] });
       expect(decision).to.deep.include({ method: 'classifier', category: 'SEWAGE', agency: 'WORKS' });
