@@ -13,6 +13,7 @@ import { casesApiRouter, casePagesRouter, workspacePagesRouter, type CaseLimits 
 import { createCsrf } from './shared/csrf.js';
 import { createLimiter } from './shared/rate-limit.js';
 import { slaRouter } from './sla/sla.routes.js';
+import { classifierApiRouter, classifierPagesRouter } from './classification/classifier.routes.js';
 import { directoryRouter } from './directory/index.js';
 import { homeRouter } from './home/home.pages.js';
 import type { Clock } from './shared/clock.js';
@@ -101,6 +102,7 @@ export function createApp(deps: AppDeps): Express {
   api.use('/auth', authApiRouter(deps, authLimits));
   api.use('/admin/users', adminUsersRouter(deps));
   api.use(slaRouter(deps));
+  api.use('/admin/classifier', classifierApiRouter(deps));
   app.use('/api/v1', api);
 
   app.use(express.urlencoded({ extended: false, limit: '100kb' }));
@@ -108,6 +110,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(homeRouter(deps));
   app.use(casePagesRouter(deps, csrf, limits));
   app.use(workspacePagesRouter(deps, csrf));
+  app.use(classifierPagesRouter(deps, csrf));
 
   app.use(notFoundHandler);
   app.use(errorHandler(deps.logger));

@@ -2,7 +2,11 @@
  * `npm run cli -- <command> [options]`. Uses the same configuration and database chain as
  * `npm start`, so both see the same data.
  */
+import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { Presets, SingleBar } from 'cli-progress';
+import { importHistoryFile } from './classification/history-import.js';
+import { trainAndStore, type ModelInfo } from './classification/classifier.service.js';
 import { readProfileData, seedDirectory } from './directory/index.js';
 import { startRuntime, type Runtime } from './runtime.js';
 import { seedCalendars } from './sla/calendar.service.js';
@@ -12,7 +16,9 @@ import { createUser, disableUser } from './users/index.js';
 interface Command {
   summary: string;
   options?: ParseArgsConfig['options'];
-  run(runtime: Runtime, values: Record<string, unknown>): Promise<string>;
+  /** Whether the command takes positional arguments (a file). */
+  positionals?: boolean;
+  run(runtime: Runtime, values: Record<string, unknown>, positionals: string[]): Promise<string>;
 }
 
 const COMMANDS: Record<string, Command> = {
@@ -57,7 +63,75 @@ const COMMANDS: Record<string, Command> = {
       return `${alreadyDisabled ? 'Was already disabled' : 'Disabled'}: ${user.email}; all its sessions are ended.`;
     },
   },
+  'history:import': {
+    summary: 'Import resolved historical cases from a JSON Lines file (idempotent on ref), report rejected lines, then retrain the classifier: history:import FILE [--no-train].',
+    options: { 'no-train': { type: 'boolean' } },
+    positionals: true,
+    async run(runtime, values, positionals) {
+      const file = positionals[0];
+      if (!file || positionals.length > 1) throw new Error('Give one file: npm run cli -- history:import FILE.jsonl');
+      const profile = runtime.config.deploymentProfile;
+      const bar = progressBar('Importing');
+      const report = await importHistoryFile(path.resolve(file), profile, new Date(), (done, total) => bar.update(done, total));
+      bar.stop();
+      const lines = [
+        `Read ${report.lines} line(s): ${report.imported} imported, ${report.alreadyPresent} already present, ${report.rejected.length} rejected.`,
+        ...report.rejected.slice(0, 200).map((r) => `  line ${r.line}${r.ref ? ` (${r.ref})` : ''}: ${r.reason}`),
+        ...(report.rejected.length > 200 ? [`  … and ${report.rejected.length - 200} more.`] : []),
+      ];
+      if (values['no-train'] !== true) lines.push(describeTraining(await trainAndStore(profile, new Date(), barOf(runtime.config), 'cli history:import')));
+      return lines.join('\n');
+    },
+  },
+  'classifier:train': {
+    summary: 'Train the text classifier on imported history and staff corrections; store it as a new version every instance uses.',
+    async run(runtime) {
+      return describeTraining(await trainAndStore(runtime.config.deploymentProfile, new Date(), barOf(runtime.config), 'cli classifier:train'));
+    },
+  },
 };
+
+function barOf(config: { classifierThreshold: number; classifierMargin: number }): { threshold: number; margin: number } {
+  return { threshold: config.classifierThreshold, margin: config.classifierMargin };
+}
+
+function describeTraining(info: ModelInfo): string {
+  const e = info.evaluation;
+  const pct = (x: number): string => `${(x * 100).toFixed(1)} %`;
+  return [
+    `Classifier version ${info.version} trained on ${info.examples.history} historical case(s) and ${info.examples.corrections} staff correction(s) in ${((info.trainMs ?? 0) / 1000).toFixed(1)} s.`,
+    e
+      ? `Held-out slice (${e.heldOut} cases, model trained on the other ${e.trainedOn}): category ${pct(e.categoryAccuracy)}; routing (threshold ${e.threshold}, margin ${e.margin}): agency correct ${pct(e.agencyCorrect)}, misrouted ${pct(e.misrouted)}, triaged ${pct(e.triaged)}.`
+      : 'No held-out slice: nothing measured.',
+  ].join('\n');
+}
+
+/** A progress bar on an interactive terminal (stderr); plain lines otherwise, so logs stay readable. */
+function progressBar(label: string): { update(done: number, total: number): void; stop(): void } {
+  if (!process.stderr.isTTY) {
+    let last = -1;
+    return {
+      update(done, total) {
+        const step = Math.floor((done / Math.max(1, total)) * 10);
+        if (step !== last) process.stderr.write(`${label}: ${done}/${total}\n`);
+        last = step;
+      },
+      stop() {},
+    };
+  }
+  const bar = new SingleBar({ format: `${label} [{bar}] {value}/{total} lines`, stream: process.stderr }, Presets.shades_classic);
+  let started = false;
+  return {
+    update(done, total) {
+      if (!started) bar.start(total, 0);
+      started = true;
+      bar.update(done);
+    },
+    stop() {
+      if (started) bar.stop();
+    },
+  };
+}
 
 function usage(): string {
   return ['Usage: npm run cli -- <command> [options]', '', 'Commands:', ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(18)} ${c.summary}`)].join('\n');
@@ -75,15 +149,16 @@ async function main(argv: string[]): Promise<number> {
     return 64; // EX_USAGE
   }
   let values: Record<string, unknown>;
+  let positionals: string[];
   try {
-    values = parseArgs({ args: rest, options: command.options ?? {}, strict: true, allowPositionals: false }).values;
+    ({ values, positionals } = parseArgs({ args: rest, options: command.options ?? {}, strict: true, allowPositionals: command.positionals === true }));
   } catch (err) {
     process.stderr.write(`${(err as Error).message}\n`);
     return 64;
   }
   const runtime = await startRuntime(process.env);
   try {
-    process.stdout.write(`${await command.run(runtime, values)}\n`);
+    process.stdout.write(`${await command.run(runtime, values, positionals)}\n`);
     return 0;
   } catch (err) {
     // Validation problems are listed one per line, so each can be fixed.

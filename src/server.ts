@@ -6,6 +6,9 @@ import type { Server } from 'node:http';
 import { createApp } from './app.js';
 import { CaseModel, closeAfterRatingWindow } from './cases/index.js';
 import { recomputeStaleClocks, runSlaSweep } from './sla/index.js';
+import { trainAndStore } from './classification/classifier.service.js';
+import { claimJob, finishJob } from './shared/jobs.js';
+import { AppError } from './shared/errors.js';
 import { createMailTransport, createOutboxRelay } from './notifications/index.js';
 import { systemClock } from './shared/clock.js';
 import { pingDatabase } from './shared/db/connect.js';
@@ -18,6 +21,7 @@ const SHUTDOWN_GRACE_MS = 15_000;
 const RELAY_INTERVAL_MS = 5_000;
 const PURGE_INTERVAL_MS = 60 * 60_000;
 const CLOSE_INTERVAL_MS = 15 * 60_000;
+const RETRAIN_CHECK_MS = 10 * 60_000;
 
 async function main(): Promise<void> {
   const runtime = await startRuntime(process.env);
@@ -55,6 +59,26 @@ async function main(): Promise<void> {
       .catch((err: unknown) => logger.warn({ err }, 'SLA sweep failed'));
   }, config.slaSweepIntervalSeconds * 1000);
   sweep.unref();
+  // The classifier is retrained on a schedule (with the corrections staff made meanwhile), by one instance.
+  const instance = `instance-${process.pid}-${Date.now().toString(36)}`;
+  const retrain = setInterval(() => {
+    if (config.classifierRetrainHours === 0) return;
+    const now = systemClock.now();
+    claimJob('classifier-train', instance, now, config.classifierRetrainHours * 3_600_000, 30 * 60_000)
+      .then(async (claimed) => {
+        if (!claimed) return;
+        try {
+          const info = await trainAndStore(config.deploymentProfile, now, { threshold: config.classifierThreshold, margin: config.classifierMargin }, 'schedule');
+          logger.info({ version: info.version, examples: info.examples, evaluation: info.evaluation && { agencyCorrect: info.evaluation.agencyCorrect, misrouted: info.evaluation.misrouted } }, 'classifier retrained');
+        } catch (err) {
+          if (!(err instanceof AppError && err.code === 'NOT_ENOUGH_HISTORY')) throw err;
+        } finally {
+          await finishJob('classifier-train', instance, systemClock.now());
+        }
+      })
+      .catch((err: unknown) => logger.warn({ err }, 'scheduled classifier training failed'));
+  }, RETRAIN_CHECK_MS);
+  retrain.unref();
 
   server.on('error', (err) => {
     logger.fatal({ err }, 'could not listen');
@@ -75,6 +99,7 @@ async function main(): Promise<void> {
       clearInterval(purge);
       clearInterval(closer);
       clearInterval(sweep);
+      clearInterval(retrain);
       void relay
         .stop()
         .then(() => transport?.close())

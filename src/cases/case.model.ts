@@ -65,6 +65,8 @@ const routingSchema = new Schema(
     /** Classifier candidates and the terms behind them (classification issue). */
     candidates: { type: [{ category: String, agency: String, probability: Number, _id: false }], default: undefined },
     terms: { type: [String], default: undefined },
+    /** The classifier model version that decided (or suggested). */
+    modelVersion: { type: Number },
     /** Set when staff moved the case: the original decision, for learning from corrections. */
     correctedFrom: { type: Schema.Types.Mixed },
     routedAt: { type: Date, required: true },

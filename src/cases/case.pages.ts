@@ -128,7 +128,7 @@ export function casePagesRouter(deps: AppDeps, csrf: Csrf, limits: CaseLimits): 
       const actor: Actor = agent
         ? { kind: 'agent', userId: agent.userId as unknown as Actor['userId'], role: 'agent', name: agent.name }
         : { kind: 'citizen', ...(owner ? { userId: owner.userId as unknown as Actor['userId'] } : {}) };
-      const ctx = { profile, publicUrl: deps.config.publicUrl, now, requestLanguage: lang, actor };
+      const ctx = { profile, publicUrl: deps.config.publicUrl, now, requestLanguage: lang, actor, classifierBar: { threshold: deps.config.classifierThreshold, margin: deps.config.classifierMargin } };
       const file = async () => ({ status: 201, body: await fileCase(input, ctx, await storeAttachments(files, now)) });
       const key = text(body, 'idempotencyKey');
       // A double click posts the same form twice: the second gets the first's answer.

@@ -58,6 +58,7 @@ export function casesApiRouter(deps: AppDeps, limits: CaseLimits): Router {
         publicUrl: deps.config.publicUrl,
         now,
         requestLanguage: requestLanguage(req),
+        classifierBar: { threshold: deps.config.classifierThreshold, margin: deps.config.classifierMargin },
         actor,
       }),
     });

@@ -3,7 +3,8 @@
  * reference and a tracking token, queue the receipt, store it. The story, in that order.
  */
 import { Types } from 'mongoose';
-import { findAgency, lookupCodes } from '../directory/index.js';
+import { findAgency, lookupCodes, type CodeLookup } from '../directory/index.js';
+import { routeByText, textOf } from '../classification/classifier.service.js';
 import { enqueueEmail } from '../notifications/index.js';
 import { isDuplicateKeyError } from '../shared/db/connect.js';
 import { ServiceUnavailableError, ValidationError, type ErrorDetail } from '../shared/errors.js';
@@ -31,6 +32,8 @@ export interface IntakeContext {
   requestLanguage: Language;
   /** Who files: the citizen themself (guest or account) or an agent for a caller. */
   actor: Actor;
+  /** When the text classifier may route (CLASSIFIER_THRESHOLD, CLASSIFIER_MARGIN); default: a lead of 0.3 over the runner-up. */
+  classifierBar?: { threshold: number; margin: number };
 }
 
 export interface FiledCase {
@@ -41,7 +44,8 @@ export interface FiledCase {
   category: string | null;
   area: string | null;
   agency: { code: string; name_ar: string; name_en: string } | null;
-  routing: { method: RoutingDecision['method']; confidence: number | null };
+  /** How the agency was chosen; with the classifier, the candidates and the words that decided. */
+  routing: { method: RoutingDecision['method']; confidence: number | null; reason: string; candidates: { category: string; agency: string | null; probability: number }[]; terms: string[] };
   dueAt: string | null;
   createdAt: string;
 }
@@ -64,15 +68,17 @@ export async function fileCase(input: FileCaseInput, ctx: IntakeContext, attachm
   }
   if (problems.length) throw new ValidationError(problems);
 
-  const routing = routeByRule({ category: codes.category, area: codes.area });
+  const routing = await decideRouting(input, codes, ctx);
   const agency = routing.agency ? await findAgency(ctx.profile, routing.agency) : null;
+  const categoryCode = routing.category;
+  const areaCode = routing.area;
   const status: CaseStatus = agency ? 'assigned' : 'triage';
   // The clock starts when the case reaches an agency; a case in triage has none yet.
   const priority = input.priority ?? 'normal';
   let clock = null;
   let expectedDays: number = DEFAULT_EXPECTED_WORKING_DAYS;
   if (agency) {
-    const { policy, entry } = await clockSetup(ctx.profile, { agency: agency.code, category: codes.category?.code, type: input.type, priority });
+    const { policy, entry } = await clockSetup(ctx.profile, { agency: agency.code, category: categoryCode ?? undefined, type: input.type, priority });
     clock = startClock(entry.calendar, entry.revision, { firstResponse: policy.firstResponse, resolution: policy.resolution, managersAfter: policy.managersAfter }, policy.policyIds, ctx.now);
     expectedDays = Math.max(1, workingDaysUntil(entry.calendar, ctx.now, clock.dueAt));
   }
@@ -112,13 +118,21 @@ export async function fileCase(input: FileCaseInput, ctx: IntakeContext, attachm
         description: input.description,
         language,
         channel: input.channel,
-        category: codes.category?.code,
-        area: codes.area?.code,
+        category: categoryCode ?? undefined,
+        area: areaCode ?? undefined,
         location: input.location,
         agency: agency?.code,
         status,
         priority,
-        routing: { method: routing.method, confidence: routing.confidence ?? undefined, reason: routing.reason, routedAt: ctx.now },
+        routing: {
+          method: routing.method,
+          confidence: routing.confidence ?? undefined,
+          reason: routing.reason,
+          candidates: routing.candidates.length ? routing.candidates : undefined,
+          terms: routing.terms.length ? routing.terms : undefined,
+          modelVersion: routing.modelVersion ?? undefined,
+          routedAt: ctx.now,
+        },
         contact: input.contact,
         attachments,
         contactEmail: input.contact.email.toLowerCase(),
@@ -146,10 +160,10 @@ export async function fileCase(input: FileCaseInput, ctx: IntakeContext, attachm
         trackingToken,
         type: created.type,
         status,
-        category: codes.category?.code ?? null,
-        area: codes.area?.code ?? null,
+        category: categoryCode,
+        area: areaCode,
         agency,
-        routing: { method: routing.method, confidence: routing.confidence },
+        routing: { method: routing.method, confidence: routing.confidence, reason: routing.reason, candidates: routing.candidates, terms: routing.terms },
         dueAt: clock ? clock.dueAt.toISOString() : null,
         createdAt: ctx.now.toISOString(),
       };
@@ -158,6 +172,48 @@ export async function fileCase(input: FileCaseInput, ctx: IntakeContext, attachm
       // A reference collision (about 1 in 10^12 per pair): draw another; the queued receipt is cancelled by the relay.
     }
   }
+}
+
+interface IntakeRoutingResult {
+  agency: string | null;
+  category: string | null;
+  area: string | null;
+  method: RoutingDecision['method'];
+  confidence: number | null;
+  reason: string;
+  candidates: { category: string; agency: string | null; probability: number }[];
+  terms: string[];
+  modelVersion: number | null;
+}
+
+/**
+ * The taxonomy rule when it decides; otherwise (no category, or a municipal category without an
+ * area) the text classifier and place recognition, once a model has been trained. Below the
+ * confidence threshold the case goes to triage with the classifier's suggestions stored for the
+ * triaging agent: never silently to a wrong agency.
+ */
+async function decideRouting(input: FileCaseInput, codes: CodeLookup, ctx: IntakeContext): Promise<IntakeRoutingResult> {
+  const rule = routeByRule({ category: codes.category, area: codes.area });
+  const base = { category: codes.category?.code ?? null, area: codes.area?.code ?? null, candidates: [], terms: [], modelVersion: null };
+  if (rule.method !== 'triage') return { ...base, agency: rule.agency, method: rule.method, confidence: rule.confidence, reason: rule.reason };
+  const byText = await routeByText(ctx.profile, { text: textOf({ title: input.title, description: input.description }), category: base.category, area: base.area }, ctx.classifierBar ?? { threshold: 0, margin: 0.3 });
+  if (!byText) return { ...base, agency: null, method: 'triage', confidence: null, reason: rule.reason };
+  const d = byText.decision;
+  const found = {
+    candidates: d.candidates.map((c) => ({ category: c.category, agency: c.agency, probability: Math.round(c.probability * 1000) / 1000 })),
+    terms: d.terms,
+    modelVersion: byText.modelVersion,
+  };
+  if (d.method === 'triage') return { ...base, ...found, agency: null, method: 'triage', confidence: d.confidence, reason: d.reason };
+  return {
+    ...found,
+    category: d.category,
+    area: d.area ?? base.area,
+    agency: d.agency,
+    method: d.method,
+    confidence: Math.round(d.confidence * 1000) / 1000,
+    reason: d.method === 'rule' ? 'area_from_text' : d.areaSource === 'text' ? 'classifier_area_from_text' : 'classifier',
+  };
 }
 
 function insideBounds(p: { lat: number; lng: number }, b: { minLat: number; maxLat: number; minLng: number; maxLng: number }): boolean {

@@ -3,7 +3,7 @@
  * internal notes, the citizen's answers and rating. Every change appends to the history, and the
  * write is conditional on the status read, so two people acting at once cannot both succeed.
  */
-import { findAgency } from '../directory/index.js';
+import { findAgency, lookupCodes } from '../directory/index.js';
 import { lte } from '../shared/db/operators.js';
 import { clockChangesFor, clockView, firstResponseChanges, newClock, stored, type ClockView } from '../sla/clock.service.js';
 import type { Priority } from '../sla/policy.js';
@@ -58,7 +58,14 @@ export interface StaffCaseView extends CaseView {
   contact: { name: string; email: string; phone: string | null } | null;
   assignee: string | null;
   rating: { score: number; comment: string | null } | null;
-  routing: CaseView['routing'] & { reason: string | null; correctedFrom: unknown };
+  routing: CaseView['routing'] & {
+    reason: string | null;
+    correctedFrom: unknown;
+    /** The classifier's suggestions and the words behind them (staff only). */
+    candidates: { category: string; agency: string | null; probability: number }[];
+    terms: string[];
+    modelVersion: number | null;
+  };
   history: { at: string; event: string; from: string | null; to: string | null; note: string | null; visibility: string; by: string | null; role: string | null }[];
   /** What this principal may do now: the buttons to show. */
   actions: CaseAction[];
@@ -77,7 +84,14 @@ export function staffView(p: Principal, c: CaseDoc, now: Date, clock: ClockView 
     contact: isStaff(p) || machineActor(p, c) === 'owner' ? { name: c.contact.name, email: c.contact.email, phone: c.contact.phone ?? null } : null,
     assignee: c.assignee?.name ?? null,
     rating: c.rating ? { score: c.rating.score, comment: c.rating.comment ?? null } : null,
-    routing: { ...base.routing, reason: c.routing.reason ?? null, correctedFrom: internal ? (c.routing.correctedFrom ?? null) : null },
+    routing: {
+      ...base.routing,
+      reason: c.routing.reason ?? null,
+      correctedFrom: internal ? (c.routing.correctedFrom ?? null) : null,
+      candidates: isStaff(p) ? (c.routing.candidates ?? []).map((x) => ({ category: x.category ?? '', agency: x.agency ?? null, probability: x.probability ?? 0 })) : [],
+      terms: isStaff(p) ? [...(c.routing.terms ?? [])] : [],
+      modelVersion: isStaff(p) ? (c.routing.modelVersion ?? null) : null,
+    },
     history: c.history
       .filter((h) => internal || h.visibility === 'public')
       .map((h) => ({
@@ -153,7 +167,13 @@ export async function applyTransition(
       throw new ValidationError([{ field: 'agency', code: 'SAME_AGENCY', message: 'The case is already with this agency.' }]);
     }
     set.agency = agency.code;
-    // The routing record shows it was corrected by a person: later issues learn from this.
+    if (command.category) {
+      // Staff may fix the category as they route: the corrected pair is what the classifier learns from.
+      const { category } = await lookupCodes(profile, { category: command.category });
+      if (!category) throw new ValidationError([{ field: 'category', code: 'UNKNOWN_CODE', message: 'This category does not exist.' }]);
+      set.category = category.code;
+    }
+    // The routing record shows it was corrected by a person: the classifier learns from this.
     set.routing = { method: 'manual', confidence: null, reason: command.action === 'transfer' ? 'transfer' : 'triage', routedAt: now, correctedFrom: { agency: c.agency ?? null, category: c.category ?? null, method: c.routing.method } };
     unset.assignee = 1;
     if (command.action === 'transfer') event = 'transferred';
@@ -166,7 +186,7 @@ export async function applyTransition(
     set.resolutionMinutes = Math.round((now.getTime() - new Date(c.createdAt).getTime()) / 60_000);
   }
   if (isTerminal(to)) set.closedAt = now;
-  const clock = await clockChangesFor(c, to, command.action, now, profile, (set.agency as string | undefined) ?? c.agency);
+  const clock = await clockChangesFor({ ...c, category: (set.category as string | undefined) ?? c.category }, to, command.action, now, profile, (set.agency as string | undefined) ?? c.agency);
   Object.assign(set, clock.set);
   Object.assign(unset, clock.unset);
 
@@ -178,7 +198,7 @@ export async function applyTransition(
     to,
     note,
     visibility: 'public',
-    data: { action: command.action, ...(set.agency ? { agency: set.agency } : {}), ...clock.note },
+    data: { action: command.action, ...(set.agency ? { agency: set.agency } : {}), ...(set.category ? { category: set.category } : {}), ...clock.note },
   };
   const result = await CaseModel.updateOne(
     { _id: c._id, status: c.status }, // only if nobody changed it since we read it

@@ -32,6 +32,12 @@ export interface Config {
   readonly rateLimitSignInAccount: number;
   /** How often each instance runs the SLA escalation sweep. */
   readonly slaSweepIntervalSeconds: number;
+  /** Probability the text classifier's agency must reach to route a case (0: the margin alone decides). */
+  readonly classifierThreshold: number;
+  /** How far the classifier's agency must lead the runner-up to route a case; otherwise it goes to triage. */
+  readonly classifierMargin: number;
+  /** Hours between scheduled retrainings of the classifier (0: only on demand). */
+  readonly classifierRetrainHours: number;
 }
 
 const schema = Joi.object({
@@ -52,6 +58,9 @@ const schema = Joi.object({
   RATE_LIMIT_SIGNIN: Joi.number().integer().min(1).default(20),
   RATE_LIMIT_SIGNIN_ACCOUNT: Joi.number().integer().min(1).default(5),
   SLA_SWEEP_INTERVAL_SECONDS: Joi.number().integer().min(5).max(3600).default(60),
+  CLASSIFIER_THRESHOLD: Joi.number().min(0).max(1).default(0),
+  CLASSIFIER_MARGIN: Joi.number().min(0).max(1).default(0.3),
+  CLASSIFIER_RETRAIN_HOURS: Joi.number().min(0).max(24 * 30).default(24),
 }).unknown(true);
 
 export class ConfigError extends Error {
@@ -79,6 +88,9 @@ interface RawEnv {
   RATE_LIMIT_SIGNIN: number;
   RATE_LIMIT_SIGNIN_ACCOUNT: number;
   SLA_SWEEP_INTERVAL_SECONDS: number;
+  CLASSIFIER_THRESHOLD: number;
+  CLASSIFIER_MARGIN: number;
+  CLASSIFIER_RETRAIN_HOURS: number;
 }
 
 /** Validates `env` (normally `process.env`); throws a ConfigError naming every bad key. Pure. */
@@ -111,6 +123,9 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     rateLimitSignIn: v.RATE_LIMIT_SIGNIN,
     rateLimitSignInAccount: v.RATE_LIMIT_SIGNIN_ACCOUNT,
     slaSweepIntervalSeconds: v.SLA_SWEEP_INTERVAL_SECONDS,
+    classifierThreshold: v.CLASSIFIER_THRESHOLD,
+    classifierMargin: v.CLASSIFIER_MARGIN,
+    classifierRetrainHours: v.CLASSIFIER_RETRAIN_HOURS,
   });
 }
 

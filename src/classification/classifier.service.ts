@@ -1,0 +1,263 @@
+/**
+ * Text classification with I/O: training from the database (imported history plus staff's routing
+ * corrections), storing versioned models, the model in use (the newest version, the same for every
+ * instance), keyword rules, and the routing decision for a new case.
+ *
+ * Each training run measures itself first: a model trained on the history outside the held-out
+ * slice (FNV-1a of `ref` mod 5 = 0, the same slice as bench/classification.ts) is scored on that
+ * slice; then the model put in use is trained on everything. The evaluation is stored with it.
+ */
+import { CaseModel } from '../cases/case.model.js';
+import { getDirectory } from '../directory/index.js';
+import { ne, oneOf } from '../shared/db/operators.js';
+import { BadRequestError, ValidationError } from '../shared/errors.js';
+import { BH_PLACE_ALIASES } from './bh-place-aliases.js';
+import { ClassifierVersionModel, HistoryCaseModel, KeywordRuleModel } from './classifier.model.js';
+import type { KeywordRule } from './keywords.js';
+import { classify, train, type LabelledText, type Model } from './model.js';
+import { placeWords, type PlaceAlias } from './places.js';
+import { routeCase, type RouteDecision, type RoutingTaxonomy } from './route.js';
+
+export const HELD_OUT_MODULUS = 5;
+
+/** FNV-1a (32-bit) of a string: a split that stays the same when lines are reordered or added. */
+export function fnv1a(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h >>> 0;
+}
+
+export const isHeldOut = (ref: string): boolean => fnv1a(ref) % HELD_OUT_MODULUS === 0;
+
+export const textOf = (c: { title?: string | null; description: string }): string => `${c.title ?? ''}\n${c.description}`;
+
+/** Place aliases per profile (data kept beside the classifier until profiles carry them). */
+const ALIASES: Record<string, readonly PlaceAlias[]> = { bh: BH_PLACE_ALIASES };
+
+/** When the classifier may route: the agency's probability and its lead over the runner-up. */
+export interface RoutingBar {
+  threshold: number;
+  margin: number;
+}
+
+/** Chosen by cross-validation on the training part of the demo history (bench/classification.ts). */
+const TRAINING = { l2: 2e-4 };
+
+export interface Evaluation {
+  heldOut: number;
+  trainedOn: number;
+  threshold: number;
+  margin: number;
+  categoryAccuracy: number;
+  agencyCorrect: number;
+  misrouted: number;
+  triaged: number;
+  /** Pairs of (actual, predicted top category) that differ, most frequent first. */
+  confusion: { actual: string; predicted: string; count: number }[];
+}
+
+export interface ModelInfo {
+  version: number;
+  trainedAt: string;
+  examples: { history: number; corrections: number };
+  evaluation: Evaluation | null;
+  trainedBy: string;
+  trainMs: number | null;
+}
+
+interface Example extends LabelledText {
+  ref: string;
+  area: string | null;
+  agency: string;
+  source: 'history' | 'correction';
+}
+
+// ---- taxonomy for routing, cached with the directory's lifetime ----
+
+const TAXONOMY_MS = 30_000;
+const taxonomies = new Map<string, { at: number; taxonomy: RoutingTaxonomy }>();
+
+async function taxonomyFor(profile: string): Promise<RoutingTaxonomy> {
+  const hit = taxonomies.get(profile);
+  if (hit && Date.now() - hit.at < TAXONOMY_MS) return hit.taxonomy;
+  const d = await getDirectory(profile);
+  if (!d) throw new BadRequestError('DIRECTORY_NOT_SEEDED', 'The directory has not been loaded.');
+  // One object per period: route.ts keeps what it derives from it in a WeakMap.
+  const taxonomy: RoutingTaxonomy = {
+    municipalities: d.municipalities.map((m) => ({ code: m.code, areas: m.areas.map((a) => ({ code: a.code, name_ar: a.name_ar, name_en: a.name_en })) })),
+    categories: d.categories.map((c) => ({ code: c.code, owner: c.owner })),
+  };
+  taxonomies.set(profile, { at: Date.now(), taxonomy });
+  return taxonomy;
+}
+
+// ---- training ----
+
+/** Labelled examples: imported history, and cases whose routing staff corrected with a category. */
+async function examplesFor(profile: string): Promise<Example[]> {
+  const history = await HistoryCaseModel.find({ profile }).sort({ ref: 1 }).lean();
+  const corrected = await CaseModel.find({ profile, 'routing.method': 'manual', category: ne(null), agency: ne(null), status: oneOf(['assigned', 'in_progress', 'awaiting_citizen', 'resolved', 'closed', 'reopened', 'under_study', 'accepted', 'declined', 'implemented']) })
+    .select({ reference: 1, title: 1, description: 1, category: 1, area: 1, agency: 1 })
+    .lean();
+  return [
+    ...history.map((h) => ({ ref: h.ref, text: textOf(h), category: h.category, area: h.area ?? null, agency: h.agency, source: 'history' as const })),
+    ...corrected.map((c) => ({ ref: c.reference, text: textOf(c), category: c.category!, area: c.area ?? null, agency: c.agency!, source: 'correction' as const })),
+  ];
+}
+
+function evaluate(model: Model, taxonomy: RoutingTaxonomy, heldOut: Example[], bar: RoutingBar, aliases: readonly PlaceAlias[]): Omit<Evaluation, 'heldOut' | 'trainedOn' | 'threshold' | 'margin'> {
+  let categoryRight = 0;
+  let correct = 0;
+  let wrong = 0;
+  let triaged = 0;
+  const pairs = new Map<string, number>();
+  for (const e of heldOut) {
+    const top = classify(model, e.text).candidates[0]?.category ?? '';
+    if (top === e.category) categoryRight++;
+    else pairs.set(`${e.category}>${top}`, (pairs.get(`${e.category}>${top}`) ?? 0) + 1);
+    const d = routeCase(model, taxonomy, { text: e.text, area: e.area }, { threshold: bar.threshold, margin: bar.margin, aliases });
+    if (d.method === 'triage') triaged++;
+    else if (d.agency === e.agency) correct++;
+    else wrong++;
+  }
+  const n = Math.max(1, heldOut.length);
+  const share = (k: number): number => Math.round((k / n) * 10_000) / 10_000;
+  return {
+    categoryAccuracy: share(categoryRight),
+    agencyCorrect: share(correct),
+    misrouted: share(wrong),
+    triaged: share(triaged),
+    confusion: [...pairs]
+      .map(([k, count]) => ({ actual: k.split('>')[0]!, predicted: k.split('>')[1]!, count }))
+      .sort((a, b) => b.count - a.count || a.actual.localeCompare(b.actual))
+      .slice(0, 20),
+  };
+}
+
+/** Trains, evaluates and stores a new model version; returns what was stored. */
+export async function trainAndStore(profile: string, now: Date, bar: RoutingBar, trainedBy: string): Promise<ModelInfo> {
+  const examples = await examplesFor(profile);
+  if (examples.length < 20 || new Set(examples.map((e) => e.category)).size < 2) {
+    throw new BadRequestError('NOT_ENOUGH_HISTORY', 'Too little labelled history to train on: import history first (npm run cli -- history:import FILE).');
+  }
+  const started = Date.now();
+  const taxonomy = await taxonomyFor(profile);
+  const aliases = ALIASES[profile] ?? [];
+  // Place names say where, not what: they are kept out of the features (place recognition uses them).
+  const options = { now, ...TRAINING, features: { placeWords: placeWords(taxonomy.municipalities.flatMap((m) => m.areas), aliases) } };
+  const heldOut = examples.filter((e) => e.source === 'history' && isHeldOut(e.ref));
+  let evaluation: Evaluation | null = null;
+  if (heldOut.length > 0) {
+    const rest = examples.filter((e) => !(e.source === 'history' && isHeldOut(e.ref)));
+    const trial = train(rest, options);
+    evaluation = { heldOut: heldOut.length, trainedOn: rest.length, threshold: bar.threshold, margin: bar.margin, ...evaluate(trial, taxonomy, heldOut, bar, aliases) };
+  }
+  const model = train(examples, options);
+  const trainMs = Date.now() - started;
+  const latest = await ClassifierVersionModel.findOne({ profile }).sort({ version: -1 }).select({ version: 1 }).lean();
+  const version = (latest?.version ?? 0) + 1;
+  const history = examples.filter((e) => e.source === 'history').length;
+  await ClassifierVersionModel.create({
+    profile,
+    version,
+    modelJson: JSON.stringify(model),
+    trainedAt: now,
+    examples: { history, corrections: examples.length - history },
+    evaluation,
+    trainedBy,
+    trainMs,
+  });
+  invalidateModelCache();
+  return { version, trainedAt: now.toISOString(), examples: { history, corrections: examples.length - history }, evaluation, trainedBy, trainMs };
+}
+
+// ---- the model in use ----
+
+const CHECK_MS = 30_000;
+const active = new Map<string, { checkedAt: number; version: number; model: Model | null }>();
+
+export function invalidateModelCache(): void {
+  active.clear();
+}
+
+/** The newest model of the profile (null before any training); re-checked every 30 s per instance. */
+export async function modelInUse(profile: string): Promise<{ version: number; model: Model } | null> {
+  const hit = active.get(profile);
+  if (hit && Date.now() - hit.checkedAt < CHECK_MS) return hit.model ? { version: hit.version, model: hit.model } : null;
+  const latest = await ClassifierVersionModel.findOne({ profile }).sort({ version: -1 }).select({ version: 1 }).lean();
+  if (!latest) {
+    active.set(profile, { checkedAt: Date.now(), version: 0, model: null });
+    return null;
+  }
+  if (hit?.model && hit.version === latest.version) {
+    hit.checkedAt = Date.now();
+    return { version: hit.version, model: hit.model };
+  }
+  const doc = (await ClassifierVersionModel.findOne({ profile, version: latest.version }).lean())!;
+  const model = JSON.parse(doc.modelJson) as Model;
+  active.set(profile, { checkedAt: Date.now(), version: doc.version, model });
+  return { version: doc.version, model };
+}
+
+export async function modelInfo(profile: string): Promise<ModelInfo | null> {
+  const doc = await ClassifierVersionModel.findOne({ profile }).sort({ version: -1 }).select({ modelJson: 0 }).lean();
+  if (!doc) return null;
+  return {
+    version: doc.version,
+    trainedAt: doc.trainedAt.toISOString(),
+    examples: { history: doc.examples.history ?? 0, corrections: doc.examples.corrections ?? 0 },
+    evaluation: (doc.evaluation as Evaluation | undefined) ?? null,
+    trainedBy: doc.trainedBy,
+    trainMs: doc.trainMs ?? null,
+  };
+}
+
+// ---- keyword rules ----
+
+const RULES_MS = 30_000;
+const rulesCache = new Map<string, { at: number; rules: KeywordRule[] }>();
+
+export async function keywordRules(profile: string): Promise<KeywordRule[]> {
+  const hit = rulesCache.get(profile);
+  if (hit && Date.now() - hit.at < RULES_MS) return hit.rules;
+  const docs = await KeywordRuleModel.find({ profile }).sort({ category: 1 }).lean();
+  const rules = docs.map((d) => ({ category: d.category, keywords: [...d.keywords] }));
+  rulesCache.set(profile, { at: Date.now(), rules });
+  return rules;
+}
+
+/** Replaces the keywords of a category (an empty list removes its rule). */
+export async function setKeywordRule(profile: string, category: string, keywords: string[], by: { userId: string; name: string }, now: Date): Promise<KeywordRule | null> {
+  const d = await getDirectory(profile);
+  if (!d?.categories.some((c) => c.code === category)) throw new ValidationError([{ field: 'category', code: 'UNKNOWN_CODE', message: `No category with the code ${category}.` }]);
+  const clean = [...new Set(keywords.map((k) => k.trim()).filter(Boolean))];
+  rulesCache.clear();
+  if (clean.length === 0) {
+    await KeywordRuleModel.deleteOne({ profile, category });
+    return null;
+  }
+  await KeywordRuleModel.updateOne({ profile, category }, { $set: { keywords: clean, updatedBy: by, updatedAt: now } }, { upsert: true });
+  return { category, keywords: clean };
+}
+
+// ---- routing a new case ----
+
+export interface IntakeRouting {
+  decision: RouteDecision;
+  modelVersion: number;
+}
+
+/**
+ * The classifier's decision for a case filed without a category, or with a municipal category and
+ * no area (a place named in the text may give it). Null when no model has been trained yet.
+ */
+export async function routeByText(profile: string, request: { text: string; category?: string | null; area?: string | null }, bar: RoutingBar): Promise<IntakeRouting | null> {
+  const inUse = await modelInUse(profile);
+  if (!inUse) return null;
+  const [taxonomy, rules] = await Promise.all([taxonomyFor(profile), keywordRules(profile)]);
+  const decision = routeCase(inUse.model, taxonomy, request, { threshold: bar.threshold, margin: bar.margin, aliases: ALIASES[profile] ?? [], rules });
+  return { decision, modelVersion: inUse.version };
+}
