@@ -9,7 +9,7 @@
  * at once cannot apply it twice (each write is conditional on the revision read).
  */
 import { CaseModel, type CaseDoc, type HistoryEntry } from '../cases/case.model.js';
-import { gt, lt } from '../shared/db/operators.js';
+import { lt } from '../shared/db/operators.js';
 import { CalendarModel } from './calendar.model.js';
 import { getCalendarEntry } from './calendar.service.js';
 import { recomputeClock } from './clock.js';
@@ -27,7 +27,11 @@ export async function recomputeCalendarClocks(code: string, now: Date, batch = 5
       .limit(batch)
       .select({ status: 1, dueAt: 1, firstResponseDueAt: 1, firstResponseAt: 1, sla: 1 })
       .lean<CaseDoc[]>();
-    if (rows.length === 0) return moved;
+    if (rows.length === 0) {
+      // Done for this revision: later sweeps skip the calendar until it changes again.
+      await CalendarModel.updateOne({ code, revision }, { $set: { recomputedRevision: revision } });
+      return moved;
+    }
     let progress = 0;
     for (const c of rows) {
       const clock = stored(c)!;
@@ -58,8 +62,8 @@ export async function recomputeCalendarClocks(code: string, now: Date, batch = 5
 
 /** The pass over every calendar: the sweep loop's way to finish a recompute cut short. */
 export async function recomputeStaleClocks(now: Date): Promise<number> {
-  const calendars = await CalendarModel.find({ revision: gt(1) }).select({ code: 1 }).lean();
+  const calendars = await CalendarModel.find({}).select({ code: 1, revision: 1, recomputedRevision: 1 }).lean();
   let moved = 0;
-  for (const c of calendars) moved += await recomputeCalendarClocks(c.code, now);
+  for (const c of calendars) if ((c.revision ?? 1) > (c.recomputedRevision ?? 1)) moved += await recomputeCalendarClocks(c.code, now);
   return moved;
 }

@@ -9,6 +9,7 @@ import { CaseModel, type CaseDoc } from '../../src/cases/case.model.js';
 import { ManualClock } from '../../src/shared/clock.js';
 import { CalendarModel } from '../../src/sla/calendar.model.js';
 import { SlaPolicyModel } from '../../src/sla/policy.model.js';
+import { recomputeStaleClocks } from '../../src/sla/index.js';
 import { issueAccessToken, tokenSettings } from '../../src/users/index.js';
 import { makeApp, testConfig } from '../support/app.js';
 import { caseBody } from '../support/cases.js';
@@ -165,5 +166,21 @@ describe('SLA policies and calendar changes', () => {
       expect(restored.status).to.equal(200);
     }
     expect((await load(open.body.reference as string)).dueAt!.toISOString()).to.equal('2026-12-10T11:00:00.000Z');
+  });
+
+  it('when a calendar change was stored but its recompute was cut short, then the sweep loop finishes it once and then skips the calendar', async () => {
+    clock.set('2026-11-22T04:00:00Z');
+    const filed = await request(app).post('/api/v1/cases').send(caseBody(SCHOOL_CASE));
+    const before = await load(filed.body.reference as string);
+    // As if an instance stored a new revision and died before recomputing.
+    await CalendarModel.updateOne({ code: 'BH' }, { $inc: { revision: 1 } });
+    const revision = (await CalendarModel.findOne({ code: 'BH' }).lean())!.revision;
+    await recomputeStaleClocks(clock.now());
+    const after = await load(filed.body.reference as string);
+    expect(after.sla!.calendarRevision).to.equal(revision);
+    expect(after.dueAt).to.deep.equal(before.dueAt); // same calendar content: the deadline stays, no history entry
+    expect(after.history.length).to.equal(before.history.length);
+    expect((await CalendarModel.findOne({ code: 'BH' }).lean())!.recomputedRevision).to.equal(revision);
+    expect(await recomputeStaleClocks(clock.now())).to.equal(0);
   });
 });
