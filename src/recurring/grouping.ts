@@ -1,0 +1,132 @@
+/**
+ * The grouping rules of recurring issues (pure). Two cases are the same problem when they have the
+ * same category, the same place (both located within `radiusMeters` of each other, or else the same
+ * area), were filed within `windowDays` of each other, and their texts are alike (cosine of
+ * similarity.ts vectors ≥ `similarity`). A new case joins the group of its best match (single link);
+ * matching only cases that are in no group yet starts a new group with them. A group becomes a
+ * recurring issue once it holds `flagCount` cases within the window.
+ *
+ * `assign` is the one step both paths use: the incremental detection (one new case against an
+ * indexed, capped candidate set) and the rebuild (every case in filing order), so they agree.
+ */
+import { cosine, sharedWords, type TextVector } from './similarity.js';
+
+export interface RecurrenceRules {
+  windowDays: number;
+  similarity: number;
+  flagCount: number;
+  radiusMeters: number;
+  /** At most this many earlier cases are compared with a new one (the most recent first). */
+  candidateCap: number;
+}
+
+export const DEFAULT_RULES: Readonly<RecurrenceRules> = Object.freeze({ windowDays: 30, similarity: 0.3, flagCount: 3, radiusMeters: 300, candidateCap: 200 });
+
+export interface CaseForRecurrence {
+  id: string;
+  category: string;
+  area: string | null;
+  location?: { lat: number; lng: number } | null;
+  createdAt: Date;
+  /** Who filed it (an account id or a normalised email), to count distinct citizens. */
+  citizen: string;
+  vector: TextVector;
+  /** The group it already belongs to, for candidates. */
+  groupId?: string | null;
+}
+
+export interface Match {
+  caseId: string;
+  score: number;
+  sharedWords: string[];
+}
+
+const DAY_MS = 86_400_000;
+
+/** Great-circle distance in metres. */
+export function distanceMeters(a: { lat: number; lng: number }, b: { lat: number; lng: number }): number {
+  const rad = (d: number): number => (d * Math.PI) / 180;
+  const dLat = rad(b.lat - a.lat);
+  const dLng = rad(b.lng - a.lng);
+  const h = Math.sin(dLat / 2) ** 2 + Math.cos(rad(a.lat)) * Math.cos(rad(b.lat)) * Math.sin(dLng / 2) ** 2;
+  return 2 * 6_371_000 * Math.asin(Math.min(1, Math.sqrt(h)));
+}
+
+export function samePlace(a: CaseForRecurrence, b: CaseForRecurrence, rules: RecurrenceRules): boolean {
+  if (a.location && b.location) return distanceMeters(a.location, b.location) <= rules.radiusMeters;
+  return a.area !== null && a.area === b.area;
+}
+
+/** The match between two cases, or null when a rule keeps them apart. */
+export function matchCases(a: CaseForRecurrence, b: CaseForRecurrence, rules: RecurrenceRules): Match | null {
+  if (a.id === b.id || a.category !== b.category || !samePlace(a, b, rules)) return null;
+  if (Math.abs(a.createdAt.getTime() - b.createdAt.getTime()) > rules.windowDays * DAY_MS) return null;
+  const score = cosine(a.vector, b.vector);
+  return score >= rules.similarity ? { caseId: b.id, score, sharedWords: sharedWords(a.vector, b.vector) } : null;
+}
+
+export type Assignment =
+  | { kind: 'none' }
+  | { kind: 'join'; groupId: string; matches: Match[] }
+  | { kind: 'new_group'; members: string[]; matches: Match[] };
+
+/**
+ * Where a new case goes, given earlier candidates (same category and place, within the window; the
+ * caller's indexed query). Joins the group of its best match; otherwise groups the matched loose cases.
+ */
+export function assign(c: CaseForRecurrence, candidates: readonly CaseForRecurrence[], rules: RecurrenceRules): Assignment {
+  const considered = [...candidates]
+    .filter((x) => x.createdAt <= c.createdAt)
+    .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || (a.id < b.id ? 1 : -1))
+    .slice(0, rules.candidateCap);
+  const matches: (Match & { groupId: string | null })[] = [];
+  for (const x of considered) {
+    const m = matchCases(c, x, rules);
+    if (m) matches.push({ ...m, groupId: x.groupId ?? null });
+  }
+  if (matches.length === 0) return { kind: 'none' };
+  matches.sort((a, b) => b.score - a.score || (a.caseId < b.caseId ? -1 : 1));
+  const grouped = matches.find((m) => m.groupId);
+  const clean = matches.map(({ caseId, score, sharedWords: words }) => ({ caseId, score, sharedWords: words }));
+  if (grouped) return { kind: 'join', groupId: grouped.groupId!, matches: clean };
+  return { kind: 'new_group', members: matches.map((m) => m.caseId), matches: clean };
+}
+
+export interface Group {
+  id: string;
+  members: CaseForRecurrence[];
+}
+
+/** Groups every case from scratch, in filing order, with the same step as the incremental path. */
+export function rebuildGroups(cases: readonly CaseForRecurrence[], rules: RecurrenceRules, newId: (first: CaseForRecurrence) => string): Group[] {
+  const ordered = [...cases].sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : 1));
+  const groupOf = new Map<string, string>();
+  const groups = new Map<string, Group>();
+  const seen: CaseForRecurrence[] = [];
+  for (const c of ordered) {
+    const candidates = seen
+      .filter((x) => x.category === c.category && c.createdAt.getTime() - x.createdAt.getTime() <= rules.windowDays * DAY_MS && samePlace(c, x, rules))
+      .map((x) => ({ ...x, groupId: groupOf.get(x.id) ?? null }));
+    const a = assign(c, candidates, rules);
+    if (a.kind === 'join') {
+      groups.get(a.groupId)!.members.push(c);
+      groupOf.set(c.id, a.groupId);
+    } else if (a.kind === 'new_group') {
+      const members = a.members.map((id) => seen.find((x) => x.id === id)!).concat(c);
+      const id = newId(members.reduce((first, x) => (x.createdAt < first.createdAt ? x : first)));
+      groups.set(id, { id, members });
+      for (const m of members) groupOf.set(m.id, id);
+    }
+    seen.push(c);
+  }
+  return [...groups.values()];
+}
+
+/** Whether a group is a recurring issue: `flagCount` cases within any window of `windowDays`. */
+export function reachesFlag(members: readonly { createdAt: Date }[], rules: RecurrenceRules): boolean {
+  const times = members.map((m) => m.createdAt.getTime()).sort((a, b) => a - b);
+  for (let i = 0; i + rules.flagCount - 1 < times.length; i++) {
+    if (times[i + rules.flagCount - 1]! - times[i]! <= rules.windowDays * DAY_MS) return true;
+  }
+  return false;
+}
