@@ -14,6 +14,7 @@ import { createCsrf } from './shared/csrf.js';
 import { createLimiter } from './shared/rate-limit.js';
 import { slaRouter } from './sla/sla.routes.js';
 import { classifierApiRouter, classifierPagesRouter } from './classification/classifier.routes.js';
+import { followRouter, recurringApiRouter, similarCasesRouter } from './recurring/recurring.routes.js';
 import { directoryRouter } from './directory/index.js';
 import { homeRouter } from './home/home.pages.js';
 import type { Clock } from './shared/clock.js';
@@ -98,7 +99,10 @@ export function createApp(deps: AppDeps): Express {
   // 1 MB: large enough that an over-long field is a 400 naming the field, not a bare 413.
   api.use(express.json({ limit: '1mb', strict: true }));
   api.use('/directory', directoryRouter(deps.config.deploymentProfile));
+  api.use('/cases/similar', similarCasesRouter(deps, limits.tracking));
+  api.use('/cases', followRouter(limits.tracking));
   api.use('/cases', casesApiRouter(deps, limits));
+  api.use('/recurring-issues', recurringApiRouter(deps));
   api.use('/auth', authApiRouter(deps, authLimits));
   api.use('/admin/users', adminUsersRouter(deps));
   api.use(slaRouter(deps));

@@ -8,6 +8,7 @@ import { CaseModel, closeAfterRatingWindow } from './cases/index.js';
 import { recomputeStaleClocks, runSlaSweep } from './sla/index.js';
 import { trainAndStore } from './classification/classifier.service.js';
 import { claimJob, finishJob } from './shared/jobs.js';
+import { detectRecurrences, resolveQuietIssues } from './recurring/detection.service.js';
 import { AppError } from './shared/errors.js';
 import { createMailTransport, createOutboxRelay } from './notifications/index.js';
 import { systemClock } from './shared/clock.js';
@@ -22,6 +23,7 @@ const RELAY_INTERVAL_MS = 5_000;
 const PURGE_INTERVAL_MS = 60 * 60_000;
 const CLOSE_INTERVAL_MS = 15 * 60_000;
 const RETRAIN_CHECK_MS = 10 * 60_000;
+const RECURRENCE_INTERVAL_MS = 15_000;
 
 async function main(): Promise<void> {
   const runtime = await startRuntime(process.env);
@@ -79,6 +81,14 @@ async function main(): Promise<void> {
       .catch((err: unknown) => logger.warn({ err }, 'scheduled classifier training failed'));
   }, RETRAIN_CHECK_MS);
   retrain.unref();
+  // Recurring issues: new cases grouped in filing order (one instance at a time), quiet issues resolved.
+  const recurrence = setInterval(() => {
+    const now = systemClock.now();
+    detectRecurrences(now, { profile: config.deploymentProfile, publicUrl: config.publicUrl, instanceId: instance })
+      .then(() => resolveQuietIssues(now, config.deploymentProfile))
+      .catch((err: unknown) => logger.warn({ err }, 'recurring-issue detection failed'));
+  }, RECURRENCE_INTERVAL_MS);
+  recurrence.unref();
 
   server.on('error', (err) => {
     logger.fatal({ err }, 'could not listen');
@@ -100,6 +110,7 @@ async function main(): Promise<void> {
       clearInterval(closer);
       clearInterval(sweep);
       clearInterval(retrain);
+      clearInterval(recurrence);
       void relay
         .stop()
         .then(() => transport?.close())

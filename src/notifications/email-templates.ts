@@ -58,12 +58,22 @@ export interface SlaEscalationData {
   caseUrl: string;
 }
 
+export interface RecurringIssueData {
+  /** flagged: a group of similar cases reached the flag rule; recurred: a similar case arrived after the fix. */
+  event: 'flagged' | 'recurred';
+  categoryName: string;
+  areaName: string;
+  caseCount: number;
+  issueUrl: string;
+}
+
 /** The data each template needs; the key is the template's name. */
 export interface EmailDataByTemplate {
   'case-receipt': CaseReceiptData;
   'account-verify': AccountVerifyData;
   'case-update': CaseUpdateData;
   'sla-escalation': SlaEscalationData;
+  'recurring-issue': RecurringIssueData;
 }
 
 export type EmailTemplate = keyof EmailDataByTemplate;
@@ -92,6 +102,13 @@ const DATA_SCHEMAS: Readonly<Record<EmailTemplate, Joi.ObjectSchema<Record<strin
     dueAt: label.required(),
     summary: Joi.string().trim().min(1).max(300).required(),
     caseUrl: Joi.string().uri({ scheme: ['http', 'https'] }).max(2000).required(),
+  }),
+  'recurring-issue': Joi.object({
+    event: Joi.string().valid('flagged', 'recurred').required(),
+    categoryName: label.required(),
+    areaName: label.required(),
+    caseCount: Joi.number().integer().min(1).max(1_000_000).required(),
+    issueUrl: Joi.string().uri({ scheme: ['http', 'https'] }).max(2000).required(),
   }),
   'account-verify': Joi.object({
     name: label.required(),

@@ -1,0 +1,208 @@
+/**
+ * `/api/v1/recurring-issues` — the review of recurring issues by the agency's supervisors and by
+ * managers (administrators read too) — and `/api/v1/cases/similar` — open cases that look like the
+ * one a citizen is about to file ("Is this your problem? Follow it instead"), nothing stored.
+ */
+import { Router, type RequestHandler } from 'express';
+import Joi from 'joi';
+import { Types } from 'mongoose';
+import type { AppDeps } from '../app.js';
+import { CaseModel, OPEN_STATUSES } from '../cases/case.model.js';
+import { fileCaseSchema } from '../cases/case.schemas.js';
+import { normaliseReference } from '../cases/reference.js';
+import { routeByText } from '../classification/classifier.service.js';
+import { findAgency } from '../directory/index.js';
+import { between, oneOf } from '../shared/db/operators.js';
+import { ConflictError, NotFoundError, ValidationError } from '../shared/errors.js';
+import { validate, validateWith } from '../shared/validate.js';
+import { principalOf, requireRole } from '../users/index.js';
+import type { Principal } from '../users/principal.js';
+import { DEFAULT_RULES } from './grouping.js';
+import { RecurrenceItemModel, RecurringIssueModel, type RecurringIssueDoc } from './recurring.model.js';
+import { decideReview, ISSUE_ACTIONS, ISSUE_STATUSES, reviewActions, type IssueAction, type IssueStatus, type ReviewActor } from './review.js';
+import { cosine, sharedWords, vectorOf } from './similarity.js';
+
+const code = Joi.string().trim().max(64).pattern(/^[A-Z][A-Z0-9_]*$/);
+const listSchema = Joi.object({
+  status: Joi.string().valid(...ISSUE_STATUSES, 'forming'),
+  agency: code,
+  category: code,
+  area: code,
+  limit: Joi.number().integer().min(1).max(100).default(50),
+});
+const patchSchema = Joi.object({
+  action: Joi.string()
+    .valid(...ISSUE_ACTIONS)
+    .required(),
+  plan: Joi.object({
+    rootCause: Joi.string().trim().max(2000),
+    correctiveAction: Joi.string().trim().max(2000),
+    ownerAgency: code,
+    targetDate: Joi.string().trim().max(10),
+  }),
+  reason: Joi.string().trim().max(100),
+  note: Joi.string().trim().max(2000).allow(''),
+});
+const similarSchema = fileCaseSchema.fork(['contact'], (s) => s.optional());
+
+const ISSUE_NOT_FOUND = (): NotFoundError => new NotFoundError('ISSUE_NOT_FOUND', 'No recurring issue with this id can be shown to you.');
+
+/** Supervisors see their agency's issues; managers and administrators all. */
+function scopeOf(p: Principal): Record<string, unknown> {
+  return p.role === 'supervisor' ? { agency: p.agency ?? '\u0000none' } : {};
+}
+
+function summary(i: RecurringIssueDoc) {
+  return {
+    id: i._id.toHexString(),
+    status: i.status,
+    category: i.category,
+    area: i.area ?? null,
+    agency: i.agency ?? null,
+    caseCount: i.caseCount,
+    citizenCount: i.citizenCount,
+    firstSeenAt: i.firstSeenAt.toISOString(),
+    lastSeenAt: i.lastSeenAt.toISOString(),
+    cases: [...i.references],
+    keyTerms: [...i.keyTerms],
+  };
+}
+
+export function recurringApiRouter(deps: AppDeps): Router {
+  const router = Router();
+  const profile = deps.config.deploymentProfile;
+  const reviewers = requireRole('supervisor', 'manager', 'admin');
+
+  router.get('/', reviewers, validate('query', listSchema), async (_req, res) => {
+    const q = res.locals.query as { status?: string; agency?: string; category?: string; area?: string; limit: number };
+    const filter: Record<string, unknown> = { profile, ...scopeOf(principalOf(res)!) };
+    filter.status = q.status ?? oneOf(ISSUE_STATUSES as readonly string[]); // "forming" groups only when asked for
+    for (const k of ['agency', 'category', 'area'] as const) if (q[k]) filter[k] = q[k];
+    if (q.agency && filter.agency !== q.agency && principalOf(res)!.role === 'supervisor') {
+      res.json({ items: [] });
+      return;
+    }
+    const rows = await RecurringIssueModel.find(filter).sort({ lastSeenAt: -1, _id: -1 }).limit(q.limit).lean<RecurringIssueDoc[]>();
+    res.json({ items: rows.map(summary) });
+  });
+
+  const load = async (p: Principal, id: string): Promise<RecurringIssueDoc> => {
+    if (!Types.ObjectId.isValid(id)) throw ISSUE_NOT_FOUND();
+    const found = await RecurringIssueModel.findOne({ _id: new Types.ObjectId(id), profile, ...scopeOf(p) }).lean<RecurringIssueDoc>();
+    if (!found) throw ISSUE_NOT_FOUND();
+    return found;
+  };
+
+  const detail = (p: Principal, i: RecurringIssueDoc) => ({
+    ...summary(i),
+    explanation: {
+      keyTerms: [...i.keyTerms],
+      place: { area: i.area ?? null },
+      span: { from: i.firstSeenAt.toISOString(), to: i.lastSeenAt.toISOString(), days: Math.round((i.lastSeenAt.getTime() - i.firstSeenAt.getTime()) / 86_400_000) },
+      scores: i.scores.map((s) => ({ a: s.a, b: s.b, score: s.score })),
+      rule: { windowDays: DEFAULT_RULES.windowDays, similarity: DEFAULT_RULES.similarity, flagCount: DEFAULT_RULES.flagCount },
+    },
+    review: {
+      plan: i.plan ?? null,
+      monitoringSince: i.monitoringSince ? i.monitoringSince.toISOString() : null,
+      history: i.history.map((h) => ({ at: h.at.toISOString(), event: h.event, from: h.from ?? null, to: h.to ?? null, by: h.by?.name ?? null, note: h.note ?? null })),
+    },
+    actions: p.role === 'admin' || i.status === 'forming' ? [] : reviewActions(i.status as IssueStatus, p.role as ReviewActor),
+  });
+
+  router.get('/:id', reviewers, async (req, res) => {
+    const p = principalOf(res)!;
+    res.json(detail(p, await load(p, String(req.params.id))));
+  });
+
+  router.patch('/:id', requireRole('supervisor', 'manager'), validate('body', patchSchema), async (req, res) => {
+    const p = principalOf(res)!;
+    const now = deps.clock.now();
+    const issue = await load(p, String(req.params.id));
+    if (issue.status === 'forming') throw new ConflictError('INVALID_TRANSITION', 'This group has not been flagged as a recurring issue yet.');
+    const body = res.locals.body as { action: IssueAction; plan?: Record<string, string>; reason?: string; note?: string };
+    const { to } = decideReview({ status: issue.status as IssueStatus, action: body.action, actor: p.role as ReviewActor, input: { plan: body.plan, reason: body.reason, note: body.note }, lastSeenAt: issue.lastSeenAt, monitoringSince: issue.monitoringSince ?? null, now });
+    if (body.action === 'plan_action' && !(await findAgency(profile, body.plan?.ownerAgency ?? ''))) {
+      throw new ValidationError([{ field: 'plan.ownerAgency', code: 'UNKNOWN_CODE', message: 'This agency does not exist.' }]);
+    }
+    const set: Record<string, unknown> = { status: to, updatedAt: now };
+    if (body.action === 'plan_action') set.plan = body.plan;
+    if (body.action === 'start_monitoring') set.monitoringSince = now;
+    const entry = { at: now, event: 'status_changed', from: issue.status, to, by: { userId: p.userId, name: p.name, role: p.role }, note: body.note || body.reason || undefined, data: { action: body.action } };
+    const result = await RecurringIssueModel.updateOne({ _id: issue._id, status: issue.status }, { $set: set, $push: { history: entry } }, { timestamps: false });
+    if (result.modifiedCount !== 1) throw new ConflictError('ISSUE_CHANGED', 'The issue was changed by someone else. Reload it and try again.');
+    res.json(detail(p, (await RecurringIssueModel.findById(issue._id).lean<RecurringIssueDoc>())!));
+  });
+
+  return router;
+}
+
+/** `POST /api/v1/cases/similar`: open cases like the one being written (same body as filing; nothing stored). */
+export function similarCasesRouter(deps: AppDeps, limit: RequestHandler): Router {
+  const router = Router();
+  const profile = deps.config.deploymentProfile;
+  router.post('/', limit, async (req, res) => {
+    const input = validateWith(similarSchema, req.body, req.t) as { title?: string; description: string; category?: string | null; area?: string | null };
+    const text = `${input.title ?? ''}\n${input.description}`;
+    let category = input.category || null;
+    let area = input.area || null;
+    if (!category || !area) {
+      const byText = await routeByText(profile, { text, category, area }, { threshold: deps.config.classifierThreshold, margin: deps.config.classifierMargin });
+      if (byText && byText.decision.method !== 'triage') {
+        category = byText.decision.category;
+        area = byText.decision.area ?? area;
+      }
+    }
+    if (!category || !area) {
+      res.json({ category, area, items: [] });
+      return;
+    }
+    const now = deps.clock.now();
+    const vector = vectorOf(text);
+    const candidates = await RecurrenceItemModel.find({ profile, category, area, createdAt: between(new Date(now.getTime() - DEFAULT_RULES.windowDays * 86_400_000), new Date(now.getTime() + 1)) })
+      .sort({ createdAt: -1 })
+      .limit(DEFAULT_RULES.candidateCap)
+      .lean();
+    const scored = candidates
+      .map((c) => ({ c, score: cosine(vector, { f: [...c.vector.f], w: [...c.vector.w] }) }))
+      .filter((x) => x.score >= DEFAULT_RULES.similarity)
+      .sort((a, b) => b.score - a.score);
+    const open = await CaseModel.find({ _id: oneOf(scored.map((x) => x.c._id)), status: oneOf(OPEN_STATUSES) }).select({ reference: 1, status: 1, createdAt: 1 }).lean();
+    const byId = new Map(open.map((o) => [o._id.toHexString(), o]));
+    // Never another citizen's words: the reference, status, date and the words the two texts share.
+    const items = scored
+      .filter((x) => byId.has(x.c._id.toHexString()))
+      .slice(0, 5)
+      .map((x) => {
+        const o = byId.get(x.c._id.toHexString())!;
+        return { reference: o.reference, status: o.status, createdAt: o.createdAt.toISOString(), score: x.score, sharedWords: sharedWords(vector, { f: [...x.c.vector.f], w: [...x.c.vector.w] }) };
+      });
+    res.json({ category, area, items });
+  });
+  return router;
+}
+
+/**
+ * `POST /api/v1/cases/:reference/follow`: a signed-in citizen follows an open case as affected (from
+ * the similar-cases answer). They count among the citizens of its recurring issue.
+ */
+export function followRouter(limit: RequestHandler): Router {
+  const router = Router();
+  router.post('/:reference/follow', limit, requireRole('citizen'), async (req, res) => {
+    const p = principalOf(res)!;
+    const reference = normaliseReference(req.params.reference);
+    const c = reference ? await CaseModel.findOne({ reference }).select({ status: 1, citizenId: 1, followers: 1 }).lean() : null;
+    if (!c || !OPEN_STATUSES.includes(c.status)) throw new NotFoundError('CASE_NOT_FOUND', 'No open case with this reference.');
+    if (c.citizenId?.toHexString() === p.userId) throw new ConflictError('OWN_CASE', 'This is your own case.');
+    const me = new Types.ObjectId(p.userId);
+    await CaseModel.updateOne({ _id: c._id }, { $addToSet: { followers: me } }, { timestamps: false });
+    const item = await RecurrenceItemModel.findById(c._id).select({ groupId: 1 }).lean();
+    if (item?.groupId) {
+      await RecurringIssueModel.updateOne({ _id: item.groupId }, { $addToSet: { citizens: p.userId } }, { timestamps: false });
+      const issue = await RecurringIssueModel.findById(item.groupId).select({ citizens: 1 }).lean();
+      if (issue) await RecurringIssueModel.updateOne({ _id: item.groupId }, { $set: { citizenCount: issue.citizens.length } }, { timestamps: false });
+    }
+    res.status(201).json({ reference, following: true });
+  });
+  return router;
+}

@@ -1,0 +1,170 @@
+/**
+ * Recurring issues, black-box on a real database with a manual clock: differently worded complaints
+ * about one sewage overflow in one area, mixed with unrelated ones, make one issue; three about a
+ * different problem elsewhere make a second; nothing mixes areas or categories; the rebuild agrees;
+ * supervisors are told; the review moves through its statuses; a similar case after the fix makes
+ * the issue recur; similar open cases are offered before filing, without another citizen's words.
+ */
+import { expect } from 'chai';
+import request from 'supertest';
+import { OutboxMessageModel } from '../../src/notifications/index.js';
+import { detectRecurrences, rebuildAndCompare, resolveQuietIssues } from '../../src/recurring/detection.service.js';
+import { RecurrenceItemModel, RecurrenceStateModel, RecurringIssueModel } from '../../src/recurring/recurring.model.js';
+import { ManualClock } from '../../src/shared/clock.js';
+import { JobModel } from '../../src/shared/jobs.js';
+import { issueAccessToken, tokenSettings } from '../../src/users/index.js';
+import { makeApp, testConfig } from '../support/app.js';
+import { caseBody } from '../support/cases.js';
+import { makeUser, type TestUser } from '../support/staff.js';
+
+const OVERFLOW = [
+  'طفح مجاري في الشارع الرئيسي قرب المسجد منذ ثلاثة أيام والمياه الآسنة تغطي الطريق',
+  'المجاري طافحة في الشارع الرئيسي عند المسجد والمياه القذرة تغطي الطريق',
+  'فيضان المجاري بالشارع الرئيسي مرة ثانية، الماي الوسخ مالي الشارع عند المسجد',
+  'طفح المجارى فى الشارع الرئيسى قرب المسجد والمياة الاسنة فى الطريق',
+  'منهول المجاري فايض في الشارع الرئيسي جنب المسجد والمية الوسخة في الطريق',
+];
+const SMELL = [
+  'رائحة كريهة جداً من محطة ضخ المجاري القريبة من بيوتنا خاصة في الليل',
+  'ريحة محطة الضخ مو طبيعية، كل ليلة نشم روايح المجاري من المحطة',
+  'الروائح الكريهة من محطة ضخ المجاري لا تطاق في الليل قرب البيوت',
+];
+const options = { profile: 'bh', publicUrl: 'http://tawasul.test', batch: 500 };
+
+describe('recurring issues: detection and review', function () {
+  this.timeout(60_000);
+  const clock = new ManualClock('2027-03-01T06:00:00Z');
+  const app = makeApp({ clock });
+  let works: TestUser;
+  let otherSupervisor: TestUser;
+  let manager: TestUser;
+  let officer: TestUser;
+  let citizen: TestUser;
+  const as = (u: TestUser): [string, string] => ['Authorization', `Bearer ${issueAccessToken(u.user, tokenSettings(testConfig(), clock))}`];
+  const file = async (day: number, description: string, area: string, category = 'SEWAGE') => {
+    clock.set(new Date(Date.parse('2027-03-01T06:00:00Z') + day * 86_400_000 + Math.floor(Math.random() * 3_600_000)));
+    const res = await request(app).post('/api/v1/cases').send(caseBody({ category, area, title: '', description }));
+    expect(res.status, JSON.stringify(res.body)).to.equal(201);
+    return res.body as { reference: string };
+  };
+  let sitra: string[] = [];
+  let arad: string[] = [];
+  let issueId = '';
+
+  before(async () => {
+    await Promise.all([RecurrenceItemModel.deleteMany({}), RecurringIssueModel.deleteMany({}), JobModel.deleteMany({ _id: /^recurrence/ })]);
+    // Detection starts here: cases of other suites (filed earlier) are not this test's business.
+    await RecurrenceStateModel.updateOne({ _id: 'recurrence-watermark:bh' }, { $set: { after: new Date('2027-02-28T00:00:00Z'), afterId: '000000000000000000000000' } }, { upsert: true });
+    [works, otherSupervisor, manager, officer, citizen] = await Promise.all([makeUser('supervisor', 'WORKS'), makeUser('supervisor', 'EWA'), makeUser('manager'), makeUser('officer', 'WORKS'), makeUser('citizen')]);
+  });
+  after(async () => {
+    await Promise.all([RecurrenceItemModel.deleteMany({}), RecurringIssueModel.deleteMany({}), RecurrenceStateModel.deleteMany({})]);
+  });
+
+  it('when five overflow complaints in one area arrive among unrelated ones, and three about another problem elsewhere, then there are exactly two issues, each one place and one category', async () => {
+    const unrelated: [string, string, string][] = [
+      ['انقطاع الكهرباء عن الحي منذ الصباح والجو حار', 'SITRA', 'POWER_OUTAGE'],
+      ['تسرب من عداد المياه أمام المنزل منذ أسبوع', 'MANAMA', 'WATER_SUPPLY'],
+      ['أعمدة الإنارة مطفأة في شارع المدرسة', 'HIDD', 'STREET_LIGHTING'],
+      ['كلاب ضالة تهاجم الأطفال قرب الحديقة', 'SITRA', 'STRAY_ANIMALS'],
+      ['The school bus did not come this week', 'RIFFA', 'SCHOOL_SERVICES'],
+    ];
+    for (let i = 0; i < 5; i++) {
+      sitra.push((await file(i, OVERFLOW[i]!, 'SITRA')).reference);
+      await file(i, ...unrelated[i]!);
+    }
+    await file(2, 'حفرة كبيرة في الشارع الرئيسي قرب المسجد تسبب حوادث', 'SITRA', 'ROAD_DAMAGE');
+    await file(3, OVERFLOW[1]!, 'HIDD'); // the same words in another area: not the same problem
+    for (let i = 0; i < 3; i++) arad.push((await file(6 + i, SMELL[i]!, 'ARAD')).reference);
+    const result = await detectRecurrences(clock.now(), options);
+    expect(result.processed).to.equal(15);
+    expect(result.flagged).to.equal(2);
+
+    const list = await request(app).get('/api/v1/recurring-issues').set(...as(manager));
+    expect(list.status).to.equal(200);
+    const items = list.body.items as { id: string; category: string; area: string; cases: string[]; caseCount: number; citizenCount: number; status: string; keyTerms: string[] }[];
+    expect(items).to.have.length(2);
+    const one = items.find((i) => i.area === 'SITRA')!;
+    const two = items.find((i) => i.area === 'ARAD')!;
+    expect(one).to.deep.include({ category: 'SEWAGE', status: 'flagged', caseCount: 5, citizenCount: 5 });
+    expect(one.cases).to.have.members(sitra);
+    expect(two).to.deep.include({ category: 'SEWAGE', status: 'flagged', caseCount: 3 });
+    expect(two.cases).to.have.members(arad);
+    expect(one.keyTerms.join(' ')).to.contain('مجار');
+    issueId = one.id;
+  });
+
+  it('when the groups are rebuilt from scratch, then they agree with the incremental result', async () => {
+    const report = await rebuildAndCompare('bh');
+    expect(report.agree, JSON.stringify(report)).to.equal(true);
+    expect(report.rebuiltGroups).to.be.at.least(2);
+  });
+
+  it('when an issue is flagged, then the agency\'s supervisors are told once, in their language', async () => {
+    const mails = await OutboxMessageModel.find({ template: 'recurring-issue', to: works.user.email }).lean();
+    expect(mails).to.have.length(2);
+    expect(mails.every((m) => m.language === 'en' && (m.data as { event: string }).event === 'flagged')).to.equal(true);
+    await detectRecurrences(clock.now(), options); // nothing new
+    expect(await OutboxMessageModel.countDocuments({ template: 'recurring-issue', to: works.user.email })).to.equal(2);
+  });
+
+  it('when a reviewer opens an issue, then it carries the explanation and the review record; others are kept out', async () => {
+    const res = await request(app).get(`/api/v1/recurring-issues/${issueId}`).set(...as(works));
+    expect(res.status).to.equal(200);
+    expect(res.body.explanation).to.include.keys('keyTerms', 'place', 'span', 'scores', 'rule');
+    expect(res.body.explanation.place.area).to.equal('SITRA');
+    expect(res.body.explanation.scores.length).to.be.greaterThan(0);
+    expect(res.body.actions).to.have.members(['start_review', 'dismiss']);
+    expect((await request(app).get(`/api/v1/recurring-issues/${issueId}`).set(...as(otherSupervisor))).status).to.equal(404);
+    expect((await request(app).get('/api/v1/recurring-issues').set(...as(otherSupervisor))).body.items).to.deep.equal([]);
+    expect((await request(app).get('/api/v1/recurring-issues').set(...as(officer))).status).to.equal(403);
+    expect((await request(app).get('/api/v1/recurring-issues')).status).to.equal(401);
+  });
+
+  it('when the review plans a fix and monitors it, and a similar case arrives, then the issue recurs and the owner is told', async () => {
+    const patch = (body: Record<string, unknown>, u: TestUser = works) => request(app).patch(`/api/v1/recurring-issues/${issueId}`).set(...as(u)).send(body);
+    expect((await patch({ action: 'start_monitoring' })).status).to.equal(409);
+    expect((await patch({ action: 'start_review' })).body.status).to.equal('under_review');
+    const incomplete = await patch({ action: 'plan_action', plan: { rootCause: 'A collapsed sewer line' } });
+    expect(incomplete.status).to.equal(400);
+    expect((incomplete.body.error.details as { field: string }[]).map((d) => d.field)).to.include.members(['plan.correctiveAction', 'plan.ownerAgency', 'plan.targetDate']);
+    const planned = await patch({ action: 'plan_action', plan: { rootCause: 'A collapsed sewer line', correctiveAction: 'Replace 40 m of the line', ownerAgency: 'WORKS', targetDate: '2027-04-01' } }, manager);
+    expect(planned.status, JSON.stringify(planned.body)).to.equal(200);
+    expect(planned.body.review.plan).to.deep.include({ ownerAgency: 'WORKS' });
+    expect((await patch({ action: 'start_monitoring' })).body.status).to.equal('monitoring');
+    expect((await patch({ action: 'resolve' })).status).to.equal(403); // the system resolves, after the period
+
+    sitra.push((await file(12, OVERFLOW[0]!, 'SITRA')).reference);
+    await detectRecurrences(clock.now(), options);
+    const after = await request(app).get(`/api/v1/recurring-issues/${issueId}`).set(...as(works));
+    expect(after.body).to.deep.include({ status: 'recurred', caseCount: 6 });
+    const recurred = await OutboxMessageModel.find({ template: 'recurring-issue', to: works.user.email, 'data.event': 'recurred' }).lean();
+    expect(recurred).to.have.length(1);
+    expect((await request(app).patch(`/api/v1/recurring-issues/${issueId}`).set(...as(works)).send({ action: 'dismiss' })).status).to.equal(400);
+  });
+
+  it('when an issue is monitored for 30 days with no similar case, then the system resolves it', async () => {
+    const two = (await request(app).get('/api/v1/recurring-issues?area=ARAD').set(...as(manager))).body.items[0] as { id: string };
+    for (const action of ['start_review']) await request(app).patch(`/api/v1/recurring-issues/${two.id}`).set(...as(works)).send({ action });
+    await request(app).patch(`/api/v1/recurring-issues/${two.id}`).set(...as(works)).send({ action: 'plan_action', plan: { rootCause: 'Pump filters', correctiveAction: 'Replace the filters', ownerAgency: 'WORKS', targetDate: '2027-04-01' } });
+    await request(app).patch(`/api/v1/recurring-issues/${two.id}`).set(...as(works)).send({ action: 'start_monitoring' });
+    expect(await resolveQuietIssues(new Date(clock.now().getTime() + 29 * 86_400_000), 'bh')).to.equal(0);
+    expect(await resolveQuietIssues(new Date(clock.now().getTime() + 31 * 86_400_000), 'bh')).to.equal(1);
+    expect((await request(app).get(`/api/v1/recurring-issues/${two.id}`).set(...as(manager))).body.status).to.equal('resolved');
+  });
+
+  it('when a citizen is about to file the same problem, then open look-alikes are offered without their words, and following one counts them', async () => {
+    const res = await request(app).post('/api/v1/cases/similar').send({ type: 'complaint', category: 'SEWAGE', area: 'SITRA', description: 'المجاري طافحة في الشارع الرئيسي قرب المسجد من أيام' });
+    expect(res.status, JSON.stringify(res.body)).to.equal(200);
+    const refs = (res.body.items as { reference: string }[]).map((i) => i.reference);
+    expect(refs.length).to.be.within(1, 5);
+    expect(sitra).to.include.members(refs); // only the overflow cases of Sitra: not the smell in Arad, not the same words in Hidd
+    expect(JSON.stringify(res.body)).not.to.contain('المياه'); // no other citizen's text, only shared stems and references
+    const before = (await RecurringIssueModel.findById(issueId).lean())!.citizenCount;
+    const follow = await request(app).post(`/api/v1/cases/${sitra[0]}/follow`).set(...as(citizen));
+    expect(follow.status).to.equal(201);
+    expect((await RecurringIssueModel.findById(issueId).lean())!.citizenCount).to.equal(before + 1);
+    expect((await request(app).post(`/api/v1/cases/${sitra[0]}/follow`)).status).to.equal(401);
+    expect((await request(app).post('/api/v1/cases/similar').send({ type: 'complaint' })).status).to.equal(400);
+  });
+});
