@@ -15,6 +15,7 @@ import { createLimiter } from './shared/rate-limit.js';
 import { slaRouter } from './sla/sla.routes.js';
 import { classifierApiRouter, classifierPagesRouter } from './classification/classifier.routes.js';
 import { followRouter, recurringApiRouter, similarCasesRouter } from './recurring/recurring.routes.js';
+import { recurringPagesRouter } from './recurring/recurring.pages.js';
 import { directoryRouter } from './directory/index.js';
 import { homeRouter } from './home/home.pages.js';
 import type { Clock } from './shared/clock.js';
@@ -115,6 +116,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(casePagesRouter(deps, csrf, limits));
   app.use(workspacePagesRouter(deps, csrf));
   app.use(classifierPagesRouter(deps, csrf));
+  app.use(recurringPagesRouter(deps, csrf));
 
   app.use(notFoundHandler);
   app.use(errorHandler(deps.logger));

@@ -11,15 +11,14 @@ import { CaseModel, OPEN_STATUSES } from '../cases/case.model.js';
 import { fileCaseSchema } from '../cases/case.schemas.js';
 import { normaliseReference } from '../cases/reference.js';
 import { routeByText } from '../classification/classifier.service.js';
-import { findAgency } from '../directory/index.js';
 import { between, oneOf } from '../shared/db/operators.js';
-import { ConflictError, NotFoundError, ValidationError } from '../shared/errors.js';
+import { ConflictError, NotFoundError } from '../shared/errors.js';
 import { validate, validateWith } from '../shared/validate.js';
 import { principalOf, requireRole } from '../users/index.js';
-import type { Principal } from '../users/principal.js';
 import { DEFAULT_RULES } from './grouping.js';
-import { RecurrenceItemModel, RecurringIssueModel, type RecurringIssueDoc } from './recurring.model.js';
-import { decideReview, ISSUE_ACTIONS, ISSUE_STATUSES, reviewActions, type IssueAction, type IssueStatus, type ReviewActor } from './review.js';
+import { issueDetail, listIssues, reviewIssue, type IssueQuery, type ReviewCommand } from './review.service.js';
+import { RecurrenceItemModel, RecurringIssueModel } from './recurring.model.js';
+import { ISSUE_ACTIONS, ISSUE_STATUSES } from './review.js';
 import { cosine, sharedWords, vectorOf } from './similarity.js';
 
 const code = Joi.string().trim().max(64).pattern(/^[A-Z][A-Z0-9_]*$/);
@@ -45,93 +44,23 @@ const patchSchema = Joi.object({
 });
 const similarSchema = fileCaseSchema.fork(['contact'], (s) => s.optional());
 
-const ISSUE_NOT_FOUND = (): NotFoundError => new NotFoundError('ISSUE_NOT_FOUND', 'No recurring issue with this id can be shown to you.');
-
-/** Supervisors see their agency's issues; managers and administrators all. */
-function scopeOf(p: Principal): Record<string, unknown> {
-  return p.role === 'supervisor' ? { agency: p.agency ?? '\u0000none' } : {};
-}
-
-function summary(i: RecurringIssueDoc) {
-  return {
-    id: i._id.toHexString(),
-    status: i.status,
-    category: i.category,
-    area: i.area ?? null,
-    agency: i.agency ?? null,
-    caseCount: i.caseCount,
-    citizenCount: i.citizenCount,
-    firstSeenAt: i.firstSeenAt.toISOString(),
-    lastSeenAt: i.lastSeenAt.toISOString(),
-    cases: [...i.references],
-    keyTerms: [...i.keyTerms],
-  };
-}
-
 export function recurringApiRouter(deps: AppDeps): Router {
   const router = Router();
   const profile = deps.config.deploymentProfile;
   const reviewers = requireRole('supervisor', 'manager', 'admin');
 
   router.get('/', reviewers, validate('query', listSchema), async (_req, res) => {
-    const q = res.locals.query as { status?: string; agency?: string; category?: string; area?: string; limit: number };
-    const filter: Record<string, unknown> = { profile, ...scopeOf(principalOf(res)!) };
-    filter.status = q.status ?? oneOf(ISSUE_STATUSES as readonly string[]); // "forming" groups only when asked for
-    for (const k of ['agency', 'category', 'area'] as const) if (q[k]) filter[k] = q[k];
-    if (q.agency && filter.agency !== q.agency && principalOf(res)!.role === 'supervisor') {
-      res.json({ items: [] });
-      return;
-    }
-    const rows = await RecurringIssueModel.find(filter).sort({ lastSeenAt: -1, _id: -1 }).limit(q.limit).lean<RecurringIssueDoc[]>();
-    res.json({ items: rows.map(summary) });
-  });
-
-  const load = async (p: Principal, id: string): Promise<RecurringIssueDoc> => {
-    if (!Types.ObjectId.isValid(id)) throw ISSUE_NOT_FOUND();
-    const found = await RecurringIssueModel.findOne({ _id: new Types.ObjectId(id), profile, ...scopeOf(p) }).lean<RecurringIssueDoc>();
-    if (!found) throw ISSUE_NOT_FOUND();
-    return found;
-  };
-
-  const detail = (p: Principal, i: RecurringIssueDoc) => ({
-    ...summary(i),
-    explanation: {
-      keyTerms: [...i.keyTerms],
-      place: { area: i.area ?? null },
-      span: { from: i.firstSeenAt.toISOString(), to: i.lastSeenAt.toISOString(), days: Math.round((i.lastSeenAt.getTime() - i.firstSeenAt.getTime()) / 86_400_000) },
-      scores: i.scores.map((s) => ({ a: s.a, b: s.b, score: s.score })),
-      rule: { windowDays: DEFAULT_RULES.windowDays, similarity: DEFAULT_RULES.similarity, flagCount: DEFAULT_RULES.flagCount },
-    },
-    review: {
-      plan: i.plan ?? null,
-      monitoringSince: i.monitoringSince ? i.monitoringSince.toISOString() : null,
-      history: i.history.map((h) => ({ at: h.at.toISOString(), event: h.event, from: h.from ?? null, to: h.to ?? null, by: h.by?.name ?? null, note: h.note ?? null })),
-    },
-    actions: p.role === 'admin' || i.status === 'forming' ? [] : reviewActions(i.status as IssueStatus, p.role as ReviewActor),
+    res.json({ items: await listIssues(principalOf(res)!, profile, res.locals.query as IssueQuery) });
   });
 
   router.get('/:id', reviewers, async (req, res) => {
-    const p = principalOf(res)!;
-    res.json(detail(p, await load(p, String(req.params.id))));
+    res.json(await issueDetail(principalOf(res)!, profile, String(req.params.id)));
   });
 
   router.patch('/:id', requireRole('supervisor', 'manager'), validate('body', patchSchema), async (req, res) => {
     const p = principalOf(res)!;
-    const now = deps.clock.now();
-    const issue = await load(p, String(req.params.id));
-    if (issue.status === 'forming') throw new ConflictError('INVALID_TRANSITION', 'This group has not been flagged as a recurring issue yet.');
-    const body = res.locals.body as { action: IssueAction; plan?: Record<string, string>; reason?: string; note?: string };
-    const { to } = decideReview({ status: issue.status as IssueStatus, action: body.action, actor: p.role as ReviewActor, input: { plan: body.plan, reason: body.reason, note: body.note }, lastSeenAt: issue.lastSeenAt, monitoringSince: issue.monitoringSince ?? null, now });
-    if (body.action === 'plan_action' && !(await findAgency(profile, body.plan?.ownerAgency ?? ''))) {
-      throw new ValidationError([{ field: 'plan.ownerAgency', code: 'UNKNOWN_CODE', message: 'This agency does not exist.' }]);
-    }
-    const set: Record<string, unknown> = { status: to, updatedAt: now };
-    if (body.action === 'plan_action') set.plan = body.plan;
-    if (body.action === 'start_monitoring') set.monitoringSince = now;
-    const entry = { at: now, event: 'status_changed', from: issue.status, to, by: { userId: p.userId, name: p.name, role: p.role }, note: body.note || body.reason || undefined, data: { action: body.action } };
-    const result = await RecurringIssueModel.updateOne({ _id: issue._id, status: issue.status }, { $set: set, $push: { history: entry } }, { timestamps: false });
-    if (result.modifiedCount !== 1) throw new ConflictError('ISSUE_CHANGED', 'The issue was changed by someone else. Reload it and try again.');
-    res.json(detail(p, (await RecurringIssueModel.findById(issue._id).lean<RecurringIssueDoc>())!));
+    await reviewIssue(p, profile, String(req.params.id), res.locals.body as ReviewCommand, deps.clock.now());
+    res.json(await issueDetail(p, profile, String(req.params.id)));
   });
 
   return router;

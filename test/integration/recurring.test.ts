@@ -167,4 +167,26 @@ describe('recurring issues: detection and review', function () {
     expect((await request(app).post(`/api/v1/cases/${sitra[0]}/follow`)).status).to.equal(401);
     expect((await request(app).post('/api/v1/cases/similar').send({ type: 'complaint' })).status).to.equal(400);
   });
+
+  it('when a supervisor uses the review pages, then the queue, the issue with its weeks and explanation, and a CSRF-protected step work in both languages', async () => {
+    const browser = request.agent(app);
+    browser.jar.setCookie(`tw_at=${issueAccessToken(works.user, tokenSettings(testConfig(), clock))}; Path=/`);
+    const queue = await browser.get('/work/recurring').set('Accept-Language', 'en');
+    expect(queue.status).to.equal(200);
+    expect(queue.text).to.contain(`data-testid="issue-${issueId}"`).and.contain('Recurred');
+    const page = await browser.get(`/work/recurring/${issueId}`).set('Accept-Language', 'en');
+    expect(page.status).to.equal(200);
+    expect(page.text).to.contain('data-testid="per-week"').and.contain('after the action').and.contain('data-testid="key-terms"').and.contain('data-testid="plan"');
+    expect(page.text).to.contain('data-testid="review-dismiss"');
+    const arabic = await browser.get(`/work/recurring/${issueId}`).set('Accept-Language', 'ar');
+    expect(arabic.text).to.contain('لماذا جُمعت هذه الطلبات').and.contain('dir="rtl"');
+    expect((await browser.post(`/work/recurring/${issueId}/review`).type('form').send({ action: 'dismiss', reason: 'already_known' })).status).to.equal(403);
+    const token = /name="_csrf" value="([^"]+)"/.exec(page.text)![1]!;
+    const sent = await browser.post(`/work/recurring/${issueId}/review`).type('form').send({ _csrf: token, action: 'dismiss', reason: 'already_known', note: 'Handled by the network renewal project.' });
+    expect(sent.status).to.equal(303);
+    expect((await RecurringIssueModel.findById(issueId).lean())!.status).to.equal('dismissed');
+    const officerBrowser = request.agent(app);
+    officerBrowser.jar.setCookie(`tw_at=${issueAccessToken(officer.user, tokenSettings(testConfig(), clock))}; Path=/`);
+    expect((await officerBrowser.get('/work/recurring')).status).to.equal(403);
+  });
 });

@@ -1,0 +1,158 @@
+/**
+ * Reading and reviewing recurring issues, scoped to who asks: supervisors see their agency's issues,
+ * managers and administrators all of them. Used by the API and the pages alike.
+ */
+import { Types } from 'mongoose';
+import { CaseModel } from '../cases/case.model.js';
+import { findAgency } from '../directory/index.js';
+import { oneOf } from '../shared/db/operators.js';
+import { ConflictError, NotFoundError, ValidationError } from '../shared/errors.js';
+import type { Principal } from '../users/principal.js';
+import { DEFAULT_RULES } from './grouping.js';
+import { RecurringIssueModel, type RecurringIssueDoc } from './recurring.model.js';
+import { decideReview, ISSUE_STATUSES, reviewActions, type IssueAction, type IssueStatus, type ReviewActor } from './review.js';
+
+export const ISSUE_NOT_FOUND = (): NotFoundError => new NotFoundError('ISSUE_NOT_FOUND', 'No recurring issue with this id can be shown to you.');
+
+/** Supervisors see their agency's issues; managers and administrators all. */
+function scopeOf(p: Principal): Record<string, unknown> {
+  return p.role === 'supervisor' ? { agency: p.agency ?? '\u0000none' } : {};
+}
+
+export interface IssueSummary {
+  id: string;
+  status: string;
+  category: string;
+  area: string | null;
+  agency: string | null;
+  caseCount: number;
+  citizenCount: number;
+  firstSeenAt: string;
+  lastSeenAt: string;
+  cases: string[];
+  keyTerms: string[];
+}
+
+function summary(i: RecurringIssueDoc): IssueSummary {
+  return {
+    id: i._id.toHexString(),
+    status: i.status,
+    category: i.category,
+    area: i.area ?? null,
+    agency: i.agency ?? null,
+    caseCount: i.caseCount,
+    citizenCount: i.citizenCount,
+    firstSeenAt: i.firstSeenAt.toISOString(),
+    lastSeenAt: i.lastSeenAt.toISOString(),
+    cases: [...i.references],
+    keyTerms: [...i.keyTerms],
+  };
+}
+
+export interface IssueQuery {
+  status?: string;
+  agency?: string;
+  category?: string;
+  area?: string;
+  limit: number;
+}
+
+export async function listIssues(p: Principal, profile: string, q: IssueQuery): Promise<IssueSummary[]> {
+  if (p.role === 'supervisor' && q.agency && q.agency !== p.agency) return [];
+  const filter: Record<string, unknown> = { profile, ...scopeOf(p) };
+  filter.status = q.status ?? oneOf(ISSUE_STATUSES as readonly string[]); // "forming" groups only when asked for
+  for (const k of ['agency', 'category', 'area'] as const) if (q[k]) filter[k] = q[k];
+  const rows = await RecurringIssueModel.find(filter).sort({ lastSeenAt: -1, _id: -1 }).limit(q.limit).lean<RecurringIssueDoc[]>();
+  return rows.map(summary);
+}
+
+/** Issues per status within the principal's scope (the review queue's counters). */
+export async function countIssues(p: Principal, profile: string): Promise<Record<string, number>> {
+  const rows = await RecurringIssueModel.find({ profile, ...scopeOf(p), status: oneOf(ISSUE_STATUSES as readonly string[]) }).select({ status: 1 }).lean();
+  const counts: Record<string, number> = {};
+  for (const r of rows) counts[r.status] = (counts[r.status] ?? 0) + 1;
+  return counts;
+}
+
+async function load(p: Principal, profile: string, id: string): Promise<RecurringIssueDoc> {
+  if (!Types.ObjectId.isValid(id)) throw ISSUE_NOT_FOUND();
+  const found = await RecurringIssueModel.findOne({ _id: new Types.ObjectId(id), profile, ...scopeOf(p) }).lean<RecurringIssueDoc>();
+  if (!found) throw ISSUE_NOT_FOUND();
+  return found;
+}
+
+/** Cases per ISO week (Monday start, UTC) before and after the action date: did the fix work? */
+export function weeklyCounts(dates: Date[], actionAt: Date | null): { week: string; count: number; after: boolean }[] {
+  const weekOf = (d: Date): string => {
+    const monday = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() - ((d.getUTCDay() + 6) % 7)));
+    return monday.toISOString().slice(0, 10);
+  };
+  const counts = new Map<string, number>();
+  for (const d of dates) counts.set(weekOf(d), (counts.get(weekOf(d)) ?? 0) + 1);
+  if (dates.length === 0) return [];
+  const first = new Date(weekOf(new Date(Math.min(...dates.map((d) => d.getTime())))));
+  const lastDate = new Date(Math.max(...dates.map((d) => d.getTime()), actionAt?.getTime() ?? 0));
+  const out: { week: string; count: number; after: boolean }[] = [];
+  for (let w = first; w <= lastDate; w = new Date(w.getTime() + 7 * 86_400_000)) {
+    const key = w.toISOString().slice(0, 10);
+    out.push({ week: key, count: counts.get(key) ?? 0, after: actionAt !== null && w.getTime() >= weekStart(actionAt) });
+  }
+  return out;
+}
+const weekStart = (d: Date): number => Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() - ((d.getUTCDay() + 6) % 7));
+
+export async function issueDetail(p: Principal, profile: string, id: string) {
+  const i = await load(p, profile, id);
+  const cases = await CaseModel.find({ _id: oneOf(i.caseIds) }).select({ reference: 1, status: 1, title: 1, createdAt: 1 }).sort({ createdAt: 1 }).lean();
+  const actionAt = i.history.find((h) => h.to === 'action_planned')?.at ?? null;
+  return {
+    ...summary(i),
+    explanation: {
+      keyTerms: [...i.keyTerms],
+      place: { area: i.area ?? null },
+      span: { from: i.firstSeenAt.toISOString(), to: i.lastSeenAt.toISOString(), days: Math.round((i.lastSeenAt.getTime() - i.firstSeenAt.getTime()) / 86_400_000) },
+      scores: i.scores.map((s) => ({ a: s.a, b: s.b, score: s.score })),
+      rule: { windowDays: DEFAULT_RULES.windowDays, similarity: DEFAULT_RULES.similarity, flagCount: DEFAULT_RULES.flagCount },
+    },
+    caseList: cases.map((c) => ({ reference: c.reference, status: c.status, title: c.title ?? null, createdAt: c.createdAt.toISOString() })),
+    perWeek: weeklyCounts(cases.map((c) => c.createdAt), actionAt),
+    review: {
+      plan: i.plan ?? null,
+      actionAt: actionAt ? actionAt.toISOString() : null,
+      monitoringSince: i.monitoringSince ? i.monitoringSince.toISOString() : null,
+      history: i.history.map((h) => ({ at: h.at.toISOString(), event: h.event, from: h.from ?? null, to: h.to ?? null, by: h.by?.name ?? null, note: h.note ?? null })),
+    },
+    actions: p.role === 'admin' || i.status === 'forming' ? [] : reviewActions(i.status as IssueStatus, p.role as ReviewActor),
+  };
+}
+
+export interface ReviewCommand {
+  action: IssueAction;
+  plan?: Record<string, string>;
+  reason?: string;
+  note?: string;
+}
+
+/** One step of the review, conditional on the status read (two reviewers cannot both move it). */
+export async function reviewIssue(p: Principal, profile: string, id: string, body: ReviewCommand, now: Date): Promise<void> {
+  const issue = await load(p, profile, id);
+  if (issue.status === 'forming') throw new ConflictError('INVALID_TRANSITION', 'This group has not been flagged as a recurring issue yet.');
+  const { to } = decideReview({
+    status: issue.status as IssueStatus,
+    action: body.action,
+    actor: p.role as ReviewActor,
+    input: { plan: body.plan, reason: body.reason, note: body.note },
+    lastSeenAt: issue.lastSeenAt,
+    monitoringSince: issue.monitoringSince ?? null,
+    now,
+  });
+  if (body.action === 'plan_action' && !(await findAgency(profile, body.plan?.ownerAgency ?? ''))) {
+    throw new ValidationError([{ field: 'plan.ownerAgency', code: 'UNKNOWN_CODE', message: 'This agency does not exist.' }]);
+  }
+  const set: Record<string, unknown> = { status: to, updatedAt: now };
+  if (body.action === 'plan_action') set.plan = body.plan;
+  if (body.action === 'start_monitoring') set.monitoringSince = now;
+  const entry = { at: now, event: 'status_changed', from: issue.status, to, by: { userId: p.userId, name: p.name, role: p.role }, note: body.note || body.reason || undefined, data: { action: body.action } };
+  const result = await RecurringIssueModel.updateOne({ _id: issue._id, status: issue.status }, { $set: set, $push: { history: entry } }, { timestamps: false });
+  if (result.modifiedCount !== 1) throw new ConflictError('ISSUE_CHANGED', 'The issue was changed by someone else. Reload it and try again.');
+}
