@@ -11,7 +11,7 @@ export async function sendCitizenNotice(notice: CitizenNotice, publicUrl: string
   const t = fixedT(notice.language);
   await enqueueEmail(
     {
-      key: `case-update:${notice.caseId}:${notice.event}:${now.getTime()}`,
+      key: `case-update:${notice.caseId}:${notice.event}:${now.getTime()}${notice.follower ? `:f${notice.follower}` : ''}`,
       to: notice.to,
       language: notice.language,
       template: 'case-update',

@@ -26,6 +26,8 @@ export interface CitizenNotice {
   language: 'ar' | 'en';
   event: CaseAction | 'reply';
   message: string | null;
+  /** Set when the notice goes to a citizen following the case rather than its filer. */
+  follower?: string;
 }
 
 export interface ActResult {

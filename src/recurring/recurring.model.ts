@@ -61,6 +61,8 @@ const issueSchema = new Schema(
     scores: { type: [{ a: String, b: String, score: Number, _id: false }], default: [] },
     plan: { type: new Schema({ rootCause: String, correctiveAction: String, ownerAgency: String, targetDate: String }, { _id: false }) },
     monitoringSince: { type: Date },
+    /** Open cases the fix should close: resolved together, with one public note. */
+    linkedCaseIds: { type: [Schema.Types.ObjectId], default: undefined },
     flaggedAt: { type: Date },
     history: { type: [historySchema], default: [] },
   },

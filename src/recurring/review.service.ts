@@ -3,10 +3,14 @@
  * managers and administrators all of them. Used by the API and the pages alike.
  */
 import { Types } from 'mongoose';
-import { CaseModel } from '../cases/case.model.js';
+import { CaseModel, OPEN_STATUSES } from '../cases/case.model.js';
+import { sendCitizenNotice } from '../cases/notices.js';
+import { normaliseReference } from '../cases/reference.js';
+import { transitionCase } from '../cases/workspace.service.js';
+import { UserModel } from '../users/user.model.js';
 import { findAgency } from '../directory/index.js';
 import { oneOf } from '../shared/db/operators.js';
-import { ConflictError, NotFoundError, ValidationError } from '../shared/errors.js';
+import { AppError, ConflictError, ForbiddenError, NotFoundError, STATUS_BY_KIND, ValidationError } from '../shared/errors.js';
 import type { Principal } from '../users/principal.js';
 import { DEFAULT_RULES } from './grouping.js';
 import { RecurringIssueModel, type RecurringIssueDoc } from './recurring.model.js';
@@ -116,6 +120,7 @@ export async function issueDetail(p: Principal, profile: string, id: string) {
     },
     caseList: cases.map((c) => ({ reference: c.reference, status: c.status, title: c.title ?? null, createdAt: c.createdAt.toISOString() })),
     perWeek: weeklyCounts(cases.map((c) => c.createdAt), actionAt),
+    linkedCases: cases.length ? (await CaseModel.find({ _id: oneOf(i.linkedCaseIds ?? []) }).select({ reference: 1, status: 1 }).lean()).map((c) => ({ reference: c.reference, status: c.status })) : [],
     review: {
       plan: i.plan ?? null,
       actionAt: actionAt ? actionAt.toISOString() : null,
@@ -155,4 +160,56 @@ export async function reviewIssue(p: Principal, profile: string, id: string, bod
   const entry = { at: now, event: 'status_changed', from: issue.status, to, by: { userId: p.userId, name: p.name, role: p.role }, note: body.note || body.reason || undefined, data: { action: body.action } };
   const result = await RecurringIssueModel.updateOne({ _id: issue._id, status: issue.status }, { $set: set, $push: { history: entry } }, { timestamps: false });
   if (result.modifiedCount !== 1) throw new ConflictError('ISSUE_CHANGED', 'The issue was changed by someone else. Reload it and try again.');
+}
+
+/** Links open cases of the issue's agency that the fix should close (replaces the list). */
+export async function linkCases(p: Principal, profile: string, id: string, references: string[], now: Date): Promise<string[]> {
+  const issue = await load(p, profile, id);
+  if (p.role !== 'supervisor' && p.role !== 'manager') throw new ForbiddenError('ACTION_NOT_ALLOWED', 'Supervisors and managers link cases to an issue.');
+  const refs = [...new Set(references.map((r) => normaliseReference(r)).filter((r): r is string => !!r))];
+  const cases = await CaseModel.find({ reference: oneOf(refs) }).select({ reference: 1, agency: 1, status: 1 }).lean();
+  const problems = refs
+    .filter((r) => !cases.some((c) => c.reference === r && c.agency === issue.agency && OPEN_STATUSES.includes(c.status)))
+    .map((r) => ({ field: 'cases', code: 'NOT_LINKABLE', message: `${r} is not an open case of this issue's agency.` }));
+  if (problems.length) throw new ValidationError(problems);
+  await RecurringIssueModel.updateOne(
+    { _id: issue._id },
+    { $set: { linkedCaseIds: cases.map((c) => c._id), updatedAt: now }, $push: { history: { at: now, event: 'cases_linked', by: { userId: p.userId, name: p.name, role: p.role }, data: { cases: refs } } } },
+    { timestamps: false },
+  );
+  return refs;
+}
+
+/**
+ * Resolves the linked open cases with one public note (each case's citizen is told through the
+ * usual case-update email, in their language). A case someone changed meanwhile is reported, not forced.
+ */
+export async function resolveLinkedCases(p: Principal, profile: string, id: string, note: string, now: Date, publicUrl: string): Promise<{ resolved: string[]; skipped: { reference: string; code: string }[] }> {
+  const issue = await load(p, profile, id);
+  if (p.role !== 'supervisor' || p.agency !== issue.agency) throw new ForbiddenError('ACTION_NOT_ALLOWED', "Only a supervisor of the issue's agency resolves its cases.");
+  if (note.trim().length < 2) throw new ValidationError([{ field: 'note', code: 'any.required', message: 'Write the public note the citizens will read.' }]);
+  const cases = await CaseModel.find({ _id: oneOf(issue.linkedCaseIds ?? []) }).select({ reference: 1, followers: 1 }).lean();
+  const resolved: string[] = [];
+  const skipped: { reference: string; code: string }[] = [];
+  for (const c of cases) {
+    try {
+      const { notice } = await transitionCase(p, c.reference, { action: 'resolve', note }, now, profile);
+      if (notice) {
+        await sendCitizenNotice(notice, publicUrl, now);
+        // Citizens who follow the case as affected are told too, each in their own language.
+        const followers = await UserModel.find({ _id: oneOf(c.followers ?? []), disabledAt: null }).select({ email: 1, language: 1 }).lean();
+        for (const f of followers) await sendCitizenNotice({ ...notice, to: f.email, language: f.language === 'en' ? 'en' : 'ar', follower: f._id.toHexString() }, publicUrl, now);
+      }
+      resolved.push(c.reference);
+    } catch (err) {
+      if (!(err instanceof AppError) || STATUS_BY_KIND[err.kind] >= 500) throw err;
+      skipped.push({ reference: c.reference, code: err.code });
+    }
+  }
+  await RecurringIssueModel.updateOne(
+    { _id: issue._id },
+    { $set: { updatedAt: now }, $push: { history: { at: now, event: 'linked_cases_resolved', by: { userId: p.userId, name: p.name, role: p.role }, note, data: { resolved, skipped } } } },
+    { timestamps: false },
+  );
+  return { resolved, skipped };
 }

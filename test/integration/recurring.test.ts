@@ -7,6 +7,7 @@
  */
 import { expect } from 'chai';
 import request from 'supertest';
+import { CaseModel } from '../../src/cases/case.model.js';
 import { OutboxMessageModel } from '../../src/notifications/index.js';
 import { detectRecurrences, rebuildAndCompare, resolveQuietIssues } from '../../src/recurring/detection.service.js';
 import { RecurrenceItemModel, RecurrenceStateModel, RecurringIssueModel } from '../../src/recurring/recurring.model.js';
@@ -166,6 +167,29 @@ describe('recurring issues: detection and review', function () {
     expect((await RecurringIssueModel.findById(issueId).lean())!.citizenCount).to.equal(before + 1);
     expect((await request(app).post(`/api/v1/cases/${sitra[0]}/follow`)).status).to.equal(401);
     expect((await request(app).post('/api/v1/cases/similar').send({ type: 'complaint' })).status).to.equal(400);
+  });
+
+  it('when the fix is done, then the supervisor links the open cases and resolves them with one public note that reaches every citizen', async () => {
+    const outsider = await file(13, 'انقطاع الكهرباء في الحي', 'SITRA', 'POWER_OUTAGE');
+    const bad = await request(app).put(`/api/v1/recurring-issues/${issueId}/linked-cases`).set(...as(works)).send({ cases: [sitra[0], outsider.reference] });
+    expect(bad.status).to.equal(400);
+    expect(bad.body.error.details[0].message).to.contain(outsider.reference);
+    const linked = await request(app).put(`/api/v1/recurring-issues/${issueId}/linked-cases`).set(...as(works)).send({ cases: sitra.slice(0, 3) });
+    expect(linked.status, JSON.stringify(linked.body)).to.equal(200);
+    expect(linked.body.linkedCases.map((c: { reference: string }) => c.reference)).to.have.members(sitra.slice(0, 3));
+    expect((await request(app).post(`/api/v1/recurring-issues/${issueId}/resolve-linked`).set(...as(otherSupervisor)).send({ note: 'x y' })).status).to.equal(404);
+    expect((await request(app).post(`/api/v1/recurring-issues/${issueId}/resolve-linked`).set(...as(manager)).send({ note: 'x y' })).status).to.equal(403);
+    const note = 'تم استبدال خط الصرف في الشارع الرئيسي. شكراً لبلاغكم.';
+    const done = await request(app).post(`/api/v1/recurring-issues/${issueId}/resolve-linked`).set(...as(works)).send({ note });
+    expect(done.status, JSON.stringify(done.body)).to.equal(200);
+    expect(done.body.resolved).to.have.members(sitra.slice(0, 3));
+    for (const ref of sitra.slice(0, 3)) {
+      const c = (await CaseModel.findOne({ reference: ref }).lean())!;
+      expect(c.status).to.equal('resolved');
+      expect(c.history.at(-1)).to.deep.include({ note, visibility: 'public' });
+      expect(await OutboxMessageModel.countDocuments({ template: 'case-update', 'subject.id': c._id.toHexString() })).to.equal(ref === sitra[0] ? 2 : 1);
+    }
+    expect(await OutboxMessageModel.countDocuments({ template: 'case-update', to: citizen.user.email })).to.equal(1); // the follower of the first case
   });
 
   it('when a supervisor uses the review pages, then the queue, the issue with its weeks and explanation, and a CSRF-protected step work in both languages', async () => {
