@@ -48,8 +48,8 @@ describe('recurring issues: detection and review', function () {
     expect(res.status, JSON.stringify(res.body)).to.equal(201);
     return res.body as { reference: string };
   };
-  let sitra: string[] = [];
-  let arad: string[] = [];
+  const sitra: string[] = [];
+  const arad: string[] = [];
   let issueId = '';
 
   before(async () => {
