@@ -123,15 +123,26 @@ function conceptsOf(word: Word): string[] {
     };
     for (const [concept, names] of Object.entries(CONCEPTS)) {
       for (const name of names) {
-        for (const w of contentWords(name)) {
+        // "=park": that word only, not every word of its stem ("parking"). A stem of one or two
+        // letters ("هو" of "هويه") stands for too many words to name a concept.
+        const exact = name.startsWith('=');
+        for (const w of contentWords(exact ? name.slice(1) : name)) {
           put(`t:${w.token}`, concept);
-          put(`s:${w.stem}`, concept);
+          if (!exact && w.stem.length >= 3) put(`s:${w.stem}`, concept);
         }
       }
     }
     conceptIndex = index;
   }
-  const byToken = conceptIndex.get(`t:${word.token}`) ?? [];
+  const byToken = conceptIndex.get(`t:${word.token}`) ?? conceptIndex.get(`t:${withoutArticle(word.token)}`) ?? [];
   const byStem = conceptIndex.get(`s:${word.stem}`) ?? [];
   return byStem.length === 0 ? byToken : [...new Set([...byToken, ...byStem])];
+}
+
+/** "الصحيه" → "صحيه": the article and its proclitics off, so a word indexed by token alone still matches. */
+function withoutArticle(token: string): string {
+  for (const prefix of ['وال', 'بال', 'فال', 'كال', 'لل', 'ال']) {
+    if (token.startsWith(prefix) && token.length - prefix.length >= 2) return token.slice(prefix.length);
+  }
+  return token;
 }

@@ -100,6 +100,22 @@ describe('classification: tokens, stop words, stems and n-grams', () => {
     expect(words[origin.get('k:electricity')!]!.display).to.equal('power');
   });
 
+  it('when a problem is named in Gulf dialect, Arabizi or English, then the thesaurus gives the same concepts', () => {
+    const concepts = (text: string): string[] => [...textFeatures(text).weights.keys()].filter((f) => f.startsWith('k:')).sort();
+    for (const text of ['الضو مقطوع من الصبح', 'power outage since the morning', 'el kahraba maqtoo3a']) {
+      expect(concepts(text), text).to.include.members(['k:cut', 'k:electricity']);
+    }
+    expect(concepts('البلاعة طافحة')).to.deep.equal(['k:sewage']);
+    expect(concepts('الثيل يابس في الحديقة')).to.deep.equal(['k:greenery']);
+    expect(concepts('chlab sayba')).to.deep.equal(['k:animals']);
+    // "=park" names the word only: parking is traffic, a park is greenery; words sharing a stem
+    // with a concept word ("سيارات" / "بيارات") do not borrow each other's concept.
+    expect(concepts('parking')).to.deep.equal(['k:traffic']);
+    expect(concepts('park')).to.deep.equal(['k:greenery']);
+    expect(concepts('سيارات')).to.deep.equal(['k:vehicle']);
+    expect(concepts('المركز الصحي')).to.deep.equal(['k:health']);
+  });
+
   it('when a misspelt Arabic word is featurised, then it still shares n-grams with the right spelling', () => {
     const right = textFeatures('مجموعة').weights;
     const wrong = textFeatures('مجموة').weights;
