@@ -94,7 +94,7 @@ const pct = (x: number): string => `${(100 * x).toFixed(1)} %`;
 // that then routes most cases to the right agency wins (ties: the better category accuracy).
 const FOLDS = 5;
 const foldOf = (l: HistoryLine): number => fnv1a(`${l.ref}#cv`) % FOLDS;
-// Earlier runs (bench/classification-results.md) compared words only, n-gram weights, pairs and
+// Earlier runs (bench/RESULTS.md, "Text classification") compared words only, n-gram weights, pairs and
 // place names. Round 3 widened the thesaurus of concepts.ts (a module constant, so every row here
 // uses it); the grid keeps the production setting of round 2 ("before": L2 2e-4, place names out,
 // margin 0.3 as classifier.service.ts routes) and varies the penalty around it.

@@ -147,7 +147,7 @@ const GENERIC_PLACE_WORDS = new Set(['town', 'city', 'al', 'el', 'district', 'ol
  * without the article), sorted: for `FeatureOptions.placeWords`, so that the classifier does not
  * learn the place a case came from as a sign of its category. With 24 cases per category a place
  * named in two of them looks like evidence; leaving the names out routed 1.9 points more cases
- * at the same misrouting in cross-validation (bench/classification-results.md).
+ * at the same misrouting in cross-validation (bench/RESULTS.md, "Text classification").
  */
 export function placeWords(areas: readonly PlaceArea[], aliases: readonly PlaceAlias[] = []): string[] {
   const words = new Set<string>();
