@@ -19,6 +19,7 @@ import { registerModels } from '../src/models.js';
 import { systemClock } from '../src/shared/clock.js';
 import { connectMongoose, ensureIndexes, pingDatabase } from '../src/shared/db/connect.js';
 import { createLogger } from '../src/shared/logger.js';
+import { seedCalendars } from '../src/sla/calendar.service.js';
 
 export type ServerName = 'tawasul' | 'bare';
 
@@ -97,6 +98,7 @@ async function main(): Promise<void> {
   await connectMongoose(uri);
   await ensureIndexes();
   await seedDirectory(readProfileData('bh'), new Date());
+  await seedCalendars(new Date()); // filing starts the SLA clock, which reads the profile's calendar
 
   const config = withJwtSecret(
     loadConfig({

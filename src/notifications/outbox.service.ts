@@ -3,7 +3,7 @@
  * relay delivers it. Idempotent on `key`: a retried request enqueues nothing new.
  */
 import Joi from 'joi';
-import type { Types } from 'mongoose';
+import { Types } from 'mongoose';
 import { isDuplicateKeyError } from '../shared/db/connect.js';
 import { ValidationError } from '../shared/errors.js';
 import { LANGUAGES, type Language } from '../shared/i18n.js';
@@ -69,23 +69,27 @@ function validateInput(input: unknown): EnqueueEmailInput {
  */
 export async function enqueueEmail(input: EnqueueEmailInput, now: Date): Promise<StoredOutboxMessage> {
   const valid = validateInput(input);
+  // A fresh ObjectId, not one derived from the key: messages enqueued at the same instant keep their
+  // order (the relay and readers sort by time, then _id), and the unique index on `key` keeps one per key.
+  const _id = new Types.ObjectId();
+  // Validated above (envelope and the template's data), so a plain insert: no Mongoose document to build.
+  const message: StoredOutboxMessage = {
+    _id,
+    key: valid.key,
+    to: valid.to,
+    language: valid.language,
+    template: valid.template,
+    data: valid.data,
+    ...(valid.subject ? { subject: { kind: valid.subject.kind, id: valid.subject.id } } : {}),
+    status: 'pending',
+    attempts: 0,
+    nextAttemptAt: now, // times come from the caller's clock, not from Mongoose's
+    createdAt: now,
+    updatedAt: now,
+  };
   try {
-    const message = new OutboxMessageModel({
-      key: valid.key,
-      to: valid.to,
-      language: valid.language,
-      template: valid.template,
-      data: valid.data,
-      ...(valid.subject ? { subject: { kind: valid.subject.kind, id: valid.subject.id } } : {}),
-      status: 'pending',
-      attempts: 0,
-      nextAttemptAt: now,
-      createdAt: now,
-      updatedAt: now,
-    });
-    // Time comes from the caller's clock, not from Mongoose's.
-    await message.save({ timestamps: false });
-    return message.toObject();
+    await OutboxMessageModel.collection.insertOne({ ...message });
+    return message;
   } catch (err) {
     if (!isDuplicateKeyError(err)) throw err;
     const existing = await OutboxMessageModel.findOne({ key: valid.key }).lean<StoredOutboxMessage>();

@@ -68,7 +68,7 @@ export async function withIdempotency<T>(
   const key = `${options.scope}:${options.key}`;
   const requestHash = crypto.createHash('sha256').update(canonicalJson(options.request)).digest('hex');
   try {
-    await IdempotencyModel.create({ key, requestHash, state: 'pending', createdAt: options.now, expiresAt: new Date(options.now.getTime() + KEEP_MS) });
+    await IdempotencyModel.create({ _id: key, key, requestHash, state: 'pending', createdAt: options.now, expiresAt: new Date(options.now.getTime() + KEEP_MS) });
   } catch (err) {
     if (!isDuplicateKeyError(err)) throw err;
     return { ...(await firstAnswer<T>(key, requestHash, options.sealKey)), replayed: true };
@@ -77,17 +77,18 @@ export async function withIdempotency<T>(
   try {
     answer = await run();
   } catch (err) {
-    await IdempotencyModel.deleteOne({ key, state: 'pending' });
+    await IdempotencyModel.deleteOne({ _id: key }); // ours, and still pending: we hold the key until this answer
     throw err;
   }
-  await IdempotencyModel.updateOne({ key }, { $set: { state: 'done', sealed: seal(options.sealKey, JSON.stringify(answer)) } });
+  await IdempotencyModel.updateOne({ _id: key }, { $set: { state: 'done', sealed: seal(options.sealKey, JSON.stringify(answer)) } });
   return { ...answer, replayed: false };
 }
 
 async function firstAnswer<T>(key: string, requestHash: string, sealKey: Buffer): Promise<StoredAnswer<T>> {
   const deadline = Date.now() + WAIT_FOR_FIRST_MS;
   for (;;) {
-    const record = await IdempotencyModel.findOne({ key }).lean();
+    // A record from before `_id` was the key is found by its `key` (the slow path, for at most KEEP_MS).
+    const record = (await IdempotencyModel.findById(key).lean()) ?? (await IdempotencyModel.findOne({ key }).lean());
     if (!record) throw new ConflictError('IDEMPOTENCY_RETRY', 'The first request with this key failed; send it again.');
     if (record.requestHash !== requestHash) {
       throw new UnprocessableError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was already used with a different request.');

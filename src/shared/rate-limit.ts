@@ -3,6 +3,11 @@
  * no TTL indexes, so old windows are removed by purgeRateLimitWindows() from the server's loop.
  * Counts may run a little over under heavy concurrency on FerretDB (its updates are not atomic);
  * on MongoDB the upsert with $inc is exact. Either way abuse is slowed, which is the point.
+ *
+ * A window is one document whose `_id` is `<limiter>:<key>:<window start>`: every instance names
+ * the same window the same way, the `_id` index keeps it unique, and each hit is one upsert by `_id`.
+ * FerretDB v1 (SQLite) hands only an `_id`-alone filter down to SQLite; any other filter makes it read
+ * and decode the whole collection in Go, so a filter on another field would cost O(windows) per request.
  */
 import type { Request, RequestHandler, Response } from 'express';
 import { rateLimit, type Options, type Store } from 'express-rate-limit';
@@ -13,13 +18,15 @@ import { lt } from './db/operators.js';
 import { AppError } from './errors.js';
 
 const windowSchema = new Schema({
-  key: { type: String, required: true },
+  _id: { type: String, required: true },
   hits: { type: Number, required: true },
   resetAt: { type: Date, required: true },
 });
-windowSchema.index({ key: 1 }, { unique: true });
 windowSchema.index({ resetAt: 1, _id: 1 });
-export const RateLimitWindowModel = model('RateLimitWindow', windowSchema, 'rate_limit_windows');
+// A new collection name, not `rate_limit_windows`: that one held `{key}` documents under a unique index
+// on `key`, which `_id`-keyed documents (without `key`) would break. Windows live 15 minutes, so nothing
+// worth keeping is left behind; the old collection can be dropped by hand.
+export const RateLimitWindowModel = model('RateLimitWindow', windowSchema, 'rate_limit_counters');
 
 export class MongoRateLimitStore implements Store {
   localKeys = false;
@@ -42,7 +49,7 @@ export class MongoRateLimitStore implements Store {
     const { id, resetAt } = this.window(key);
     for (let attempt = 0; ; attempt++) {
       try {
-        const doc = await RateLimitWindowModel.findOneAndUpdate({ key: id }, { $inc: { hits: 1 }, $setOnInsert: { resetAt } }, { upsert: true, returnDocument: 'after' }).lean();
+        const doc = await RateLimitWindowModel.findOneAndUpdate({ _id: id }, { $inc: { hits: 1 }, $setOnInsert: { resetAt } }, { upsert: true, returnDocument: 'after' }).lean();
         return { totalHits: doc.hits, resetTime: resetAt };
       } catch (err) {
         if (!isDuplicateKeyError(err) || attempt > 0) throw err; // two first hits raced the upsert
@@ -51,11 +58,11 @@ export class MongoRateLimitStore implements Store {
   }
 
   async decrement(key: string): Promise<void> {
-    await RateLimitWindowModel.updateOne({ key: this.window(key).id }, { $inc: { hits: -1 } });
+    await RateLimitWindowModel.updateOne({ _id: this.window(key).id }, { $inc: { hits: -1 } });
   }
 
   async resetKey(key: string): Promise<void> {
-    await RateLimitWindowModel.deleteOne({ key: this.window(key).id });
+    await RateLimitWindowModel.deleteOne({ _id: this.window(key).id });
   }
 }
 

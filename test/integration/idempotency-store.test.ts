@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { purgeExpiredIdempotencyRecords } from '../../src/shared/idempotency.js';
+import { Types } from 'mongoose';
+import { purgeExpiredIdempotencyRecords, sealingKey, withIdempotency } from '../../src/shared/idempotency.js';
 import { IdempotencyModel } from '../../src/shared/idempotency.model.js';
 
 describe('idempotency store', () => {
@@ -13,5 +14,39 @@ describe('idempotency store', () => {
     ]);
     expect(await purgeExpiredIdempotencyRecords(now)).to.equal(1);
     expect((await IdempotencyModel.find({}).sort({ key: 1, _id: 1 }).lean()).map((r) => r.key)).to.deep.equal(['fresh']);
+  });
+
+  it('when a key is first used, then its record is stored under the scoped key as _id and the answer is found by it', async () => {
+    const options = { scope: 'test:scope', key: 'key-0001', request: { a: 1 }, sealKey: sealingKey('a-secret-a-secret-a-secret-a-secret'), now: new Date('2026-11-23T10:00:00Z') };
+    let runs = 0;
+    const first = await withIdempotency(options, () => Promise.resolve({ status: 201, body: { n: ++runs } }));
+    const again = await withIdempotency(options, () => Promise.resolve({ status: 201, body: { n: ++runs } }));
+
+    expect(first).to.deep.equal({ status: 201, body: { n: 1 }, replayed: false });
+    expect(again).to.deep.equal({ status: 201, body: { n: 1 }, replayed: true });
+    const records = await IdempotencyModel.find({}).lean();
+    expect(records).to.have.length(1);
+    expect(records[0]).to.include({ _id: 'test:scope:key-0001', key: 'test:scope:key-0001', state: 'done' });
+  });
+
+  it('when the first attempt fails, then its record is released and the key can be used again', async () => {
+    const options = { scope: 'test:scope', key: 'key-0002', request: { a: 1 }, sealKey: sealingKey('a-secret-a-secret-a-secret-a-secret'), now: new Date('2026-11-23T10:00:00Z') };
+    let failed: unknown;
+    await withIdempotency(options, () => Promise.reject(new Error('boom'))).catch((err: unknown) => (failed = err));
+    expect(failed).to.be.instanceOf(Error);
+    expect(await IdempotencyModel.countDocuments({})).to.equal(0);
+    expect(await withIdempotency(options, () => Promise.resolve({ status: 201, body: 'ok' }))).to.include({ body: 'ok', replayed: false });
+  });
+
+  it('when a record from before _id was the key is retried, then its answer is still found by key', async () => {
+    const sealKey = sealingKey('a-secret-a-secret-a-secret-a-secret');
+    const options = { scope: 'test:scope', key: 'key-0003', request: { a: 1 }, sealKey, now: new Date('2026-11-23T10:00:00Z') };
+    await withIdempotency(options, () => Promise.resolve({ status: 201, body: 'first' }));
+    // Rewrite it as an older record: an ObjectId _id, the scoped key in `key` only.
+    const stored = (await IdempotencyModel.findById('test:scope:key-0003').lean())!;
+    await IdempotencyModel.deleteOne({ _id: stored._id });
+    await IdempotencyModel.collection.insertOne({ ...stored, _id: new Types.ObjectId() });
+
+    expect(await withIdempotency(options, () => Promise.resolve({ status: 201, body: 'second' }))).to.deep.equal({ status: 201, body: 'first', replayed: true });
   });
 });

@@ -136,6 +136,19 @@ describe('email outbox', () => {
       expect(smtp.received).to.have.length(1);
     });
 
+    it('when a message is enqueued, then the stored document is the one returned: pending, no attempts, due and dated by the caller\'s clock', async () => {
+      const input = receipt();
+      const returned = await enqueueEmail(input, clock.now());
+      const doc = await stored(input.key);
+
+      expect(doc).to.deep.equal(returned);
+      expect(doc).to.include({ key: input.key, to: CITIZEN, language: input.language, template: 'case-receipt', status: 'pending', attempts: 0 });
+      expect(doc.subject).to.deep.equal(input.subject);
+      expect(doc.data).to.deep.equal(input.data);
+      for (const at of [doc.nextAttemptAt, doc.createdAt, doc.updatedAt]) expect(at.toISOString()).to.equal(clock.now().toISOString());
+      expect(doc).not.to.have.any.keys('leaseUntil', 'lastError', 'sentAt', 'messageId');
+    });
+
     it('when more messages are due than the batch holds, then a run sends a batch in due order and the next run the rest', async () => {
       smtp = await startSmtpServer();
       const refs = ['TW-26-AAAA-0001', 'TW-26-AAAA-0002', 'TW-26-AAAA-0003'];

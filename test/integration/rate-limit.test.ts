@@ -30,6 +30,23 @@ describe('rate limits', () => {
     expect((await request(a).get('/api/v1/cases/TW-26-0000-0000')).status).to.equal(429);
   });
 
+  it('when two app instances count one address, then both write one window document keyed by its _id', async () => {
+    const clock = new ManualClock('2026-11-23T11:00:00Z');
+    const config = testConfig({ RATE_LIMIT_FILING: '3' });
+    const [a, b] = [makeApp({ clock, config }), makeApp({ clock, config })];
+    expect((await request(a).post('/api/v1/cases').send(caseBody())).status).to.equal(201);
+    expect((await request(b).post('/api/v1/cases').send(caseBody())).status).to.equal(201);
+    expect((await request(a).post('/api/v1/cases').send(caseBody())).status).to.equal(201);
+    expect((await request(b).post('/api/v1/cases').send(caseBody())).status).to.equal(429);
+
+    const windows = await RateLimitWindowModel.find({}).lean();
+    expect(windows).to.have.length(1);
+    // <limiter>:<address>:<window start>, so that every instance upserts the same document by _id alone.
+    expect(windows[0]!._id).to.match(/^rl:filing:.+:\d+$/).and.contain(String(Date.parse('2026-11-23T11:00:00Z')));
+    expect(windows[0]!.hits).to.equal(4);
+    expect(windows[0]!.resetAt.toISOString()).to.equal('2026-11-23T11:15:00.000Z');
+  });
+
   it('when a browser is refused, then it gets the error page in its language', async () => {
     const app = makeApp({ config: testConfig({ RATE_LIMIT_TRACKING: '1' }) });
     await request(app).get('/track');
