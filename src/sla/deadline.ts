@@ -44,6 +44,8 @@ interface Compiled {
   /** Index luxon weekday − 1: [opening, closing] in minutes after local midnight, or null. */
   hours: ([number, number] | null)[];
   holidays: Set<string>;
+  /** The working window of each local day met so far, by day number (days since 1970-01-01). */
+  windows: Map<number, { open: number; close: number } | null>;
 }
 
 /** Derived once per calendar object; parseCalendar freezes what it returns, so this cannot go stale. */
@@ -59,7 +61,7 @@ function compile(calendar: Calendar): Compiled {
     if (!pair || valid.weekend.includes(day)) return null;
     return [minutesOfDay(pair[0])!, minutesOfDay(pair[1])!] as [number, number];
   });
-  const result: Compiled = { zone: valid.timezone, hours, holidays: new Set(valid.holidays.map((h) => h.date)) };
+  const result: Compiled = { zone: valid.timezone, hours, holidays: new Set(valid.holidays.map((h) => h.date)), windows: new Map() };
   compiled.set(calendar, result);
   return result;
 }
@@ -80,28 +82,44 @@ function toMs(value: Instant, name: string): number {
   throw new RangeError(`${name} must be a Date or an ISO date-time with an offset, not ${JSON.stringify(value)}.`);
 }
 
-/** The local calendar date of an instant, as a UTC midnight (plain date arithmetic, no DST). */
-function localDay(c: Compiled, ms: number): DateTime {
+/**
+ * Local calendar days are numbered (days since 1970-01-01): plain integer arithmetic, no DST. Only
+ * the first meeting with a day asks luxon for its opening and closing instants; the answer is kept
+ * per compiled calendar (a filing, a sweep and a page ask about the same few weeks again and again).
+ */
+const DAY = 86_400_000;
+
+/** The local day number of an instant. */
+function localDay(c: Compiled, ms: number): number {
   const local = DateTime.fromMillis(ms, { zone: c.zone });
-  return DateTime.utc(local.year, local.month, local.day);
+  return Math.round(Date.UTC(local.year, local.month - 1, local.day) / DAY);
 }
 
-/** The working window of a local date as [opening, closing) epoch ms, or null on a day off. */
-function windowOf(c: Compiled, day: DateTime): { open: number; close: number } | null {
-  const hours = c.hours[day.weekday - 1];
-  if (!hours || c.holidays.has(day.toISODate()!)) return null;
-  const at = (minutes: number): number =>
-    DateTime.fromObject({ year: day.year, month: day.month, day: day.day, hour: Math.floor(minutes / 60), minute: minutes % 60 }, { zone: c.zone }).toMillis();
-  const open = at(hours[0]);
-  const close = at(hours[1]);
-  return close > open ? { open, close } : null;
+/** The working window of a local day as [opening, closing) epoch ms, or null on a day off. */
+function windowOf(c: Compiled, day: number): { open: number; close: number } | null {
+  const hit = c.windows.get(day);
+  if (hit !== undefined) return hit;
+  const date = new Date(day * DAY);
+  const weekday = ((date.getUTCDay() + 6) % 7) + 1; // luxon's: 1 = Monday … 7 = Sunday
+  const hours = c.hours[weekday - 1];
+  let window: { open: number; close: number } | null = null;
+  if (hours && !c.holidays.has(date.toISOString().slice(0, 10))) {
+    const at = (minutes: number): number =>
+      DateTime.fromObject({ year: date.getUTCFullYear(), month: date.getUTCMonth() + 1, day: date.getUTCDate(), hour: Math.floor(minutes / 60), minute: minutes % 60 }, { zone: c.zone }).toMillis();
+    const open = at(hours[0]);
+    const close = at(hours[1]);
+    window = close > open ? { open, close } : null;
+  }
+  if (c.windows.size > 20_000) c.windows.clear(); // bounded: about 55 years of days
+  c.windows.set(day, window);
+  return window;
 }
 
 /** Moves `startMs` later by `ms` of working time (ms ≥ 0); ends the moment the time runs out. */
 function advance(c: Compiled, startMs: number, ms: number): number {
   if (ms === 0) return startMs;
   let remaining = ms;
-  for (let day = localDay(c, startMs); ; day = day.plus({ days: 1 })) {
+  for (let day = localDay(c, startMs); ; day++) {
     const w = windowOf(c, day);
     if (!w) continue;
     const begin = Math.max(startMs, w.open);
@@ -116,7 +134,7 @@ function workingMsBetween(c: Compiled, fromMs: number, toMs_: number): number {
   if (toMs_ <= fromMs) return 0;
   let total = 0;
   const last = localDay(c, toMs_);
-  for (let day = localDay(c, fromMs); day <= last; day = day.plus({ days: 1 })) {
+  for (let day = localDay(c, fromMs); day <= last; day++) {
     const w = windowOf(c, day);
     if (w) total += Math.max(0, Math.min(toMs_, w.close) - Math.max(fromMs, w.open));
   }
@@ -131,7 +149,7 @@ export function addWorkingDays(calendar: Calendar, start: Instant, n: number): D
   const c = compile(calendar);
   if (!Number.isInteger(n) || n < 1) throw new RangeError(`A target in working days must be a whole number ≥ 1, not ${n}.`);
   let counted = 0;
-  for (let day = localDay(c, toMs(start, 'start')).plus({ days: 1 }); ; day = day.plus({ days: 1 })) {
+  for (let day = localDay(c, toMs(start, 'start')) + 1; ; day++) {
     const w = windowOf(c, day);
     if (w && ++counted === n) return new Date(w.close);
   }
@@ -190,7 +208,7 @@ export function workingDaysUntil(calendar: Calendar, start: Instant, deadline: I
   const c = compile(calendar);
   const last = localDay(c, toMs(deadline, 'deadline'));
   let n = 0;
-  for (let day = localDay(c, toMs(start, 'start')).plus({ days: 1 }); day <= last; day = day.plus({ days: 1 })) if (windowOf(c, day)) n++;
+  for (let day = localDay(c, toMs(start, 'start')) + 1; day <= last; day++) if (windowOf(c, day)) n++;
   return n;
 }
 
