@@ -158,23 +158,41 @@ async function processCase(c: CaseDoc, rules: RecurrenceRules, words: string[], 
   return { joined: false, grouped: true, ...changed };
 }
 
-/** Recomputes an issue's figures from its items, and moves it when the new case makes it flag or recur. */
-async function refreshIssue(id: Types.ObjectId, matches: Match[], newCaseId: string, rules: RecurrenceRules, now: Date, options: DetectOptions): Promise<{ flagged: boolean; recurred: boolean }> {
-  const issue = (await RecurringIssueModel.findById(id).lean<RecurringIssueDoc>())!;
-  const items = await RecurrenceItemModel.find({ groupId: id }).sort({ createdAt: 1 }).lean<RecurrenceItem[]>();
+/**
+ * An issue's figures from its items: cases, references, citizens (filers, plus followers already
+ * counted), first and last seen, and the words its matches share most.
+ */
+function figuresOf(items: RecurrenceItem[], citizensBefore: readonly string[], matches: Match[] = []): Record<string, unknown> {
   const words = new Map<string, number>();
   for (const i of items) for (const w of i.match?.sharedWords ?? []) words.set(w, (words.get(w) ?? 0) + 1);
   for (const m of matches) for (const w of m.sharedWords) words.set(w, (words.get(w) ?? 0) + 1);
-  const set: Record<string, unknown> = {
+  const citizens = [...new Set([...citizensBefore, ...items.map((i) => i.citizen)])];
+  return {
     caseIds: items.map((i) => i._id),
     references: items.map((i) => i.reference),
-    citizens: [...new Set(items.map((i) => i.citizen))],
+    citizens,
     caseCount: items.length,
-    citizenCount: new Set(items.map((i) => i.citizen)).size,
+    citizenCount: citizens.length,
     firstSeenAt: items[0]!.createdAt,
     lastSeenAt: items.at(-1)!.createdAt,
     keyTerms: [...words].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 10).map(([w]) => w),
   };
+}
+
+/** Recomputes an issue's figures after staff moved cases in or out (merge, split). */
+export async function recomputeIssue(id: Types.ObjectId, now: Date): Promise<void> {
+  const items = await RecurrenceItemModel.find({ groupId: id }).sort({ createdAt: 1 }).lean<RecurrenceItem[]>();
+  if (items.length === 0) return;
+  const followed = await CaseModel.find({ _id: oneOf(items.map((i) => i._id)) }).select({ followers: 1 }).lean();
+  const followers = followed.flatMap((c) => (c.followers ?? []).map((f) => f.toHexString()));
+  await RecurringIssueModel.updateOne({ _id: id }, { $set: { ...figuresOf(items, followers), updatedAt: now } }, { timestamps: false });
+}
+
+/** Recomputes an issue's figures from its items, and moves it when the new case makes it flag or recur. */
+async function refreshIssue(id: Types.ObjectId, matches: Match[], newCaseId: string, rules: RecurrenceRules, now: Date, options: DetectOptions): Promise<{ flagged: boolean; recurred: boolean }> {
+  const issue = (await RecurringIssueModel.findById(id).lean<RecurringIssueDoc>())!;
+  const items = await RecurrenceItemModel.find({ groupId: id }).sort({ createdAt: 1 }).lean<RecurrenceItem[]>();
+  const set: Record<string, unknown> = figuresOf(items, issue.citizens, matches);
   const history: Record<string, unknown>[] = [{ at: now, event: 'case_added', data: { caseId: newCaseId, score: matches[0]?.score ?? null } }];
   let flagged = false;
   let recurred = false;
@@ -259,7 +277,9 @@ export interface RebuildReport {
  */
 export async function rebuildAndCompare(profile: string, rules: RecurrenceRules = DEFAULT_RULES): Promise<RebuildReport> {
   const started = Date.now();
-  const items = await RecurrenceItemModel.find({ profile }).lean<RecurrenceItem[]>();
+  // Groups staff merged or split are theirs, not the rules': they are left out of the comparison.
+  const manual = new Set((await RecurringIssueModel.find({ profile, manualEdits: true }).select({ _id: 1 }).lean()).map((i) => i._id.toHexString()));
+  const items = (await RecurrenceItemModel.find({ profile }).lean<RecurrenceItem[]>()).filter((i) => !(i.groupId && manual.has(i.groupId.toHexString())));
   const refOf = new Map(items.map((i) => [i._id.toHexString(), i.reference]));
   const key = (ids: string[]): string => ids.map((id) => refOf.get(id) ?? id).sort().join(',');
   const stored = new Map<string, string[]>();

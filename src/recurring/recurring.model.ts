@@ -64,6 +64,8 @@ const issueSchema = new Schema(
     /** Open cases the fix should close: resolved together, with one public note. */
     linkedCaseIds: { type: [Schema.Types.ObjectId], default: undefined },
     flaggedAt: { type: Date },
+    /** Staff merged or split it: the rebuild's comparison leaves it out. */
+    manualEdits: { type: Boolean },
     history: { type: [historySchema], default: [] },
   },
   { timestamps: true },

@@ -16,7 +16,7 @@ import { ConflictError, NotFoundError } from '../shared/errors.js';
 import { validate, validateWith } from '../shared/validate.js';
 import { principalOf, requireRole } from '../users/index.js';
 import { DEFAULT_RULES } from './grouping.js';
-import { issueDetail, linkCases, listIssues, resolveLinkedCases, reviewIssue, type IssueQuery, type ReviewCommand } from './review.service.js';
+import { issueDetail, linkCases, listIssues, mergeIssues, resolveLinkedCases, reviewIssue, splitIssue, type IssueQuery, type ReviewCommand } from './review.service.js';
 import { RecurrenceItemModel, RecurringIssueModel } from './recurring.model.js';
 import { ISSUE_ACTIONS, ISSUE_STATUSES } from './review.js';
 import { cosine, sharedWords, vectorOf } from './similarity.js';
@@ -66,6 +66,18 @@ export function recurringApiRouter(deps: AppDeps): Router {
   router.post('/:id/resolve-linked', requireRole('supervisor'), validate('body', Joi.object({ note: Joi.string().trim().min(2).max(5000).required() })), async (req, res) => {
     const p = principalOf(res)!;
     res.json(await resolveLinkedCases(p, profile, String(req.params.id), (res.locals.body as { note: string }).note, deps.clock.now(), deps.config.publicUrl));
+  });
+
+  router.post('/:id/merge', requireRole('supervisor', 'manager'), validate('body', Joi.object({ from: Joi.string().hex().length(24).required() })), async (req, res) => {
+    const p = principalOf(res)!;
+    await mergeIssues(p, profile, String(req.params.id), (res.locals.body as { from: string }).from, deps.clock.now());
+    res.json(await issueDetail(p, profile, String(req.params.id)));
+  });
+
+  router.post('/:id/split', requireRole('supervisor', 'manager'), validate('body', Joi.object({ cases: Joi.array().items(Joi.string().max(40)).min(1).max(500).required() })), async (req, res) => {
+    const p = principalOf(res)!;
+    const created = await splitIssue(p, profile, String(req.params.id), (res.locals.body as { cases: string[] }).cases, deps.clock.now());
+    res.status(201).json(await issueDetail(p, profile, created));
   });
 
   router.patch('/:id', requireRole('supervisor', 'manager'), validate('body', patchSchema), async (req, res) => {

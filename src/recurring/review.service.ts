@@ -13,7 +13,8 @@ import { oneOf } from '../shared/db/operators.js';
 import { AppError, ConflictError, ForbiddenError, NotFoundError, STATUS_BY_KIND, ValidationError } from '../shared/errors.js';
 import type { Principal } from '../users/principal.js';
 import { DEFAULT_RULES } from './grouping.js';
-import { RecurringIssueModel, type RecurringIssueDoc } from './recurring.model.js';
+import { RecurrenceItemModel, RecurringIssueModel, type RecurringIssueDoc } from './recurring.model.js';
+import { recomputeIssue } from './detection.service.js';
 import { decideReview, ISSUE_STATUSES, reviewActions, type IssueAction, type IssueStatus, type ReviewActor } from './review.js';
 
 export const ISSUE_NOT_FOUND = (): NotFoundError => new NotFoundError('ISSUE_NOT_FOUND', 'No recurring issue with this id can be shown to you.');
@@ -212,4 +213,50 @@ export async function resolveLinkedCases(p: Principal, profile: string, id: stri
     { timestamps: false },
   );
   return { resolved, skipped };
+}
+
+const byOf = (p: Principal) => ({ userId: p.userId, name: p.name, role: p.role });
+
+/** Moves every case of `fromId` into `id`; the emptied issue is dismissed as a duplicate. */
+export async function mergeIssues(p: Principal, profile: string, id: string, fromId: string, now: Date): Promise<void> {
+  if (id === fromId) throw new ValidationError([{ field: 'from', code: 'SAME_ISSUE', message: 'An issue cannot be merged into itself.' }]);
+  const [target, source] = [await load(p, profile, id), await load(p, profile, fromId)];
+  if (target.category !== source.category || target.agency !== source.agency) {
+    throw new ValidationError([{ field: 'from', code: 'NOT_MERGEABLE', message: 'Only issues of the same subject and entity can be merged.' }]);
+  }
+  if (source.status === 'dismissed' || target.status === 'dismissed') throw new ConflictError('INVALID_TRANSITION', 'A dismissed issue cannot be merged.');
+  await RecurrenceItemModel.updateMany({ groupId: source._id }, { $set: { groupId: target._id } });
+  await recomputeIssue(target._id, now);
+  await RecurringIssueModel.updateOne({ _id: target._id }, { $set: { manualEdits: true }, $push: { history: { at: now, event: 'merged', by: byOf(p), data: { from: fromId, cases: source.references } } } }, { timestamps: false });
+  await RecurringIssueModel.updateOne(
+    { _id: source._id },
+    { $set: { status: 'dismissed', manualEdits: true, caseIds: [], references: [], caseCount: 0, updatedAt: now }, $push: { history: { at: now, event: 'status_changed', from: source.status, to: 'dismissed', by: byOf(p), note: 'duplicate_issue', data: { mergedInto: id } } } },
+    { timestamps: false },
+  );
+}
+
+/** Moves the named cases out of `id` into a new issue of the same subject and place. */
+export async function splitIssue(p: Principal, profile: string, id: string, references: string[], now: Date): Promise<string> {
+  const issue = await load(p, profile, id);
+  const refs = [...new Set(references.map((r) => normaliseReference(r)).filter((r): r is string => !!r))];
+  const moving = await RecurrenceItemModel.find({ groupId: issue._id, reference: oneOf(refs) }).select({ _id: 1, reference: 1 }).lean();
+  if (moving.length !== refs.length || refs.length === 0) throw new ValidationError([{ field: 'cases', code: 'NOT_IN_ISSUE', message: 'Name cases of this issue to split out.' }]);
+  if (moving.length >= issue.caseCount) throw new ValidationError([{ field: 'cases', code: 'WOULD_EMPTY', message: 'Leave at least one case in the issue.' }]);
+  const created = await RecurringIssueModel.create({
+    profile,
+    status: moving.length >= DEFAULT_RULES.flagCount ? 'flagged' : 'forming',
+    category: issue.category,
+    area: issue.area,
+    agency: issue.agency,
+    caseCount: 0,
+    citizenCount: 0,
+    firstSeenAt: now,
+    lastSeenAt: now,
+    manualEdits: true,
+    history: [{ at: now, event: 'split', by: byOf(p), data: { from: id, cases: refs } }],
+  });
+  await RecurrenceItemModel.updateMany({ _id: oneOf(moving.map((m) => m._id)) }, { $set: { groupId: created._id } });
+  await Promise.all([recomputeIssue(created._id, now), recomputeIssue(issue._id, now)]);
+  await RecurringIssueModel.updateOne({ _id: issue._id }, { $set: { manualEdits: true }, $push: { history: { at: now, event: 'split', by: byOf(p), data: { into: created._id.toHexString(), cases: refs } } } }, { timestamps: false });
+  return created._id.toHexString();
 }

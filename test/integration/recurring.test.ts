@@ -192,6 +192,26 @@ describe('recurring issues: detection and review', function () {
     expect(await OutboxMessageModel.countDocuments({ template: 'case-update', to: citizen.user.email })).to.equal(1); // the follower of the first case
   });
 
+  it('when staff split cases out of an issue and merge them back, then the figures follow, the history says so, and the rebuild check leaves their groups out', async () => {
+    const before = (await RecurringIssueModel.findById(issueId).lean())!;
+    const moving = before.references.slice(-3);
+    expect((await request(app).post(`/api/v1/recurring-issues/${issueId}/split`).set(...as(works)).send({ cases: before.references })).status).to.equal(400);
+    expect((await request(app).post(`/api/v1/recurring-issues/${issueId}/split`).set(...as(otherSupervisor)).send({ cases: moving })).status).to.equal(404);
+    const split = await request(app).post(`/api/v1/recurring-issues/${issueId}/split`).set(...as(works)).send({ cases: moving });
+    expect(split.status, JSON.stringify(split.body)).to.equal(201);
+    expect(split.body).to.deep.include({ status: 'flagged', caseCount: 3, category: 'SEWAGE', area: 'SITRA' });
+    expect(split.body.cases).to.have.members(moving);
+    expect((await RecurringIssueModel.findById(issueId).lean())!.caseCount).to.equal(before.caseCount - 3);
+    expect((await request(app).post(`/api/v1/recurring-issues/${issueId}/merge`).set(...as(works)).send({ from: issueId })).status).to.equal(400);
+    const merged = await request(app).post(`/api/v1/recurring-issues/${issueId}/merge`).set(...as(manager)).send({ from: split.body.id });
+    expect(merged.status, JSON.stringify(merged.body)).to.equal(200);
+    expect(merged.body.caseCount).to.equal(before.caseCount);
+    expect(merged.body.citizenCount).to.equal(before.citizenCount); // the follower still counts
+    expect((await RecurringIssueModel.findById(split.body.id).lean())!.status).to.equal('dismissed');
+    expect(merged.body.review.history.map((h: { event: string }) => h.event)).to.include.members(['split', 'merged']);
+    expect((await rebuildAndCompare('bh')).agree).to.equal(true);
+  });
+
   it('when a supervisor uses the review pages, then the queue, the issue with its weeks and explanation, and a CSRF-protected step work in both languages', async () => {
     const browser = request.agent(app);
     browser.jar.setCookie(`tw_at=${issueAccessToken(works.user, tokenSettings(testConfig(), clock))}; Path=/`);
