@@ -13,6 +13,7 @@
 import { Types } from 'mongoose';
 import { CaseModel, type CaseDoc } from '../cases/case.model.js';
 import { placeWords } from '../classification/index.js';
+import { textOf } from '../classification/classifier.service.js';
 import { BH_PLACE_ALIASES } from '../classification/bh-place-aliases.js';
 import { getDirectory } from '../directory/index.js';
 import { enqueueEmail } from '../notifications/index.js';
@@ -52,8 +53,6 @@ async function placeWordsFor(profile: string): Promise<string[]> {
   placeWordCache.set(profile, { at: Date.now(), words });
   return words;
 }
-
-const textOf = (c: { title?: string | null; description: string }): string => `${c.title ?? ''}\n${c.description}`;
 
 function asCandidate(i: RecurrenceItem): CaseForRecurrence {
   return {

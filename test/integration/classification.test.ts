@@ -5,12 +5,10 @@
  * triage with suggestions), staff corrections as labelled data, keyword rules, and the admin API
  * and page. The model and history are removed afterwards: other suites expect no model.
  */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
-import mongoose from 'mongoose';
 import request from 'supertest';
 import { CaseModel } from '../../src/cases/case.model.js';
 import { ClassifierVersionModel, HistoryCaseModel, KeywordRuleModel } from '../../src/classification/classifier.model.js';
@@ -19,20 +17,12 @@ import { importHistoryFile } from '../../src/classification/history-import.js';
 import { makeApp } from '../support/app.js';
 import { caseBody } from '../support/cases.js';
 import { csrfFrom } from '../support/pages.js';
+import { runCli } from '../support/cli.js';
 import { makeUser, type TestUser } from '../support/staff.js';
 
 const ROOT = path.resolve(__dirname, '../..');
 const HISTORY = path.resolve(ROOT, '../shared/data/bh-history.jsonl');
 
-function databaseUri(): string {
-  const { host, port, name } = mongoose.connection;
-  if (process.env.MONGODB_URI) {
-    const url = new URL(process.env.MONGODB_URI);
-    url.pathname = `/${name}`;
-    return url.toString();
-  }
-  return `mongodb://${host}:${port}/${name}`;
-}
 
 /** Lines written for this test (not taken from the history file): good, and bad in every way. */
 const LINES = [
@@ -99,16 +89,7 @@ describe('text classification: import, training, routing', function () {
   });
 
   it('when the CLI imports the Bahrain history, then it reports the lines, trains version 1 and states its held-out accuracy', async () => {
-    const env = { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'warn', MONGODB_URI: databaseUri(), DATA_DIR: tmp, DEPLOYMENT_PROFILE: 'bh' };
-    const run = (...args: string[]) =>
-      new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-        const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-        let stdout = '';
-        let stderr = '';
-        child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-        child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-        child.on('close', (code) => resolve({ code, stdout, stderr }));
-      });
+    const run = (...args: string[]) => runCli(tmp, ...args);
     const first = await run('history:import', HISTORY);
     expect(first.code, first.stderr).to.equal(0);
     expect(first.stdout).to.contain('Read 600 line(s): 600 imported, 0 already present, 0 rejected.');

@@ -17,19 +17,8 @@ import { issueAccessToken, tokenSettings } from '../../src/users/index.js';
 import { makeApp, testConfig } from '../support/app.js';
 import { caseBody } from '../support/cases.js';
 import { makeUser, type TestUser } from '../support/staff.js';
+import { OVERFLOW, SMELL } from '../support/recurring-texts.js';
 
-const OVERFLOW = [
-  'طفح مجاري في الشارع الرئيسي قرب المسجد منذ ثلاثة أيام والمياه الآسنة تغطي الطريق',
-  'المجاري طافحة في الشارع الرئيسي عند المسجد والمياه القذرة تغطي الطريق',
-  'فيضان المجاري بالشارع الرئيسي مرة ثانية، الماي الوسخ مالي الشارع عند المسجد',
-  'طفح المجارى فى الشارع الرئيسى قرب المسجد والمياة الاسنة فى الطريق',
-  'منهول المجاري فايض في الشارع الرئيسي جنب المسجد والمية الوسخة في الطريق',
-];
-const SMELL = [
-  'رائحة كريهة جداً من محطة ضخ المجاري القريبة من بيوتنا خاصة في الليل',
-  'ريحة محطة الضخ مو طبيعية، كل ليلة نشم روايح المجاري من المحطة',
-  'الروائح الكريهة من محطة ضخ المجاري لا تطاق في الليل قرب البيوت',
-];
 const options = { profile: 'bh', publicUrl: 'http://tawasul.test', batch: 500 };
 
 describe('recurring issues: detection and review', function () {

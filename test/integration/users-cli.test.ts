@@ -2,28 +2,16 @@
  * `npm run cli -- users:create` and `users:disable`, run as a real process against this test
  * run's database.
  */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
-import mongoose from 'mongoose';
 import { ManualClock } from '../../src/shared/clock.js';
 import { RefreshTokenModel, signIn, tokenSettings, UserModel } from '../../src/users/index.js';
 import { authTestConfig, makeAccount, uniqueEmail } from '../support/accounts.js';
+import { runCli } from '../support/cli.js';
 
-const ROOT = path.resolve(__dirname, '../..');
 
-/** This run's database: MONGODB_URI (with its credentials) or the embedded engine, same name. */
-function databaseUri(): string {
-  const { host, port, name } = mongoose.connection;
-  if (process.env.MONGODB_URI) {
-    const url = new URL(process.env.MONGODB_URI);
-    url.pathname = `/${name}`;
-    return url.toString();
-  }
-  return `mongodb://${host}:${port}/${name}`;
-}
 
 describe('users CLI', function () {
   this.timeout(60_000);
@@ -34,15 +22,7 @@ describe('users CLI', function () {
   });
   after(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
-  function cli(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-    const env = { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'warn', MONGODB_URI: databaseUri(), DATA_DIR: dataDir, DEPLOYMENT_PROFILE: 'bh' };
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    return new Promise((resolve) => child.on('exit', (code) => resolve({ code, stdout, stderr })));
-  }
+  const cli = (...args: string[]) => runCli(dataDir, ...args);
 
   it('when an officer is created, then it is stored verified with an argon2id hash, and a second run with the same email changes nothing', async () => {
     const email = uniqueEmail('officer');

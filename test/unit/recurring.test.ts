@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { assign, DEFAULT_RULES, distanceMeters, matchCases, reachesFlag, rebuildGroups, type CaseForRecurrence } from '../../src/recurring/grouping.js';
 import { cosine, vectorOf } from '../../src/recurring/similarity.js';
+import { OVERFLOW, SMELL } from '../support/recurring-texts.js';
 
 const DAY = 86_400_000;
 const T0 = new Date('2026-10-01T08:00:00Z').getTime();
@@ -10,19 +11,6 @@ function c(text: string, over: Partial<CaseForRecurrence> = {}): CaseForRecurren
   return { id: `c${String(n).padStart(3, '0')}`, category: 'SEWAGE', area: 'SITRA', createdAt: new Date(T0 + n * 3_600_000), citizen: `citizen${n}`, vector: vectorOf(text), ...over };
 }
 
-// One problem, worded five ways: standard Arabic, Gulf dialect, a misspelling, English, Arabizi-ish mix.
-const OVERFLOW = [
-  'طفح مجاري في الشارع الرئيسي قرب المسجد منذ ثلاثة أيام والمياه الآسنة تغطي الطريق',
-  'المجاري طافحة في الشارع الرئيسي عند المسجد والمياه القذرة تغطي الطريق',
-  'فيضان المجاري بالشارع الرئيسي مرة ثانية، الماي الوسخ مالي الشارع عند المسجد',
-  'طفح المجارى فى الشارع الرئيسى قرب المسجد والمياة الاسنة فى الطريق',
-  'منهول المجاري فايض في الشارع الرئيسي جنب المسجد والمية الوسخة في الطريق',
-];
-const SMELL = [
-  'رائحة كريهة جداً من محطة ضخ المجاري القريبة من بيوتنا خاصة في الليل',
-  'ريحة محطة الضخ مو طبيعية، كل ليلة نشم روايح المجاري من المحطة',
-  'الروائح الكريهة من محطة ضخ المجاري لا تطاق في الليل قرب البيوت',
-];
 const LIGHTS = [
   'أعمدة الإنارة في شارع المدرسة مطفأة منذ أسبوع والشارع مظلم',
   'الانارة طافية في شارع المدرسة وصار الشارع ظلام',
