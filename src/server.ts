@@ -8,7 +8,7 @@ import { CaseModel, closeAfterRatingWindow } from './cases/index.js';
 import { recomputeStaleClocks, runSlaSweep } from './sla/index.js';
 import { trainAndStore } from './classification/classifier.service.js';
 import { claimJob, finishJob } from './shared/jobs.js';
-import { detectRecurrences, resolveQuietIssues } from './recurring/detection.service.js';
+import { detectRecurrences, rebuildAndCompare, resolveQuietIssues } from './recurring/detection.service.js';
 import { AppError } from './shared/errors.js';
 import { createMailTransport, createOutboxRelay } from './notifications/index.js';
 import { systemClock } from './shared/clock.js';
@@ -86,6 +86,17 @@ async function main(): Promise<void> {
     const now = systemClock.now();
     detectRecurrences(now, { profile: config.deploymentProfile, publicUrl: config.publicUrl, instanceId: instance })
       .then(() => resolveQuietIssues(now, config.deploymentProfile))
+      .then(async () => {
+        // Nightly, by one instance: regroup from scratch and check the incremental result agrees.
+        if (!(await claimJob('recurrence-rebuild-check', instance, now, 24 * 3_600_000, 30 * 60_000))) return;
+        try {
+          const r = await rebuildAndCompare(config.deploymentProfile);
+          if (r.agree) logger.info({ cases: r.cases, groups: r.rebuiltGroups, ms: r.ms }, 'recurring issues: the rebuild agrees with incremental detection');
+          else logger.warn({ onlyStored: r.onlyStored.length, onlyRebuilt: r.onlyRebuilt.length }, 'recurring issues: the rebuild DIFFERS from incremental detection (npm run cli -- recurring:rebuild lists the groups)');
+        } finally {
+          await finishJob('recurrence-rebuild-check', instance, systemClock.now());
+        }
+      })
       .catch((err: unknown) => logger.warn({ err }, 'recurring-issue detection failed'));
   }, RECURRENCE_INTERVAL_MS);
   recurrence.unref();

@@ -7,7 +7,6 @@ import { CaseModel, OPEN_STATUSES } from '../cases/case.model.js';
 import { sendCitizenNotice } from '../cases/notices.js';
 import { normaliseReference } from '../cases/reference.js';
 import { transitionCase } from '../cases/workspace.service.js';
-import { UserModel } from '../users/user.model.js';
 import { findAgency } from '../directory/index.js';
 import { oneOf } from '../shared/db/operators.js';
 import { AppError, ConflictError, ForbiddenError, NotFoundError, STATUS_BY_KIND, ValidationError } from '../shared/errors.js';
@@ -189,18 +188,13 @@ export async function resolveLinkedCases(p: Principal, profile: string, id: stri
   const issue = await load(p, profile, id);
   if (p.role !== 'supervisor' || p.agency !== issue.agency) throw new ForbiddenError('ACTION_NOT_ALLOWED', "Only a supervisor of the issue's agency resolves its cases.");
   if (note.trim().length < 2) throw new ValidationError([{ field: 'note', code: 'any.required', message: 'Write the public note the citizens will read.' }]);
-  const cases = await CaseModel.find({ _id: oneOf(issue.linkedCaseIds ?? []) }).select({ reference: 1, followers: 1 }).lean();
+  const cases = await CaseModel.find({ _id: oneOf(issue.linkedCaseIds ?? []) }).select({ reference: 1 }).lean();
   const resolved: string[] = [];
   const skipped: { reference: string; code: string }[] = [];
   for (const c of cases) {
     try {
       const { notice } = await transitionCase(p, c.reference, { action: 'resolve', note }, now, profile);
-      if (notice) {
-        await sendCitizenNotice(notice, publicUrl, now);
-        // Citizens who follow the case as affected are told too, each in their own language.
-        const followers = await UserModel.find({ _id: oneOf(c.followers ?? []), disabledAt: null }).select({ email: 1, language: 1 }).lean();
-        for (const f of followers) await sendCitizenNotice({ ...notice, to: f.email, language: f.language === 'en' ? 'en' : 'ar', follower: f._id.toHexString() }, publicUrl, now);
-      }
+      if (notice) await sendCitizenNotice(notice, publicUrl, now); // the filer and the citizens who follow the case
       resolved.push(c.reference);
     } catch (err) {
       if (!(err instanceof AppError) || STATUS_BY_KIND[err.kind] >= 500) throw err;

@@ -154,6 +154,9 @@ describe('recurring issues: detection and review', function () {
     const follow = await request(app).post(`/api/v1/cases/${sitra[0]}/follow`).set(...as(citizen));
     expect(follow.status).to.equal(201);
     expect((await RecurringIssueModel.findById(issueId).lean())!.citizenCount).to.equal(before + 1);
+    // A follower is told of the case's progress, in their language.
+    await request(app).patch(`/api/v1/cases/${sitra[0]}`).set(...as(officer)).send({ reply: { message: 'A team is on its way.', visibility: 'public' } });
+    expect(await OutboxMessageModel.countDocuments({ template: 'case-update', to: citizen.user.email })).to.equal(1);
     expect((await request(app).post(`/api/v1/cases/${sitra[0]}/follow`)).status).to.equal(401);
     expect((await request(app).post('/api/v1/cases/similar').send({ type: 'complaint' })).status).to.equal(400);
   });
@@ -176,9 +179,9 @@ describe('recurring issues: detection and review', function () {
       const c = (await CaseModel.findOne({ reference: ref }).lean())!;
       expect(c.status).to.equal('resolved');
       expect(c.history.at(-1)).to.deep.include({ note, visibility: 'public' });
-      expect(await OutboxMessageModel.countDocuments({ template: 'case-update', 'subject.id': c._id.toHexString() })).to.equal(ref === sitra[0] ? 2 : 1);
+      expect(await OutboxMessageModel.countDocuments({ template: 'case-update', 'subject.id': c._id.toHexString(), 'data.message': note })).to.equal(ref === sitra[0] ? 2 : 1);
     }
-    expect(await OutboxMessageModel.countDocuments({ template: 'case-update', to: citizen.user.email })).to.equal(1); // the follower of the first case
+    expect(await OutboxMessageModel.countDocuments({ template: 'case-update', to: citizen.user.email })).to.equal(2); // the follower of the first case: the reply, then the answer
   });
 
   it('when staff split cases out of an issue and merge them back, then the figures follow, the history says so, and the rebuild check leaves their groups out', async () => {

@@ -29,6 +29,14 @@ describe('recurring issues: text similarity', () => {
     for (const a of OVERFLOW) for (const b of SMELL) expect(cosine(vectorOf(a), vectorOf(b)), `${a} | ${b}`).to.be.below(DEFAULT_RULES.similarity);
   });
 
+  it('when the same problems are written in English, then variants match and the near topic does not', () => {
+    const overflow = ['Sewage is overflowing onto the main road near the mosque, dirty water everywhere', 'The sewer is overflowing again on the main road by the mosque and the water is filthy', 'sewage overflow main road near mosque, dirty water on the street for days'];
+    const smell = 'Terrible smell from the sewage pumping station next to our houses every night';
+    const v = overflow.map((t) => vectorOf(t));
+    for (let i = 0; i < v.length; i++) for (let j = i + 1; j < v.length; j++) expect(cosine(v[i]!, v[j]!), `${i} vs ${j}`).to.be.at.least(DEFAULT_RULES.similarity);
+    for (const x of v) expect(cosine(x, vectorOf(smell))).to.be.below(DEFAULT_RULES.similarity);
+  });
+
   it('when smell complaints are compared among themselves, then they are alike', () => {
     const v = SMELL.map((t) => vectorOf(t));
     expect(cosine(v[0]!, v[1]!)).to.be.at.least(DEFAULT_RULES.similarity);
