@@ -14,7 +14,7 @@ import { createCsrf } from './shared/csrf.js';
 import { createLimiter } from './shared/rate-limit.js';
 import { slaRouter } from './sla/sla.routes.js';
 import { classifierApiRouter, classifierPagesRouter } from './classification/classifier.routes.js';
-import { followRouter, recurringApiRouter, similarCasesRouter } from './recurring/recurring.routes.js';
+import { followRouter, recurringApiRouter, recurringRulesRouter, similarCasesRouter } from './recurring/recurring.routes.js';
 import { recurringPagesRouter } from './recurring/recurring.pages.js';
 import { directoryRouter } from './directory/index.js';
 import { homeRouter } from './home/home.pages.js';
@@ -104,6 +104,7 @@ export function createApp(deps: AppDeps): Express {
   api.use('/cases', followRouter(limits.tracking));
   api.use('/cases', casesApiRouter(deps, limits));
   api.use('/recurring-issues', recurringApiRouter(deps));
+  api.use('/admin/recurring-rules', recurringRulesRouter(deps));
   api.use('/auth', authApiRouter(deps, authLimits));
   api.use('/admin/users', adminUsersRouter(deps));
   api.use(slaRouter(deps));

@@ -20,14 +20,16 @@ import { enqueueEmail } from '../notifications/index.js';
 import { between, gt, lte, ne, oneOf } from '../shared/db/operators.js';
 import { claimJob, finishJob } from '../shared/jobs.js';
 import { UserModel } from '../users/user.model.js';
-import { assign, DEFAULT_RULES, reachesFlag, rebuildGroups, type CaseForRecurrence, type Match, type RecurrenceRules } from './grouping.js';
+import { assign, reachesFlag, rebuildGroups, type CaseForRecurrence, type Match, type RecurrenceRules } from './grouping.js';
 import { RecurrenceItemModel, RecurrenceStateModel, RecurringIssueModel, type RecurrenceItem, type RecurringIssueDoc } from './recurring.model.js';
 import { decideReview, MONITORING_DAYS } from './review.js';
 import { vectorOf } from './similarity.js';
+import { rulesFor } from './rules.service.js';
 
 export interface DetectOptions {
   profile: string;
   publicUrl: string;
+  /** Default: the rules stored per category (./rules.service.ts) over DEFAULT_RULES. */
   rules?: RecurrenceRules;
   batch?: number;
   instanceId?: string;
@@ -75,7 +77,8 @@ export async function detectRecurrences(now: Date, options: DetectOptions): Prom
   if (!(await claimJob(job, owner, now, 0, 5 * 60_000))) return result;
   try {
     const state = (await RecurrenceStateModel.findById(WATERMARK(options.profile)).lean()) ?? { after: new Date(0), afterId: '000000000000000000000000' };
-    const rules = options.rules ?? DEFAULT_RULES;
+    const fixed = options.rules;
+    const rulesOf = fixed ? () => fixed : await rulesFor(options.profile);
     const words = await placeWordsFor(options.profile);
     const afterId = new Types.ObjectId(state.afterId);
     const cases = await CaseModel.find({
@@ -87,7 +90,7 @@ export async function detectRecurrences(now: Date, options: DetectOptions): Prom
       .limit(options.batch ?? 200)
       .lean<CaseDoc[]>();
     for (const c of cases) {
-      const outcome = await processCase(c, rules, words, now, options);
+      const outcome = await processCase(c, rulesOf(c.category!), words, now, options);
       result.processed++;
       if (outcome.joined) result.joined++;
       if (outcome.grouped) result.grouped++;
@@ -274,7 +277,8 @@ export interface RebuildReport {
  * Rebuilds the groups from scratch with the same rules (every case in filing order, from the stored
  * vectors) and compares them with what incremental detection stored. Reading only: it reports.
  */
-export async function rebuildAndCompare(profile: string, rules: RecurrenceRules = DEFAULT_RULES): Promise<RebuildReport> {
+export async function rebuildAndCompare(profile: string, rules?: RecurrenceRules): Promise<RebuildReport> {
+  const rulesOf = rules ? () => rules : await rulesFor(profile);
   const started = Date.now();
   // Groups staff merged or split are theirs, not the rules': they are left out of the comparison.
   const manual = new Set((await RecurringIssueModel.find({ profile, manualEdits: true }).select({ _id: 1 }).lean()).map((i) => i._id.toHexString()));
@@ -283,7 +287,7 @@ export async function rebuildAndCompare(profile: string, rules: RecurrenceRules 
   const key = (ids: string[]): string => ids.map((id) => refOf.get(id) ?? id).sort().join(',');
   const stored = new Map<string, string[]>();
   for (const i of items) if (i.groupId) stored.set(i.groupId.toHexString(), [...(stored.get(i.groupId.toHexString()) ?? []), i._id.toHexString()]);
-  const rebuilt = rebuildGroups(items.map((i) => ({ ...asCandidate(i), groupId: null })), rules, (first) => first.id);
+  const rebuilt = rebuildGroups(items.map((i) => ({ ...asCandidate(i), groupId: null })), rulesOf, (first) => first.id);
   const storedKeys = new Set([...stored.values()].map(key));
   const rebuiltKeys = new Set(rebuilt.map((g) => key(g.members.map((m) => m.id))));
   const onlyStored = [...storedKeys].filter((k) => !rebuiltKeys.has(k)).map((k) => k.split(','));

@@ -22,6 +22,11 @@ export interface RecurrenceRules {
 
 export const DEFAULT_RULES: Readonly<RecurrenceRules> = Object.freeze({ windowDays: 30, similarity: 0.3, flagCount: 3, radiusMeters: 300, candidateCap: 200 });
 
+/** The rules of a category (administrators may set a category's own; ./rules.service.ts). */
+export type RulesFor = (category: string) => RecurrenceRules;
+
+const asRulesFor = (rules: RecurrenceRules | RulesFor): RulesFor => (typeof rules === 'function' ? rules : () => rules);
+
 export interface CaseForRecurrence {
   id: string;
   category: string;
@@ -123,7 +128,8 @@ export function candidatesFrom(c: CaseForRecurrence, byCategory: Map<string, Cas
  * Groups every case from scratch, in filing order, with the same step and the same candidates as the
  * incremental path. Indexed by category and by category and area, so 200,000 cases take seconds.
  */
-export function rebuildGroups(cases: readonly CaseForRecurrence[], rules: RecurrenceRules, newId: (first: CaseForRecurrence) => string): Group[] {
+export function rebuildGroups(cases: readonly CaseForRecurrence[], rulesOf: RecurrenceRules | RulesFor, newId: (first: CaseForRecurrence) => string): Group[] {
+  const rulesFor = asRulesFor(rulesOf);
   const ordered = [...cases].sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : 1));
   const groupOf = new Map<string, string>();
   const groups = new Map<string, Group>();
@@ -131,6 +137,7 @@ export function rebuildGroups(cases: readonly CaseForRecurrence[], rules: Recurr
   const byCategory = new Map<string, CaseForRecurrence[]>();
   const byArea = new Map<string, CaseForRecurrence[]>();
   for (const c of ordered) {
+    const rules = rulesFor(c.category);
     const candidates = candidatesFrom(c, byCategory, byArea, rules).map((x) => ({ ...x, groupId: groupOf.get(x.id) ?? null }));
     const a = assign(c, candidates, rules);
     if (a.kind === 'join') {

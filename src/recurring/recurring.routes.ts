@@ -15,7 +15,7 @@ import { between, oneOf } from '../shared/db/operators.js';
 import { ConflictError, NotFoundError } from '../shared/errors.js';
 import { validate, validateWith } from '../shared/validate.js';
 import { principalOf, requireRole } from '../users/index.js';
-import { DEFAULT_RULES } from './grouping.js';
+import { listRules, ruleBodySchema, rulesFor, setRules, type RuleOverrides } from './rules.service.js';
 import { issueDetail, linkCases, listIssues, mergeIssues, resolveLinkedCases, reviewIssue, splitIssue, type IssueQuery, type ReviewCommand } from './review.service.js';
 import { RecurrenceItemModel, RecurringIssueModel } from './recurring.model.js';
 import { ISSUE_ACTIONS, ISSUE_STATUSES } from './review.js';
@@ -111,13 +111,14 @@ export function similarCasesRouter(deps: AppDeps, limit: RequestHandler): Router
     }
     const now = deps.clock.now();
     const vector = vectorOf(text);
-    const candidates = await RecurrenceItemModel.find({ profile, category, area, createdAt: between(new Date(now.getTime() - DEFAULT_RULES.windowDays * 86_400_000), new Date(now.getTime() + 1)) })
+    const rules = (await rulesFor(profile))(category);
+    const candidates = await RecurrenceItemModel.find({ profile, category, area, createdAt: between(new Date(now.getTime() - rules.windowDays * 86_400_000), new Date(now.getTime() + 1)) })
       .sort({ createdAt: -1 })
-      .limit(DEFAULT_RULES.candidateCap)
+      .limit(rules.candidateCap)
       .lean();
     const scored = candidates
       .map((c) => ({ c, score: cosine(vector, { f: [...c.vector.f], w: [...c.vector.w] }) }))
-      .filter((x) => x.score >= DEFAULT_RULES.similarity)
+      .filter((x) => x.score >= rules.similarity)
       .sort((a, b) => b.score - a.score);
     const open = await CaseModel.find({ _id: oneOf(scored.map((x) => x.c._id)), status: oneOf(OPEN_STATUSES) }).select({ reference: 1, status: 1, createdAt: 1 }).lean();
     const byId = new Map(open.map((o) => [o._id.toHexString(), o]));
@@ -155,6 +156,23 @@ export function followRouter(limit: RequestHandler): Router {
       if (issue) await RecurringIssueModel.updateOne({ _id: item.groupId }, { $set: { citizenCount: issue.citizens.length } }, { timestamps: false });
     }
     res.status(201).json({ reference, following: true });
+  });
+  return router;
+}
+
+/** `/api/v1/admin/recurring-rules`: the grouping rules per category (administrators). */
+export function recurringRulesRouter(deps: AppDeps): Router {
+  const router = Router();
+  const profile = deps.config.deploymentProfile;
+  router.use(requireRole('admin'));
+  router.get('/', async (_req, res) => {
+    res.json(await listRules(profile));
+  });
+  router.put('/:category', validate('params', Joi.object({ category: code.required() })), validate('body', ruleBodySchema), async (_req, res) => {
+    const p = principalOf(res)!;
+    const { category } = res.locals.params as { category: string };
+    await setRules(profile, category, res.locals.body as RuleOverrides, { userId: p.userId, name: p.name }, deps.clock.now());
+    res.json({ category, rules: (await rulesFor(profile))(category) });
   });
   return router;
 }

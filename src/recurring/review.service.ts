@@ -11,7 +11,7 @@ import { findAgency } from '../directory/index.js';
 import { oneOf } from '../shared/db/operators.js';
 import { AppError, ConflictError, ForbiddenError, NotFoundError, STATUS_BY_KIND, ValidationError } from '../shared/errors.js';
 import type { Principal } from '../users/principal.js';
-import { DEFAULT_RULES } from './grouping.js';
+import { rulesFor } from './rules.service.js';
 import { RecurrenceItemModel, RecurringIssueModel, type RecurringIssueDoc } from './recurring.model.js';
 import { recomputeIssue } from './detection.service.js';
 import { decideReview, ISSUE_STATUSES, reviewActions, type IssueAction, type IssueStatus, type ReviewActor } from './review.js';
@@ -116,7 +116,7 @@ export async function issueDetail(p: Principal, profile: string, id: string) {
       place: { area: i.area ?? null },
       span: { from: i.firstSeenAt.toISOString(), to: i.lastSeenAt.toISOString(), days: Math.round((i.lastSeenAt.getTime() - i.firstSeenAt.getTime()) / 86_400_000) },
       scores: i.scores.map((s) => ({ a: s.a, b: s.b, score: s.score })),
-      rule: { windowDays: DEFAULT_RULES.windowDays, similarity: DEFAULT_RULES.similarity, flagCount: DEFAULT_RULES.flagCount },
+      rule: (({ windowDays, similarity, flagCount, radiusMeters }) => ({ windowDays, similarity, flagCount, radiusMeters }))((await rulesFor(profile))(i.category)),
     },
     caseList: cases.map((c) => ({ reference: c.reference, status: c.status, title: c.title ?? null, createdAt: c.createdAt.toISOString() })),
     perWeek: weeklyCounts(cases.map((c) => c.createdAt), actionAt),
@@ -238,7 +238,7 @@ export async function splitIssue(p: Principal, profile: string, id: string, refe
   if (moving.length >= issue.caseCount) throw new ValidationError([{ field: 'cases', code: 'WOULD_EMPTY', message: 'Leave at least one case in the issue.' }]);
   const created = await RecurringIssueModel.create({
     profile,
-    status: moving.length >= DEFAULT_RULES.flagCount ? 'flagged' : 'forming',
+    status: moving.length >= (await rulesFor(profile))(issue.category).flagCount ? 'flagged' : 'forming',
     category: issue.category,
     area: issue.area,
     agency: issue.agency,

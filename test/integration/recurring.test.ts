@@ -225,4 +225,26 @@ describe('recurring issues: detection and review', function () {
     officerBrowser.jar.setCookie(`tw_at=${issueAccessToken(officer.user, tokenSettings(testConfig(), clock))}; Path=/`);
     expect((await officerBrowser.get('/work/recurring')).status).to.equal(403);
   });
+
+  it('when an administrator gives a category its own rule, then it applies to cases detected from then on; others may not, and bad rules are refused', async () => {
+    const admin = await makeUser('admin');
+    expect((await request(app).put('/api/v1/admin/recurring-rules/FIRE_SAFETY').set(...as(works)).send({ flagCount: 2 })).status).to.equal(403);
+    expect((await request(app).put('/api/v1/admin/recurring-rules/FIRE_SAFETY').set(...as(admin)).send({ flagCount: 1, similarity: 2 })).status).to.equal(400);
+    expect((await request(app).put('/api/v1/admin/recurring-rules/NOPE').set(...as(admin)).send({ flagCount: 2 })).status).to.equal(400);
+    const set = await request(app).put('/api/v1/admin/recurring-rules/FIRE_SAFETY').set(...as(admin)).send({ flagCount: 2, windowDays: 60 });
+    expect(set.status, JSON.stringify(set.body)).to.equal(200);
+    expect(set.body.rules).to.include({ flagCount: 2, windowDays: 60, similarity: 0.3 });
+    try {
+      const fire = 'طفاية الحريق في مبنى السوق منتهية الصلاحية ومخرج الطوارئ مغلق بالبضائع';
+      await file(20, fire, 'MANAMA', 'FIRE_SAFETY');
+      await file(21, 'طفايات الحريق في مبنى السوق منتهية ومخرج الطوارئ مسدود بالبضاعة', 'MANAMA', 'FIRE_SAFETY');
+      await detectRecurrences(clock.now(), options);
+      const issues = (await request(app).get('/api/v1/recurring-issues?category=FIRE_SAFETY').set(...as(manager))).body.items as { caseCount: number; status: string }[];
+      expect(issues).to.have.length(1);
+      expect(issues[0]).to.include({ caseCount: 2, status: 'flagged' });
+      expect((await request(app).get('/api/v1/admin/recurring-rules').set(...as(admin))).body.categories.map((c: { category: string }) => c.category)).to.include('FIRE_SAFETY');
+    } finally {
+      expect((await request(app).put('/api/v1/admin/recurring-rules/FIRE_SAFETY').set(...as(admin)).send({})).status).to.equal(200);
+    }
+  });
 });
