@@ -22,6 +22,7 @@ import { sendAttachment, type CaseLimits } from './case.routes.js';
 import { CASE_TYPES, type Actor, type CaseType } from './case.model.js';
 import { citizenMessageSchema, fileCaseSchema, ratingSchema, type FileCaseInput } from './case.schemas.js';
 import { DEFAULT_EXPECTED_WORKING_DAYS, fileCase, type FiledCase } from './intake.service.js';
+import { findSimilarOpenCases, followCase, type SimilarAnswer } from '../recurring/recurring.routes.js';
 import { normaliseReference } from './reference.js';
 import { addCitizenAttachments, addCitizenMessage, citizenView, findAttachment, findVisibleCase, type CaseView, type TimelineEntry } from './tracking.service.js';
 
@@ -73,9 +74,13 @@ export function casePagesRouter(deps: AppDeps, csrf: Csrf, limits: CaseLimits): 
     return directory;
   };
 
-  const renderForm = async (req: Request, res: Response, status: number, values: FormBody, errors: Record<string, string>) => {
+  const renderForm = async (req: Request, res: Response, status: number, values: FormBody, errors: Record<string, string>, similar: SimilarAnswer | null = null) => {
     const forCaller = req.path.startsWith('/work/');
+    const followed = typeof req.query.followed === 'string' ? normaliseReference(req.query.followed) : undefined;
     res.status(status).render('cases/new', {
+      similar,
+      followed: followed ?? null,
+      principal: principalOf(res) ?? null,
       formAction: forCaller ? '/work/file' : '/cases/new',
       forCaller,
       directory: await directoryOrFail(),
@@ -123,6 +128,14 @@ export function casePagesRouter(deps: AppDeps, csrf: Csrf, limits: CaseLimits): 
     try {
       const form = formToFileCaseInput(body, lang);
       if (agent) form.channel = 'phone';
+      if (text(body, 'intent') === 'check') {
+        // "Is this your problem?": look-alike open cases first, nothing stored; the form comes back as typed.
+        const { contact: _contact, ...withoutContact } = form;
+        const draft = validateWith(fileCaseSchema.fork(['contact'], (x) => x.optional()), withoutContact, req.t, { convert: true }) as FileCaseInput;
+        const similar = await findSimilarOpenCases(profile, draft, { threshold: deps.config.classifierThreshold, margin: deps.config.classifierMargin }, now);
+        await renderForm(req, res, 200, body, {}, similar);
+        return;
+      }
       const input = validateWith(fileCaseSchema, form, req.t, { convert: true }) as FileCaseInput;
       const files = checkAttachments((req.files as IncomingFile[] | undefined) ?? [], req.t);
       const actor: Actor = agent
@@ -152,6 +165,11 @@ export function casePagesRouter(deps: AppDeps, csrf: Csrf, limits: CaseLimits): 
   };
 
   router.post('/cases/new', limits.filing, receiveAttachments, csrf.protect, fileFromForm);
+  // Following a look-alike instead of filing: for a signed-in citizen (a guest is asked to sign in).
+  router.post('/cases/:reference/follow', limits.tracking, requireRole('citizen'), csrf.protect, async (req, res) => {
+    const reference = await followCase(principalOf(res)!, req.params.reference);
+    res.redirect(303, `/cases/new?followed=${encodeURIComponent(reference)}`);
+  });
   router.get('/work/file', requireRole('agent'), async (req, res) => {
     await renderForm(req, res, 200, {}, {});
   });

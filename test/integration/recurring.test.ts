@@ -161,6 +161,36 @@ describe('recurring issues: detection and review', function () {
     expect((await request(app).post('/api/v1/cases/similar').send({ type: 'complaint' })).status).to.equal(400);
   });
 
+  it('when a citizen checks the form before filing, then look-alikes are listed with nothing stored, and a signed-in citizen follows one instead', async () => {
+    const browser = request.agent(app);
+    browser.jar.setCookie(`tw_at=${issueAccessToken(citizen.user, tokenSettings(testConfig(), clock))}; Path=/`);
+    const form = await browser.get('/cases/new').set('Accept-Language', 'en');
+    expect(form.text).to.contain('data-testid="check-similar"');
+    const token = /name="_csrf" value="([^"]+)"/.exec(form.text)![1]!;
+    const before = await CaseModel.countDocuments();
+    const checked = await browser
+      .post('/cases/new')
+      .set('Accept-Language', 'en')
+      .field('_csrf', token)
+      .field('intent', 'check')
+      .field('type', 'complaint')
+      .field('category', 'SEWAGE')
+      .field('area', 'SITRA')
+      .field('description', 'المجاري طافحة في الشارع الرئيسي قرب المسجد من أيام');
+    expect(checked.status).to.equal(200);
+    expect(checked.text).to.contain('data-testid="similar"').and.contain('Is this your problem?');
+    expect(checked.text).to.contain('المجاري طافحة في الشارع الرئيسي قرب المسجد من أيام'); // the form keeps what was typed
+    expect(await CaseModel.countDocuments()).to.equal(before);
+    const listed = sitra.filter((r) => checked.text.includes(`data-testid="similar-${r}"`));
+    expect(listed.length).to.be.greaterThan(0);
+    const followed = await browser.post(`/cases/${listed[0]}/follow`).type('form').send({ _csrf: /name="_csrf" value="([^"]+)"/.exec(checked.text)![1]! });
+    expect(followed.status).to.equal(303);
+    expect((await browser.get(followed.headers.location as string).set('Accept-Language', 'en')).text).to.contain('data-testid="followed"');
+    expect((await CaseModel.findOne({ reference: listed[0] }).lean())!.followers!.map(String)).to.include(citizen.id);
+    const guest = await request.agent(app).post(`/cases/${listed[0]}/follow`).type('form').send({});
+    expect(guest.status).to.equal(401); // a guest cannot follow: sign in first (the page offers the link)
+  });
+
   it('when the fix is done, then the supervisor links the open cases and resolves them with one public note that reaches every citizen', async () => {
     const outsider = await file(13, 'انقطاع الكهرباء في الحي', 'SITRA', 'POWER_OUTAGE');
     const bad = await request(app).put(`/api/v1/recurring-issues/${issueId}/linked-cases`).set(...as(works)).send({ cases: [sitra[0], outsider.reference] });
