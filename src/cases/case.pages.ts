@@ -22,7 +22,7 @@ import { sendAttachment, type CaseLimits } from './case.routes.js';
 import { CASE_TYPES, type Actor, type CaseType } from './case.model.js';
 import { citizenMessageSchema, fileCaseSchema, ratingSchema, type FileCaseInput } from './case.schemas.js';
 import { DEFAULT_EXPECTED_WORKING_DAYS, fileCase, type FiledCase } from './intake.service.js';
-import { findSimilarOpenCases, followCase, type SimilarAnswer } from '../recurring/recurring.routes.js';
+import { findSimilarOpenCases, followCase, type SimilarAnswer } from '../recurring/similar.service.js';
 import { normaliseReference } from './reference.js';
 import { addCitizenAttachments, addCitizenMessage, citizenView, findAttachment, findVisibleCase, type CaseView, type TimelineEntry } from './tracking.service.js';
 

@@ -1,0 +1,81 @@
+/**
+ * Open cases like the one a citizen is about to file, and following one instead: used by the API
+ * (`/api/v1/cases/similar`, `/api/v1/cases/:reference/follow`) and by the filing page.
+ */
+import { Types } from 'mongoose';
+import { CaseModel, OPEN_STATUSES } from '../cases/case.model.js';
+import { normaliseReference } from '../cases/reference.js';
+import { routeByText } from '../classification/classifier.service.js';
+import { between, oneOf } from '../shared/db/operators.js';
+import { ConflictError, NotFoundError } from '../shared/errors.js';
+import type { Principal } from '../users/principal.js';
+import { RecurrenceItemModel, RecurringIssueModel } from './recurring.model.js';
+import { rulesFor } from './rules.service.js';
+import { cosine, sharedWords, vectorOf } from './similarity.js';
+
+export interface SimilarInput {
+  title?: string;
+  description: string;
+  category?: string | null;
+  area?: string | null;
+}
+
+export interface SimilarAnswer {
+  category: string | null;
+  area: string | null;
+  items: { reference: string; status: string; createdAt: string; score: number; sharedWords: string[] }[];
+}
+
+/** Open cases like the one being written (its category and area, given or found in its text); nothing stored. */
+export async function findSimilarOpenCases(profile: string, input: SimilarInput, bar: { threshold: number; margin: number }, now: Date): Promise<SimilarAnswer> {
+  const text = `${input.title ?? ''}\n${input.description}`;
+  let category = input.category || null;
+  let area = input.area || null;
+  if (!category || !area) {
+    const byText = await routeByText(profile, { text, category, area }, bar);
+    if (byText && byText.decision.method !== 'triage') {
+      category = byText.decision.category;
+      area = byText.decision.area ?? area;
+    }
+  }
+  if (!category || !area) return { category, area, items: [] };
+  const vector = vectorOf(text);
+  const rules = (await rulesFor(profile))(category);
+  const candidates = await RecurrenceItemModel.find({ profile, category, area, createdAt: between(new Date(now.getTime() - rules.windowDays * 86_400_000), new Date(now.getTime() + 1)) })
+    .sort({ createdAt: -1 })
+    .limit(rules.candidateCap)
+    .lean();
+  const scored = candidates
+    .map((c) => ({ c, score: cosine(vector, { f: [...c.vector.f], w: [...c.vector.w] }) }))
+    .filter((x) => x.score >= rules.similarity)
+    .sort((a, b) => b.score - a.score);
+  const open = await CaseModel.find({ _id: oneOf(scored.map((x) => x.c._id)), status: oneOf(OPEN_STATUSES) }).select({ reference: 1, status: 1, createdAt: 1 }).lean();
+  const byId = new Map(open.map((o) => [o._id.toHexString(), o]));
+  // Never another citizen's words: the reference, status, date and the words the two texts share.
+  const items = scored
+    .filter((x) => byId.has(x.c._id.toHexString()))
+    .slice(0, 5)
+    .map((x) => {
+      const o = byId.get(x.c._id.toHexString())!;
+      return { reference: o.reference, status: o.status, createdAt: o.createdAt.toISOString(), score: x.score, sharedWords: sharedWords(vector, { f: [...x.c.vector.f], w: [...x.c.vector.w] }) };
+    });
+  return { category, area, items };
+}
+
+/** A signed-in citizen follows an open case as affected; they count among its recurring issue's citizens. */
+export async function followCase(p: Principal, referenceInput: unknown): Promise<string> {
+  const reference = normaliseReference(referenceInput);
+  const c = reference ? await CaseModel.findOne({ reference }).select({ status: 1, citizenId: 1, followers: 1 }).lean() : null;
+  if (!c || !OPEN_STATUSES.includes(c.status)) throw new NotFoundError('CASE_NOT_FOUND', 'No open case with this reference.');
+  if (c.citizenId?.toHexString() === p.userId) throw new ConflictError('OWN_CASE', 'This is your own case.');
+  const me = new Types.ObjectId(p.userId);
+  await CaseModel.updateOne({ _id: c._id }, { $addToSet: { followers: me } }, { timestamps: false });
+  const item = await RecurrenceItemModel.findById(c._id).select({ groupId: 1 }).lean();
+  if (item?.groupId) {
+    await RecurringIssueModel.updateOne({ _id: item.groupId }, { $addToSet: { citizens: p.userId } }, { timestamps: false });
+    const issue = await RecurringIssueModel.findById(item.groupId).select({ citizens: 1 }).lean();
+    if (issue) await RecurringIssueModel.updateOne({ _id: item.groupId }, { $set: { citizenCount: issue.citizens.length } }, { timestamps: false });
+  }
+  return reference!;
+}
+
