@@ -18,6 +18,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { BH_PLACE_ALIASES } from '../src/classification/bh-place-aliases.js';
+import { fnv1a, isHeldOut } from '../src/classification/split.js';
 import { classify, train, type Model, type TrainOptions } from '../src/classification/model.js';
 import { findArea, placeWords } from '../src/classification/places.js';
 import { routeCase, type RouteDecision, type RoutingTaxonomy } from '../src/classification/route.js';
@@ -49,17 +50,9 @@ type RoutingRule = 'threshold' | 'margin';
 const RULES: RoutingRule[] = ['threshold', 'margin'];
 const valuesOf = (rule: RoutingRule): number[] => (rule === 'threshold' ? THRESHOLDS : MARGINS);
 
-function fnv1a(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h;
-}
 const textOf = (l: HistoryLine): string => `${l.title}\n${l.description}`;
-const heldOut = history.filter((l) => fnv1a(l.ref) % 5 === 0);
-const training = history.filter((l) => fnv1a(l.ref) % 5 !== 0);
+const heldOut = history.filter((l) => isHeldOut(l.ref));
+const training = history.filter((l) => !isHeldOut(l.ref));
 const trainModel = (lines: HistoryLine[], options: Omit<TrainOptions, 'now'>): Model =>
   train(lines.map((l) => ({ text: textOf(l), category: l.category })), { now: NOW, ...options });
 

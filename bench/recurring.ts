@@ -15,12 +15,12 @@
  */
 import crypto from 'node:crypto';
 import mongoose from 'mongoose';
-import { connectMongoose, ensureIndexes } from '../src/shared/db/connect.js';
 import { between } from '../src/shared/db/operators.js';
 import { assign, candidatesFrom, DEFAULT_RULES, rebuildGroups, type CaseForRecurrence } from '../src/recurring/grouping.js';
 import { RecurrenceItemModel } from '../src/recurring/recurring.model.js';
 import { vectorOf } from '../src/recurring/similarity.js';
-import { engineLabel, openBenchDatabase } from './support/database.js';
+import { withBenchMongoose } from './support/database.js';
+import { medianMs, percentile } from './support/stats.js';
 
 const SIZES = (process.env.BENCH_SIZES ?? '10000,200000').split(',').map(Number);
 const PER_DAY = Number(process.env.BENCH_PER_DAY ?? 600);
@@ -49,11 +49,6 @@ function synthetic(n: number, seed: number): CaseForRecurrence[] {
     out.push({ id: crypto.randomBytes(12).toString('hex'), category: pick(CATEGORIES), area: pick(AREAS), createdAt: new Date(T0 + Math.floor((i / PER_DAY) * DAY)), citizen: `c${i % 50_000}`, vector: vectorOf(text) });
   }
   return out;
-}
-
-function percentile(xs: number[], p: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(p * s.length))]!;
 }
 
 async function main(): Promise<void> {
@@ -93,11 +88,7 @@ async function main(): Promise<void> {
   say(`rebuild of ${largest.toLocaleString('en')} cases: ${((Date.now() - t) / 1000).toFixed(1)} s, ${groups.length.toLocaleString('en')} groups`);
 
   // 2. The candidate query on the database.
-  const db = await openBenchDatabase(say);
-  say(`engine: ${engineLabel(db.engine)}`);
-  await connectMongoose(db.uri);
-  try {
-    await ensureIndexes();
+  await withBenchMongoose(say, async () => {
     const items = synthetic(DB_ITEMS, 99);
     for (let i = 0; i < items.length; i += 2000) {
       await RecurrenceItemModel.collection.insertMany(
@@ -109,25 +100,10 @@ async function main(): Promise<void> {
     const filter = { profile: 'bh', category: 'SEWAGE', area: 'AREA_3', createdAt: { $gte: from, $lt: at } };
     const bare = async () => mongoose.connection.db!.collection('recurrence_items').find(filter).sort({ createdAt: -1 }).limit(DEFAULT_RULES.candidateCap).toArray();
     const ours = async () => RecurrenceItemModel.find({ profile: 'bh', category: 'SEWAGE', area: 'AREA_3', createdAt: between(from, at) }).sort({ createdAt: -1 }).limit(DEFAULT_RULES.candidateCap).lean();
-    const time = async (f: () => Promise<unknown[]>) => {
-      await f();
-      const xs: number[] = [];
-      let rows = 0;
-      for (let i = 0; i < 5; i++) {
-        const s = process.hrtime.bigint();
-        rows = (await f()).length;
-        xs.push(Number(process.hrtime.bigint() - s) / 1e6);
-      }
-      return { ms: percentile(xs, 0.5), rows };
-    };
-    const b = await time(bare);
-    const o = await time(ours);
+    const b = { ms: await medianMs(bare, 5) };
+    const o = { ms: await medianMs(ours, 5), rows: (await ours()).length };
     say(`candidate query on ${DB_ITEMS.toLocaleString('en')} items: bare driver ${b.ms.toFixed(1)} ms, ours ${o.ms.toFixed(1)} ms (ratio ${(o.ms / b.ms).toFixed(2)}), ${o.rows} candidates`);
-  } finally {
-    await mongoose.connection.dropDatabase().catch(() => undefined);
-    await mongoose.disconnect();
-    await db.stop();
-  }
+  });
 }
 
 main().catch((err: unknown) => {

@@ -20,7 +20,6 @@ import mongoose from 'mongoose';
 import { CaseModel } from '../src/cases/case.model.js';
 import { readProfileData, seedDirectory } from '../src/directory/index.js';
 import { OutboxMessageModel } from '../src/notifications/index.js';
-import { connectMongoose, ensureIndexes } from '../src/shared/db/connect.js';
 import { lte } from '../src/shared/db/operators.js';
 import { loadSeedCalendar } from '../src/sla/calendar.js';
 import { seedCalendars } from '../src/sla/calendar.service.js';
@@ -29,7 +28,8 @@ import { NATIONAL_DEFAULT } from '../src/sla/policy.js';
 import { runSlaSweep } from '../src/sla/sweep.js';
 import { reportKeys } from '../src/shared/report-keys.js';
 import { createUser } from '../src/users/index.js';
-import { engineLabel, openBenchDatabase } from './support/database.js';
+import { withBenchMongoose } from './support/database.js';
+import { medianMs } from './support/stats.js';
 
 const CASES = Number(process.env.BENCH_CASES ?? 100_000);
 const DUE_PERCENT = Number(process.env.BENCH_DUE_PERCENT ?? 1);
@@ -41,28 +41,8 @@ const say = (m: string): void => console.log(`[bench] ${m}`);
 
 const AGENCIES = ['EWA', 'WORKS', 'TRAFFIC', 'HEALTH', 'EDUCATION', 'HOUSING'];
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
-
-async function timeIt(run: () => Promise<unknown>, times: number): Promise<number> {
-  await run(); // warm
-  const ms: number[] = [];
-  for (let i = 0; i < times; i++) {
-    const t = process.hrtime.bigint();
-    await run();
-    ms.push(Number(process.hrtime.bigint() - t) / 1e6);
-  }
-  return median(ms);
-}
-
 async function main(): Promise<void> {
-  const db = await openBenchDatabase(say);
-  say(`engine: ${engineLabel(db.engine)}`);
-  await connectMongoose(db.uri);
-  try {
-    await ensureIndexes();
+  await withBenchMongoose(say, async () => {
     await seedDirectory(readProfileData('bh'), new Date());
     await seedCalendars(new Date());
     for (const agency of AGENCIES) {
@@ -125,12 +105,12 @@ async function main(): Promise<void> {
     const planText = JSON.stringify(plan.queryPlanner ?? plan).slice(0, 600);
     say(`query plan (engine's explain, trimmed): ${planText}`);
 
-    const bareMs = await timeIt(bare, REPEAT);
+    const bareMs = await medianMs(bare, REPEAT);
     say(`bare query: ${bareMs.toFixed(1)} ms (median of ${REPEAT})`);
-    const oursMs = await timeIt(ours, REPEAT);
+    const oursMs = await medianMs(ours, REPEAT);
     let scanMs: number | null = null;
     try {
-      scanMs = await timeIt(scan, Math.max(1, Math.floor(REPEAT / 2)));
+      scanMs = await medianMs(scan, Math.max(1, Math.floor(REPEAT / 2)));
     } catch (err) {
       say(`the forced scan was refused: ${(err as Error).message}`);
     }
@@ -155,13 +135,9 @@ async function main(): Promise<void> {
     say(`full sweep: ${passes} passes, ${escalated} cases escalated, ${notifications} emails queued (outbox holds ${queued}) in ${sweepMs.toFixed(0)} ms → ${(sweepMs / Math.max(1, escalated)).toFixed(2)} ms per escalated case`);
     say(`full sweep / one bare query of the same shape: ${(sweepMs / bareMs).toFixed(0)}× ; full sweep / (bare query per batch × ${passes} batches): ${(sweepMs / (bareMs * passes)).toFixed(1)}×`);
     if (escalated < due) say(`(stopped after ${escalated} of ${due} due cases: BENCH_SWEEP_MAX)`);
-    const idleMs = escalated < due ? NaN : await timeIt(() => runSlaSweep(now, { profile: 'bh', publicUrl: 'http://bench.example', batch: BATCH }), REPEAT);
+    const idleMs = escalated < due ? NaN : await medianMs(() => runSlaSweep(now, { profile: 'bh', publicUrl: 'http://bench.example', batch: BATCH }), REPEAT);
     if (!Number.isNaN(idleMs)) say(`a sweep with nothing due: ${idleMs.toFixed(1)} ms (bare query ${bareMs.toFixed(1)} ms)`);
-  } finally {
-    await mongoose.connection.dropDatabase().catch(() => undefined);
-    await mongoose.disconnect();
-    await db.stop();
-  }
+  });
 }
 
 main().catch((err: unknown) => {

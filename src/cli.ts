@@ -6,7 +6,7 @@ import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { Presets, SingleBar } from 'cli-progress';
 import { importHistoryFile } from './classification/history-import.js';
-import { trainAndStore, type ModelInfo } from './classification/classifier.service.js';
+import { routingBarOf, trainAndStore, type ModelInfo } from './classification/classifier.service.js';
 import { rebuildAndCompare } from './recurring/detection.service.js';
 import { readProfileData, seedDirectory } from './directory/index.js';
 import { startRuntime, type Runtime } from './runtime.js';
@@ -80,14 +80,14 @@ const COMMANDS: Record<string, Command> = {
         ...report.rejected.slice(0, 200).map((r) => `  line ${r.line}${r.ref ? ` (${r.ref})` : ''}: ${r.reason}`),
         ...(report.rejected.length > 200 ? [`  … and ${report.rejected.length - 200} more.`] : []),
       ];
-      if (values['no-train'] !== true) lines.push(describeTraining(await trainAndStore(profile, new Date(), barOf(runtime.config), 'cli history:import')));
+      if (values['no-train'] !== true) lines.push(describeTraining(await trainAndStore(profile, new Date(), routingBarOf(runtime.config), 'cli history:import')));
       return lines.join('\n');
     },
   },
   'classifier:train': {
     summary: 'Train the text classifier on imported history and staff corrections; store it as a new version every instance uses.',
     async run(runtime) {
-      return describeTraining(await trainAndStore(runtime.config.deploymentProfile, new Date(), barOf(runtime.config), 'cli classifier:train'));
+      return describeTraining(await trainAndStore(runtime.config.deploymentProfile, new Date(), routingBarOf(runtime.config), 'cli classifier:train'));
     },
   },
   'recurring:rebuild': {
@@ -101,10 +101,6 @@ const COMMANDS: Record<string, Command> = {
     },
   },
 };
-
-function barOf(config: { classifierThreshold: number; classifierMargin: number }): { threshold: number; margin: number } {
-  return { threshold: config.classifierThreshold, margin: config.classifierMargin };
-}
 
 function describeTraining(info: ModelInfo): string {
   const e = info.evaluation;

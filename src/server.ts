@@ -6,7 +6,7 @@ import type { Server } from 'node:http';
 import { createApp } from './app.js';
 import { CaseModel, closeAfterRatingWindow } from './cases/index.js';
 import { recomputeStaleClocks, runSlaSweep } from './sla/index.js';
-import { trainAndStore } from './classification/classifier.service.js';
+import { routingBarOf, trainAndStore } from './classification/classifier.service.js';
 import { claimJob, finishJob } from './shared/jobs.js';
 import { detectRecurrences, rebuildAndCompare, resolveQuietIssues } from './recurring/detection.service.js';
 import { AppError } from './shared/errors.js';
@@ -70,7 +70,7 @@ async function main(): Promise<void> {
       .then(async (claimed) => {
         if (!claimed) return;
         try {
-          const info = await trainAndStore(config.deploymentProfile, now, { threshold: config.classifierThreshold, margin: config.classifierMargin }, 'schedule');
+          const info = await trainAndStore(config.deploymentProfile, now, routingBarOf(config), 'schedule');
           logger.info({ version: info.version, examples: info.examples, evaluation: info.evaluation && { agencyCorrect: info.evaluation.agencyCorrect, misrouted: info.evaluation.misrouted } }, 'classifier retrained');
         } catch (err) {
           if (!(err instanceof AppError && err.code === 'NOT_ENOUGH_HISTORY')) throw err;

@@ -7,7 +7,9 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import mongoose from 'mongoose';
 import type { EmbeddedEngine } from '../../src/config/index.js';
+import { connectMongoose, ensureIndexes } from '../../src/shared/db/connect.js';
 import { openEphemeralDatabase, type Database } from '../../src/shared/db/engine.js';
 
 export interface BenchDatabase extends Database {
@@ -34,4 +36,22 @@ export function engineLabel(engine: Database['engine']): string {
   if (engine === 'ferretdb') return 'FerretDB v1.24.2 (SQLite backend)';
   if (engine === 'mongod') return 'mongod (embedded)';
   return 'external MongoDB (MONGODB_URI)';
+}
+
+/**
+ * For benchmarks that talk to the database from their own process: a fresh database, Mongoose
+ * connected with the app's indexes, and everything dropped and stopped afterwards.
+ */
+export async function withBenchMongoose(say: (m: string) => void, run: () => Promise<void>): Promise<void> {
+  const db = await openBenchDatabase(say);
+  say(`engine: ${engineLabel(db.engine)}`);
+  await connectMongoose(db.uri);
+  try {
+    await ensureIndexes();
+    await run();
+  } finally {
+    await mongoose.connection.dropDatabase().catch(() => undefined);
+    await mongoose.disconnect();
+    await db.stop();
+  }
 }

@@ -22,7 +22,8 @@ import { sendAttachment, type CaseLimits } from './case.routes.js';
 import { CASE_TYPES, type Actor, type CaseType } from './case.model.js';
 import { citizenMessageSchema, fileCaseSchema, ratingSchema, type FileCaseInput } from './case.schemas.js';
 import { DEFAULT_EXPECTED_WORKING_DAYS, fileCase, type FiledCase } from './intake.service.js';
-import { findSimilarOpenCases, followCase, type SimilarAnswer } from '../recurring/similar.service.js';
+import { findSimilarOpenCases, followCase, similarSchema, type SimilarAnswer } from '../recurring/similar.service.js';
+import { routingBarOf } from '../classification/classifier.service.js';
 import { normaliseReference } from './reference.js';
 import { addCitizenAttachments, addCitizenMessage, citizenView, findAttachment, findVisibleCase, type CaseView, type TimelineEntry } from './tracking.service.js';
 
@@ -131,8 +132,8 @@ export function casePagesRouter(deps: AppDeps, csrf: Csrf, limits: CaseLimits): 
       if (text(body, 'intent') === 'check') {
         // "Is this your problem?": look-alike open cases first, nothing stored; the form comes back as typed.
         const { contact: _contact, ...withoutContact } = form;
-        const draft = validateWith(fileCaseSchema.fork(['contact'], (x) => x.optional()), withoutContact, req.t, { convert: true }) as FileCaseInput;
-        const similar = await findSimilarOpenCases(profile, draft, { threshold: deps.config.classifierThreshold, margin: deps.config.classifierMargin }, now);
+        const draft = validateWith(similarSchema, withoutContact, req.t, { convert: true }) as FileCaseInput;
+        const similar = await findSimilarOpenCases(profile, draft, routingBarOf(deps.config), now);
         await renderForm(req, res, 200, body, {}, similar);
         return;
       }
@@ -141,7 +142,7 @@ export function casePagesRouter(deps: AppDeps, csrf: Csrf, limits: CaseLimits): 
       const actor: Actor = agent
         ? { kind: 'agent', userId: agent.userId as unknown as Actor['userId'], role: 'agent', name: agent.name }
         : { kind: 'citizen', ...(owner ? { userId: owner.userId as unknown as Actor['userId'] } : {}) };
-      const ctx = { profile, publicUrl: deps.config.publicUrl, now, requestLanguage: lang, actor, classifierBar: { threshold: deps.config.classifierThreshold, margin: deps.config.classifierMargin } };
+      const ctx = { profile, publicUrl: deps.config.publicUrl, now, requestLanguage: lang, actor, classifierBar: routingBarOf(deps.config) };
       const file = async () => ({ status: 201, body: await fileCase(input, ctx, await storeAttachments(files, now)) });
       const key = text(body, 'idempotencyKey');
       // A double click posts the same form twice: the second gets the first's answer.

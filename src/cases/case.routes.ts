@@ -22,6 +22,7 @@ import { sendCitizenNotice } from './notices.js';
 import type { CaseAction } from './status.js';
 import { assignCase, findCaseFor, rateCase, replyToCase, setPriority, staffViewOf, transitionCase } from './workspace.service.js';
 import type { Priority } from '../sla/policy.js';
+import { routingBarOf } from '../classification/classifier.service.js';
 
 export function viewerOf(req: Request): Viewer {
   const token = req.get('X-Tracking-Token');
@@ -58,7 +59,7 @@ export function casesApiRouter(deps: AppDeps, limits: CaseLimits): Router {
         publicUrl: deps.config.publicUrl,
         now,
         requestLanguage: requestLanguage(req),
-        classifierBar: { threshold: deps.config.classifierThreshold, margin: deps.config.classifierMargin },
+        classifierBar: routingBarOf(deps.config),
         actor,
       }),
     });

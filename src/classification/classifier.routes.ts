@@ -12,12 +12,10 @@ import { AppError, STATUS_BY_KIND } from '../shared/errors.js';
 import { requestLanguage } from '../shared/i18n.js';
 import { validate } from '../shared/validate.js';
 import { principalOf, requireRole } from '../users/index.js';
-import { keywordRules, modelInfo, setKeywordRule, trainAndStore } from './classifier.service.js';
+import { keywordRules, modelInfo, routingBarOf, setKeywordRule, trainAndStore } from './classifier.service.js';
 
 const category = Joi.string().trim().max(64).pattern(/^[A-Z][A-Z0-9_]*$/).required();
 const keywordsBody = Joi.object({ keywords: Joi.array().items(Joi.string().trim().min(2).max(100)).max(50).required() });
-
-const barOf = (deps: AppDeps): { threshold: number; margin: number } => ({ threshold: deps.config.classifierThreshold, margin: deps.config.classifierMargin });
 
 /** One training at a time per instance: a second request waits for the first's answer. */
 let training: Promise<unknown> | null = null;
@@ -38,12 +36,12 @@ export function classifierApiRouter(deps: AppDeps): Router {
   router.use(requireRole('admin'));
 
   router.get('/', async (_req, res) => {
-    res.json({ model: await modelInfo(profile), ...barOf(deps), keywordRules: await keywordRules(profile) });
+    res.json({ model: await modelInfo(profile), ...routingBarOf(deps.config), keywordRules: await keywordRules(profile) });
   });
 
   router.post('/train', async (_req, res) => {
     const p = principalOf(res)!;
-    res.status(201).json(await trainOnce(() => trainAndStore(profile, deps.clock.now(), barOf(deps), `${p.name} (${p.userId})`)));
+    res.status(201).json(await trainOnce(() => trainAndStore(profile, deps.clock.now(), routingBarOf(deps.config), `${p.name} (${p.userId})`)));
   });
 
   router.put('/keywords/:category', validate('params', Joi.object({ category })), validate('body', keywordsBody), async (_req, res) => {
@@ -72,7 +70,7 @@ export function classifierPagesRouter(deps: AppDeps, csrf: Csrf): Router {
       title: req.t('classifier.title'),
       info: await modelInfo(profile),
       rules: await keywordRules(profile),
-      bar: barOf(deps),
+      bar: routingBarOf(deps.config),
       categoryName: name,
       percent: (x: number) => `${(x * 100).toFixed(1)}%`,
       formatDate: (iso: string) => formatter.format(new Date(iso)),
@@ -93,7 +91,7 @@ export function classifierPagesRouter(deps: AppDeps, csrf: Csrf): Router {
   router.post('/work/admin/classifier/train', requireRole('admin'), csrf.protect, async (req, res) => {
     const p = principalOf(res)!;
     try {
-      await trainOnce(() => trainAndStore(profile, deps.clock.now(), barOf(deps), `${p.name} (${p.userId})`));
+      await trainOnce(() => trainAndStore(profile, deps.clock.now(), routingBarOf(deps.config), `${p.name} (${p.userId})`));
     } catch (err) {
       if (!(err instanceof AppError) || STATUS_BY_KIND[err.kind] >= 500) throw err;
       await render(req, res, STATUS_BY_KIND[err.kind], { kind: 'error', message: req.t(`errors.${err.code}`, { defaultValue: err.message }) });

@@ -16,21 +16,9 @@ import { ClassifierVersionModel, HistoryCaseModel, KeywordRuleModel } from './cl
 import type { KeywordRule } from './keywords.js';
 import { classify, train, type LabelledText, type Model } from './model.js';
 import { placeWords, type PlaceAlias } from './places.js';
+import { isHeldOut } from './split.js';
 import { routeCase, type RouteDecision, type RoutingTaxonomy } from './route.js';
 
-export const HELD_OUT_MODULUS = 5;
-
-/** FNV-1a (32-bit) of a string: a split that stays the same when lines are reordered or added. */
-export function fnv1a(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h >>> 0;
-}
-
-export const isHeldOut = (ref: string): boolean => fnv1a(ref) % HELD_OUT_MODULUS === 0;
 
 export const textOf = (c: { title?: string | null; description: string }): string => `${c.title ?? ''}\n${c.description}`;
 
@@ -41,6 +29,11 @@ const ALIASES: Record<string, readonly PlaceAlias[]> = { bh: BH_PLACE_ALIASES };
 export interface RoutingBar {
   threshold: number;
   margin: number;
+}
+
+/** The routing bar a deployment configured (CLASSIFIER_THRESHOLD, CLASSIFIER_MARGIN). */
+export function routingBarOf(config: { classifierThreshold: number; classifierMargin: number }): RoutingBar {
+  return { threshold: config.classifierThreshold, margin: config.classifierMargin };
 }
 
 /** Chosen by cross-validation on the training part of the demo history (bench/classification.ts). */

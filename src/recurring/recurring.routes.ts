@@ -6,13 +6,13 @@
 import { Router, type RequestHandler } from 'express';
 import Joi from 'joi';
 import type { AppDeps } from '../app.js';
-import { fileCaseSchema } from '../cases/case.schemas.js';
+import { routingBarOf } from '../classification/classifier.service.js';
 import { validate, validateWith } from '../shared/validate.js';
 import { principalOf, requireRole } from '../users/index.js';
 import { listRules, ruleBodySchema, rulesFor, setRules, type RuleOverrides } from './rules.service.js';
 import { issueDetail, linkCases, listIssues, mergeIssues, resolveLinkedCases, reviewIssue, splitIssue, type IssueQuery, type ReviewCommand } from './review.service.js';
 import { ISSUE_ACTIONS, ISSUE_STATUSES } from './review.js';
-import { findSimilarOpenCases, followCase, type SimilarInput } from './similar.service.js';
+import { findSimilarOpenCases, followCase, similarSchema, type SimilarInput } from './similar.service.js';
 
 const code = Joi.string().trim().max(64).pattern(/^[A-Z][A-Z0-9_]*$/);
 const listSchema = Joi.object({
@@ -35,7 +35,6 @@ const patchSchema = Joi.object({
   reason: Joi.string().trim().max(100),
   note: Joi.string().trim().max(2000).allow(''),
 });
-const similarSchema = fileCaseSchema.fork(['contact'], (s) => s.optional());
 
 export function recurringApiRouter(deps: AppDeps): Router {
   const router = Router();
@@ -88,7 +87,7 @@ export function similarCasesRouter(deps: AppDeps, limit: RequestHandler): Router
   const profile = deps.config.deploymentProfile;
   router.post('/', limit, async (req, res) => {
     const input = validateWith(similarSchema, req.body, req.t) as SimilarInput;
-    res.json(await findSimilarOpenCases(profile, input, { threshold: deps.config.classifierThreshold, margin: deps.config.classifierMargin }, deps.clock.now()));
+    res.json(await findSimilarOpenCases(profile, input, routingBarOf(deps.config), deps.clock.now()));
   });
   return router;
 }

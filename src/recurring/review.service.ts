@@ -120,7 +120,7 @@ export async function issueDetail(p: Principal, profile: string, id: string) {
     },
     caseList: cases.map((c) => ({ reference: c.reference, status: c.status, title: c.title ?? null, createdAt: c.createdAt.toISOString() })),
     perWeek: weeklyCounts(cases.map((c) => c.createdAt), actionAt),
-    linkedCases: cases.length ? (await CaseModel.find({ _id: oneOf(i.linkedCaseIds ?? []) }).select({ reference: 1, status: 1 }).lean()).map((c) => ({ reference: c.reference, status: c.status })) : [],
+    linkedCases: i.linkedCaseIds?.length ? (await CaseModel.find({ _id: oneOf(i.linkedCaseIds ?? []) }).select({ reference: 1, status: 1 }).lean()).map((c) => ({ reference: c.reference, status: c.status })) : [],
     review: {
       plan: i.plan ?? null,
       actionAt: actionAt ? actionAt.toISOString() : null,

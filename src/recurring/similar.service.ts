@@ -4,6 +4,7 @@
  */
 import { Types } from 'mongoose';
 import { CaseModel, OPEN_STATUSES } from '../cases/case.model.js';
+import { fileCaseSchema } from '../cases/case.schemas.js';
 import { normaliseReference } from '../cases/reference.js';
 import { routeByText } from '../classification/classifier.service.js';
 import { between, oneOf } from '../shared/db/operators.js';
@@ -12,6 +13,9 @@ import type { Principal } from '../users/principal.js';
 import { RecurrenceItemModel, RecurringIssueModel } from './recurring.model.js';
 import { rulesFor } from './rules.service.js';
 import { cosine, sharedWords, vectorOf } from './similarity.js';
+
+/** The filing body without contact details: what a look-alike search needs. */
+export const similarSchema = fileCaseSchema.fork(['contact'], (s) => s.optional());
 
 export interface SimilarInput {
   title?: string;

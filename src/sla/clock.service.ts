@@ -63,7 +63,9 @@ export interface ClockChanges {
 
 /** Actions that answer the citizen: the first of them is the first response. */
 export const FIRST_RESPONSE_ACTIONS = ['request_information', 'resolve', 'reject', 'study', 'accept_suggestion', 'decline_suggestion', 'public_reply'] as const;
-const STOPPING = ['resolved', 'closed', 'rejected', 'declined', 'implemented', 'accepted'];
+/** Statuses in which the clock has stopped: answered (resolved, accepted) or closed for good. */
+export const CLOCK_STOPPED_STATUSES: readonly string[] = Object.freeze(['resolved', 'closed', 'rejected', 'declined', 'implemented', 'accepted']);
+const STOPPING = CLOCK_STOPPED_STATUSES;
 
 /** The stored clock with defaults filled in (older documents may lack a field). */
 export function stored(c: ClockedCase): StoredClock | null {

@@ -43,6 +43,11 @@ export interface ClockFields {
   sla: StoredClock;
 }
 
+/** When the sweep next looks at a clock that has notified `level`: at risk, just after the deadline (breached strictly after it), managers, then never. */
+export function nextCheckAfter(s: { atRiskAt: Date; managersAt: Date }, dueAt: Date, level: EscalationLevel): Date | null {
+  return [s.atRiskAt, new Date(dueAt.getTime() + 1), s.managersAt][level] ?? null;
+}
+
 /** When each level falls due, and which comes next after `level`. */
 export function scheduleFor(calendar: Calendar, startedAt: Date, dueAt: Date, pausedWorkingMinutes: number, managersAfter: Target, level: EscalationLevel): Schedule {
   const allowed = Math.max(0, workingMinutesBetween(calendar, startedAt, dueAt) - pausedWorkingMinutes);
@@ -50,8 +55,7 @@ export function scheduleFor(calendar: Calendar, startedAt: Date, dueAt: Date, pa
   const atRisk = extendByWorkingMinutes(calendar, startedAt, Math.ceil(allowed * AT_RISK_FRACTION) + pausedWorkingMinutes);
   const atRiskAt = atRisk > dueAt ? dueAt : atRisk;
   const managersAt = addTarget(calendar, dueAt, managersAfter);
-  const breachAt = new Date(dueAt.getTime() + 1); // breached strictly after the deadline
-  return { atRiskAt, managersAt, nextCheckAt: [atRiskAt, breachAt, managersAt][level] ?? null };
+  return { atRiskAt, managersAt, nextCheckAt: nextCheckAfter({ atRiskAt, managersAt }, dueAt, level) };
 }
 
 /** A new clock started at `at` with these targets. */

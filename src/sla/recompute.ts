@@ -13,9 +13,7 @@ import { lt } from '../shared/db/operators.js';
 import { CalendarModel } from './calendar.model.js';
 import { getCalendarEntry } from './calendar.service.js';
 import { recomputeClock } from './clock.js';
-import { stored } from './clock.service.js';
-
-const STOPPED = ['resolved', 'closed', 'rejected', 'declined', 'implemented', 'accepted'];
+import { CLOCK_STOPPED_STATUSES, stored } from './clock.service.js';
 
 /** Recomputes every clock on `code` computed with an older revision; returns how many deadlines moved. */
 export async function recomputeCalendarClocks(code: string, now: Date, batch = 500): Promise<number> {
@@ -36,7 +34,7 @@ export async function recomputeCalendarClocks(code: string, now: Date, batch = 5
     for (const c of rows) {
       const clock = stored(c)!;
       const guard = { _id: c._id, status: c.status, 'sla.calendarRevision': clock.calendarRevision, 'sla.level': clock.level };
-      if (STOPPED.includes(c.status)) {
+      if (CLOCK_STOPPED_STATUSES.includes(c.status)) {
         // A stopped clock keeps the deadline it was judged by; it only stops matching this query.
         progress += (await CaseModel.updateOne(guard, { $set: { 'sla.calendarRevision': revision } }, { timestamps: false })).modifiedCount;
         continue;

@@ -20,7 +20,7 @@ import { enqueueEmail } from '../notifications/index.js';
 import { lte, oneOf } from '../shared/db/operators.js';
 import { UserModel } from '../users/user.model.js';
 import { getCalendarEntryCached } from './calendar.service.js';
-import { LEVEL_NAMES, levelAt, type EscalationLevel, type StoredClock } from './clock.js';
+import { LEVEL_NAMES, levelAt, nextCheckAfter, type EscalationLevel } from './clock.js';
 import { stored } from './clock.service.js';
 import { policyFor } from './policy.service.js';
 
@@ -49,10 +49,6 @@ interface Recipient {
 }
 
 const defaultInstance = `sweep-${randomUUID()}`;
-
-function nextCheckFor(clock: StoredClock, dueAt: Date, level: EscalationLevel): Date | null {
-  return [clock.atRiskAt, new Date(dueAt.getTime() + 1), clock.managersAt][level] ?? null;
-}
 
 /** The levels to notify when a case goes from `from` to `to`: "at risk" is moot once breached. */
 export function levelsToNotify(from: EscalationLevel, to: EscalationLevel): EscalationLevel[] {
@@ -103,7 +99,7 @@ export async function runSlaSweep(now: Date, options: SweepOptions): Promise<Swe
     const guard = { _id: c._id, status: c.status, 'sla.level': clock.level, 'sla.nextCheckAt': clock.nextCheckAt };
     if (target <= clock.level) {
       // The schedule moved (a pause, a recompute): put the next check where it now belongs.
-      await CaseModel.updateOne(guard, { $set: { 'sla.nextCheckAt': nextCheckFor(clock, c.dueAt, clock.level) } }, { timestamps: false });
+      await CaseModel.updateOne(guard, { $set: { 'sla.nextCheckAt': nextCheckAfter(clock, c.dueAt, clock.level) } }, { timestamps: false });
       continue;
     }
     const claim = await CaseModel.updateOne(
@@ -145,7 +141,7 @@ export async function runSlaSweep(now: Date, options: SweepOptions): Promise<Swe
       entries.push({ at: now, actor: { kind: 'system' }, event: 'escalated', to: LEVEL_NAMES[level], visibility: level >= 2 ? 'public' : 'internal', data: { level, recipients: recipients.length } });
     }
 
-    const next = nextCheckFor(clock, c.dueAt, target);
+    const next = nextCheckAfter(clock, c.dueAt, target);
     const set: Record<string, unknown> = { 'sla.level': target };
     if (next) set['sla.nextCheckAt'] = next;
     if (target >= 2) {

@@ -16,7 +16,7 @@ import { invalidateModelCache, trainAndStore } from '../../src/classification/cl
 import { importHistoryFile } from '../../src/classification/history-import.js';
 import { makeApp } from '../support/app.js';
 import { caseBody } from '../support/cases.js';
-import { csrfFrom } from '../support/pages.js';
+import { browserWith, csrfFrom } from '../support/pages.js';
 import { runCli } from '../support/cli.js';
 import { makeUser, type TestUser } from '../support/staff.js';
 
@@ -139,8 +139,7 @@ describe('text classification: import, training, routing', function () {
     expect(view.body.routing.candidates).to.have.length(3);
     const citizen = await request(app).get(`/api/v1/cases/${res.body.reference}`).set('X-Tracking-Token', res.body.trackingToken);
     expect(citizen.body.routing).not.to.have.property('candidates');
-    const browser = request.agent(app);
-    browser.jar.setCookie(`tw_at=${agent.token}; Path=/`);
+    const browser = browserWith(app, agent.token);
     const page = await browser.get(`/work/cases/${res.body.reference}`).set('Accept-Language', 'en');
     expect(page.text).to.contain('data-testid="routing-suggestions"').and.contain('The classifier&#39;s suggestions');
 
@@ -186,8 +185,7 @@ describe('text classification: import, training, routing', function () {
   });
 
   it('when the admin opens the classifier page, then it shows the version, the held-out measure and confusions, and retrains by a CSRF-protected form', async () => {
-    const browser = request.agent(app);
-    browser.jar.setCookie(`tw_at=${admin.token}; Path=/`);
+    const browser = browserWith(app, admin.token);
     const page = await browser.get('/work/admin/classifier').set('Accept-Language', 'en');
     expect(page.status).to.equal(200);
     expect(page.text).to.contain('data-testid="model-version">2<').and.contain('data-testid="evaluation"').and.contain('Routed to the right entity');
@@ -195,8 +193,7 @@ describe('text classification: import, training, routing', function () {
     const sent = await browser.post('/work/admin/classifier/train').type('form').send({ _csrf: csrfFrom(page.text) });
     expect(sent.status).to.equal(303);
     expect(await ClassifierVersionModel.countDocuments()).to.equal(3);
-    const officerBrowser = request.agent(app);
-    officerBrowser.jar.setCookie(`tw_at=${officer.token}; Path=/`);
+    const officerBrowser = browserWith(app, officer.token);
     expect((await officerBrowser.get('/work/admin/classifier')).status).to.equal(403);
   });
 });

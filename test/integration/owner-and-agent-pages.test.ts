@@ -1,18 +1,11 @@
 import { expect } from 'chai';
-import request from 'supertest';
 import { CaseModel } from '../../src/cases/case.model.js';
-import { csrfFrom } from '../support/pages.js';
+import { browserWith, csrfFrom } from '../support/pages.js';
 import { makeApp } from '../support/app.js';
 import { makeCase } from '../support/factories.js';
 import { makeUser } from '../support/staff.js';
 
 
-/** A browser holding the page session cookie of a user (as sign-in would set it). */
-function browserOf(app: ReturnType<typeof makeApp>, token: string) {
-  const agent = request.agent(app);
-  agent.jar.setCookie(`tw_at=${token}; Path=/`);
-  return agent;
-}
 
 describe('pages for a signed-in citizen and for the contact centre', () => {
   const app = makeApp();
@@ -21,7 +14,7 @@ describe('pages for a signed-in citizen and for the contact centre', () => {
     const citizen = await makeUser('citizen');
     const own = await makeCase({ citizenId: citizen.user._id, title: 'My own case' });
     const other = await makeCase({ title: 'Somebody else' });
-    const browser = browserOf(app, citizen.token);
+    const browser = browserWith(app, citizen.token);
     const list = await browser.get('/my/cases').set('Accept-Language', 'en');
     expect(list.status).to.equal(200);
     expect(list.text).to.contain(`data-testid="mine-${own.reference}"`);
@@ -33,7 +26,7 @@ describe('pages for a signed-in citizen and for the contact centre', () => {
   it('when the owner rates a resolved case, then the rating is kept and the form is gone', async () => {
     const citizen = await makeUser('citizen');
     const c = await makeCase({ citizenId: citizen.user._id, status: 'resolved', resolvedAt: new Date() });
-    const browser = browserOf(app, citizen.token);
+    const browser = browserWith(app, citizen.token);
     const page = await browser.get(`/cases/${c.reference}`);
     expect(page.text).to.contain('data-testid="rate-form"').and.contain('data-testid="reopen-form"');
     const noScore = await browser.post(`/cases/${c.reference}/rating`).type('form').send({ _csrf: csrfFrom(page.text) });
@@ -49,7 +42,7 @@ describe('pages for a signed-in citizen and for the contact centre', () => {
   it('when the owner reopens without a reason, then the error shows; with one, the case is reopened', async () => {
     const citizen = await makeUser('citizen');
     const c = await makeCase({ citizenId: citizen.user._id, status: 'resolved', resolvedAt: new Date() });
-    const browser = browserOf(app, citizen.token);
+    const browser = browserWith(app, citizen.token);
     const page = await browser.get(`/cases/${c.reference}`).set('Accept-Language', 'en');
     const bad = await browser.post(`/cases/${c.reference}/act`).set('Accept-Language', 'en').type('form').send({ _csrf: csrfFrom(page.text), action: 'reopen' });
     expect(bad.status).to.equal(400);
@@ -64,7 +57,7 @@ describe('pages for a signed-in citizen and for the contact centre', () => {
   it('when someone without the case posts an owner action, then it is 404 and nothing changes', async () => {
     const stranger = await makeUser('citizen');
     const c = await makeCase({ status: 'resolved', resolvedAt: new Date() });
-    const browser = browserOf(app, stranger.token);
+    const browser = browserWith(app, stranger.token);
     const page = await browser.get('/track');
     const res = await browser.post(`/cases/${c.reference}/act`).type('form').send({ _csrf: csrfFrom(page.text), action: 'accept_resolution' });
     expect(res.status).to.equal(404);
@@ -73,7 +66,7 @@ describe('pages for a signed-in citizen and for the contact centre', () => {
 
   it('when an agent files for a caller through the page, then the case is a phone case filed by the agent', async () => {
     const agent = await makeUser('agent', undefined, 'Agent Huda');
-    const browser = browserOf(app, agent.token);
+    const browser = browserWith(app, agent.token);
     const form = await browser.get('/work/file').set('Accept-Language', 'en');
     expect(form.status).to.equal(200);
     expect(form.text).to.contain('action="/work/file"').and.contain('File a case for a caller');
@@ -95,6 +88,6 @@ describe('pages for a signed-in citizen and for the contact centre', () => {
 
   it('when a citizen opens the agent page, then it is 403', async () => {
     const citizen = await makeUser('citizen');
-    expect((await browserOf(app, citizen.token).get('/work/file')).status).to.equal(403);
+    expect((await browserWith(app, citizen.token).get('/work/file')).status).to.equal(403);
   });
 });

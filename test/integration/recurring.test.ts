@@ -13,11 +13,11 @@ import { detectRecurrences, rebuildAndCompare, resolveQuietIssues } from '../../
 import { RecurrenceItemModel, RecurrenceStateModel, RecurringIssueModel } from '../../src/recurring/recurring.model.js';
 import { ManualClock } from '../../src/shared/clock.js';
 import { JobModel } from '../../src/shared/jobs.js';
-import { issueAccessToken, tokenSettings } from '../../src/users/index.js';
-import { makeApp, testConfig } from '../support/app.js';
+import { makeApp } from '../support/app.js';
 import { caseBody } from '../support/cases.js';
-import { makeUser, type TestUser } from '../support/staff.js';
+import { authAt, makeUser, tokenAt, type TestUser } from '../support/staff.js';
 import { OVERFLOW, SMELL } from '../support/recurring-texts.js';
+import { browserWith } from '../support/pages.js';
 
 const options = { profile: 'bh', publicUrl: 'http://tawasul.test', batch: 500 };
 
@@ -30,7 +30,7 @@ describe('recurring issues: detection and review', function () {
   let manager: TestUser;
   let officer: TestUser;
   let citizen: TestUser;
-  const as = (u: TestUser): [string, string] => ['Authorization', `Bearer ${issueAccessToken(u.user, tokenSettings(testConfig(), clock))}`];
+  const as = (u: TestUser): [string, string] => authAt(u, clock);
   const file = async (day: number, description: string, area: string, category = 'SEWAGE') => {
     clock.set(new Date(Date.parse('2027-03-01T06:00:00Z') + day * 86_400_000 + Math.floor(Math.random() * 3_600_000)));
     const res = await request(app).post('/api/v1/cases').send(caseBody({ category, area, title: '', description }));
@@ -162,8 +162,7 @@ describe('recurring issues: detection and review', function () {
   });
 
   it('when a citizen checks the form before filing, then look-alikes are listed with nothing stored, and a signed-in citizen follows one instead', async () => {
-    const browser = request.agent(app);
-    browser.jar.setCookie(`tw_at=${issueAccessToken(citizen.user, tokenSettings(testConfig(), clock))}; Path=/`);
+    const browser = browserWith(app, tokenAt(citizen, clock));
     const form = await browser.get('/cases/new').set('Accept-Language', 'en');
     expect(form.text).to.contain('data-testid="check-similar"');
     const token = /name="_csrf" value="([^"]+)"/.exec(form.text)![1]!;
@@ -235,8 +234,7 @@ describe('recurring issues: detection and review', function () {
   });
 
   it('when a supervisor uses the review pages, then the queue, the issue with its weeks and explanation, and a CSRF-protected step work in both languages', async () => {
-    const browser = request.agent(app);
-    browser.jar.setCookie(`tw_at=${issueAccessToken(works.user, tokenSettings(testConfig(), clock))}; Path=/`);
+    const browser = browserWith(app, tokenAt(works, clock));
     const queue = await browser.get('/work/recurring').set('Accept-Language', 'en');
     expect(queue.status).to.equal(200);
     expect(queue.text).to.contain(`data-testid="issue-${issueId}"`).and.contain('Recurred');
@@ -251,8 +249,7 @@ describe('recurring issues: detection and review', function () {
     const sent = await browser.post(`/work/recurring/${issueId}/review`).type('form').send({ _csrf: token, action: 'dismiss', reason: 'already_known', note: 'Handled by the network renewal project.' });
     expect(sent.status).to.equal(303);
     expect((await RecurringIssueModel.findById(issueId).lean())!.status).to.equal('dismissed');
-    const officerBrowser = request.agent(app);
-    officerBrowser.jar.setCookie(`tw_at=${issueAccessToken(officer.user, tokenSettings(testConfig(), clock))}; Path=/`);
+    const officerBrowser = browserWith(app, tokenAt(officer, clock));
     expect((await officerBrowser.get('/work/recurring')).status).to.equal(403);
   });
 

@@ -7,10 +7,9 @@ import { expect } from 'chai';
 import request from 'supertest';
 import { CaseModel } from '../../src/cases/case.model.js';
 import { ManualClock } from '../../src/shared/clock.js';
-import { issueAccessToken, tokenSettings } from '../../src/users/index.js';
-import { makeApp, testConfig } from '../support/app.js';
+import { makeApp } from '../support/app.js';
 import { caseBody } from '../support/cases.js';
-import { makeUser, type TestUser } from '../support/staff.js';
+import { authAt, makeUser, type TestUser } from '../support/staff.js';
 
 describe('the SLA clock of a case', () => {
   const clock = new ManualClock('2026-11-19T12:00:00Z'); // Thursday 15:00 in Bahrain, after hours
@@ -18,7 +17,7 @@ describe('the SLA clock of a case', () => {
   let officer: TestUser;
   let agent: TestUser;
   /** A bearer header issued at the manual clock's time, as a sign-in at that moment would give. */
-  const as = (u: TestUser): [string, string] => ['Authorization', `Bearer ${issueAccessToken(u.user, tokenSettings(testConfig(), clock))}`];
+  const as = (u: TestUser): [string, string] => authAt(u, clock);
   before(async () => {
     [officer, agent] = await Promise.all([makeUser('officer', 'CAPITAL'), makeUser('agent')]);
   });

@@ -10,10 +10,9 @@ import { CaseModel, type CaseDoc } from '../../src/cases/case.model.js';
 import { OutboxMessageModel } from '../../src/notifications/index.js';
 import { ManualClock } from '../../src/shared/clock.js';
 import { runSlaSweep } from '../../src/sla/index.js';
-import { issueAccessToken, tokenSettings } from '../../src/users/index.js';
-import { makeApp, testConfig } from '../support/app.js';
+import { makeApp } from '../support/app.js';
 import { caseBody } from '../support/cases.js';
-import { makeUser, type TestUser } from '../support/staff.js';
+import { authAt, makeUser, type TestUser } from '../support/staff.js';
 
 const HOUSING_CASE = { category: 'HOUSING_SERVICES', area: undefined, description: 'My housing application has had no answer for months; nobody replies on the phone.' };
 const sweepOptions = { profile: 'bh', publicUrl: 'http://tawasul.test', batch: 100_000 };
@@ -26,7 +25,7 @@ describe('SLA escalation sweep', () => {
   let supervisor: TestUser;
   let manager: TestUser;
   let policyId: string;
-  const as = (u: TestUser): [string, string] => ['Authorization', `Bearer ${issueAccessToken(u.user, tokenSettings(testConfig(), clock))}`];
+  const as = (u: TestUser): [string, string] => authAt(u, clock);
   const mailsFor = async (c: { _id: unknown }) => OutboxMessageModel.find({ template: 'sla-escalation', 'subject.id': String(c._id) }).lean();
   const load = async (reference: string): Promise<CaseDoc> => (await CaseModel.findOne({ reference }).lean<CaseDoc>())!;
   const sweepAt = async (iso: string) => {

@@ -11,8 +11,8 @@ import { runSlaSweep } from '../../src/sla/index.js';
 import { issueAccessToken, tokenSettings } from '../../src/users/index.js';
 import { makeApp, testConfig } from '../support/app.js';
 import { caseBody } from '../support/cases.js';
-import { csrfFrom } from '../support/pages.js';
-import { makeUser, type TestUser } from '../support/staff.js';
+import { browserWith, csrfFrom } from '../support/pages.js';
+import { makeUser, tokenAt, type TestUser } from '../support/staff.js';
 
 const E_SERVICES = { category: 'E_SERVICES', area: undefined, description: 'The online payment page fails every time at the last step.' };
 
@@ -22,11 +22,7 @@ describe('the SLA clock on the pages', () => {
   let officer: TestUser;
   let supervisor: TestUser;
   const refs: Record<'late' | 'atRisk' | 'onTrack' | 'answered', { reference: string; trackingToken: string }> = {} as never;
-  const browserOf = (u: TestUser) => {
-    const agent = request.agent(app);
-    agent.jar.setCookie(`tw_at=${issueAccessToken(u.user, tokenSettings(testConfig(), clock))}; Path=/`);
-    return agent;
-  };
+  const browserOf = (u: TestUser) => browserWith(app, tokenAt(u, clock));
   const file = async (iso: string) => {
     clock.set(iso);
     const res = await request(app).post('/api/v1/cases').send(caseBody(E_SERVICES));

@@ -10,10 +10,9 @@ import { ManualClock } from '../../src/shared/clock.js';
 import { CalendarModel } from '../../src/sla/calendar.model.js';
 import { SlaPolicyModel } from '../../src/sla/policy.model.js';
 import { recomputeStaleClocks } from '../../src/sla/index.js';
-import { issueAccessToken, tokenSettings } from '../../src/users/index.js';
-import { makeApp, testConfig } from '../support/app.js';
+import { makeApp } from '../support/app.js';
 import { caseBody } from '../support/cases.js';
-import { makeUser, type TestUser } from '../support/staff.js';
+import { authAt, makeUser, type TestUser } from '../support/staff.js';
 
 const SCHOOL_CASE = { category: 'SCHOOL_SERVICES', area: undefined, description: 'The school bus has not come to our street for two weeks now.' };
 
@@ -23,7 +22,7 @@ describe('SLA policies and calendar changes', () => {
   let admin: TestUser;
   let officer: TestUser;
   let supervisor: TestUser;
-  const as = (u: TestUser): [string, string] => ['Authorization', `Bearer ${issueAccessToken(u.user, tokenSettings(testConfig(), clock))}`];
+  const as = (u: TestUser): [string, string] => authAt(u, clock);
   const created: string[] = [];
   const createPolicy = async (body: Record<string, unknown>) => {
     const res = await request(app).post('/api/v1/admin/sla-policies').set(...as(admin)).send(body);

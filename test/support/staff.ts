@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { systemClock } from '../../src/shared/clock.js';
+import { systemClock, type Clock } from '../../src/shared/clock.js';
 import { createUser, issueAccessToken, tokenSettings, type UserDoc } from '../../src/users/index.js';
 import type { Role } from '../../src/users/principal.js';
 import { testConfig } from './app.js';
@@ -20,4 +20,14 @@ export async function makeUser(role: Role, agency?: string, name?: string, extra
   );
   const token = issueAccessToken(user, tokenSettings(testConfig(), systemClock));
   return { user, id: user._id.toHexString(), token, auth: ['Authorization', `Bearer ${token}`] };
+}
+
+/** An access token for a user issued at a (manual) clock's time, as a sign-in at that moment would give. */
+export function tokenAt(u: TestUser, clock: Clock): string {
+  return issueAccessToken(u.user, tokenSettings(testConfig(), clock));
+}
+
+/** The bearer header of `tokenAt`. */
+export function authAt(u: TestUser, clock: Clock): [string, string] {
+  return ['Authorization', `Bearer ${tokenAt(u, clock)}`];
 }
