@@ -2,6 +2,7 @@
  * Filing a case: check the codes against the directory, route by the taxonomy rule, give it a
  * reference and a tracking token, queue the receipt, store it. The story, in that order.
  */
+import { queueForRecurrence } from '../recurring/queue.js';
 import { Types } from 'mongoose';
 import { findAgency, lookupCodes, type CodeLookup } from '../directory/index.js';
 import { routeByText, textOf } from '../classification/classifier.service.js';
@@ -155,6 +156,7 @@ export async function fileCase(input: FileCaseInput, ctx: IntakeContext, attachm
         createdAt: ctx.now,
         updatedAt: ctx.now,
       }).save({ timestamps: false }); // times come from the injected clock
+      await queueForRecurrence(created, ctx.now);
       return {
         reference,
         trackingToken,

@@ -3,6 +3,7 @@
  * internal notes, the citizen's answers and rating. Every change appends to the history, and the
  * write is conditional on the status read, so two people acting at once cannot both succeed.
  */
+import { queueForRecurrence } from '../recurring/queue.js';
 import { findAgency, lookupCodes } from '../directory/index.js';
 import { lte } from '../shared/db/operators.js';
 import { clockChangesFor, clockView, firstResponseChanges, newClock, stored, type ClockView } from '../sla/clock.service.js';
@@ -210,6 +211,8 @@ export async function applyTransition(
   if (result.modifiedCount !== 1) throw new ConflictError('CASE_CHANGED', 'The case was changed by someone else. Reload it and try again.');
 
   const updated = (await CaseModel.findById(c._id).lean<CaseDoc>())!;
+  // A case routed out of triage with its first category reaches recurring-issue detection now.
+  if (!c.category && updated.category) await queueForRecurrence(updated, now);
   const tellsCitizen: CaseAction[] = ['resolve', 'request_information', 'reject', 'transfer', 'accept_suggestion', 'decline_suggestion', 'implement'];
   return { updated, notice: tellsCitizen.includes(command.action) ? noticeFor(updated, command.action, note ?? null) : null };
 }

@@ -1,30 +1,32 @@
 /**
- * Detecting recurring issues as cases arrive. A background step takes the cases filed since its
- * watermark, in filing order (one instance at a time, by a job lease, so the order is the same as
- * the rebuild's), and for each: stores its text vector, compares it with the earlier cases of the
- * same category and place within the window (an indexed, capped query on `recurrence_items`), and
- * joins it to a group or starts one (./grouping.ts). A group that reaches the flag rule becomes a
+ * Detecting recurring issues as cases arrive. Cases wait in a queue (./queue.ts), filled when a case
+ * gets a category: at filing, or when staff route it out of triage. A background step (one instance
+ * at a time, by a job lease) takes them in arrival order, the order the rebuild uses, and for each:
+ * computes its text vector, compares it with the earlier cases of the same category and place
+ * within the window (an indexed, capped query on the sliding window `recurrence_items`), and joins
+ * it to a group or starts one (./grouping.ts). A group that reaches the flag rule becomes a
  * recurring issue and the agency's supervisors are told; a similar case arriving while an issue is
  * monitored (or after it was resolved) makes it recur.
  *
- * Known gap: a case filed without a category (triage) that the watermark passes is not detected
- * when it is routed later; the rebuild sees it.
+ * What a new case costs is bounded by the window, not by the history: the queue holds the cases
+ * waiting, the window only the weeks any rule can look back (older entries are pruned), the log is
+ * only written, and an issue's figures are updated from what it already holds.
  */
 import { Types } from 'mongoose';
-import { CaseModel, type CaseDoc } from '../cases/case.model.js';
+import { CaseModel } from '../cases/case.model.js';
 import { placeWords } from '../classification/index.js';
-import { textOf } from '../classification/classifier.service.js';
 import { BH_PLACE_ALIASES } from '../classification/bh-place-aliases.js';
 import { getDirectory } from '../directory/index.js';
 import { enqueueEmail } from '../notifications/index.js';
-import { between, gt, lte, ne, oneOf } from '../shared/db/operators.js';
+import { isDuplicateKeyError } from '../shared/db/connect.js';
+import { between, lt, lte, oneOf } from '../shared/db/operators.js';
 import { claimJob, finishJob } from '../shared/jobs.js';
 import { UserModel } from '../users/user.model.js';
-import { assign, reachesFlag, rebuildGroups, type CaseForRecurrence, type Match, type RecurrenceRules } from './grouping.js';
-import { RecurrenceItemModel, RecurrenceStateModel, RecurringIssueModel, type RecurrenceItem, type RecurringIssueDoc } from './recurring.model.js';
+import { assign, DEFAULT_RULES, reachesFlag, rebuildGroups, type CaseForRecurrence, type Match, type RecurrenceRules } from './grouping.js';
+import { RecurrenceItemModel, RecurrenceLogModel, RecurrenceQueueModel, RecurringIssueModel, type RecurrenceItem, type RecurrenceLogEntry, type RecurrenceQueued, type RecurringIssueDoc } from './recurring.model.js';
 import { decideReview, MONITORING_DAYS } from './review.js';
-import { vectorOf } from './similarity.js';
-import { rulesFor } from './rules.service.js';
+import { packVector, unpackVector, vectorOf } from './similarity.js';
+import { listRules, rulesFor } from './rules.service.js';
 
 export interface DetectOptions {
   profile: string;
@@ -44,7 +46,6 @@ export interface DetectResult {
 }
 
 const DAY_MS = 86_400_000;
-const WATERMARK = (profile: string): string => `recurrence-watermark:${profile}`;
 
 const placeWordCache = new Map<string, { at: number; words: string[] }>();
 async function placeWordsFor(profile: string): Promise<string[]> {
@@ -56,7 +57,9 @@ async function placeWordsFor(profile: string): Promise<string[]> {
   return words;
 }
 
-function asCandidate(i: RecurrenceItem): CaseForRecurrence {
+type Stored = Pick<RecurrenceItem, '_id' | 'category' | 'area' | 'location' | 'createdAt' | 'citizen' | 'vector'> & { groupId?: Types.ObjectId | null };
+
+function asCandidate(i: Stored): CaseForRecurrence {
   return {
     id: i._id.toHexString(),
     category: i.category,
@@ -64,39 +67,57 @@ function asCandidate(i: RecurrenceItem): CaseForRecurrence {
     location: typeof i.location?.lat === 'number' && typeof i.location.lng === 'number' ? { lat: i.location.lat, lng: i.location.lng } : null,
     createdAt: i.createdAt,
     citizen: i.citizen,
-    vector: { f: [...i.vector.f], w: [...i.vector.w] },
+    vector: unpackVector(i.vector),
     groupId: i.groupId ? i.groupId.toHexString() : null,
   };
 }
 
-/** Processes the cases filed since the watermark; safe to call from every instance on an interval. */
+/** How far back the window keeps cases: the longest window of any rule, and a day. */
+async function retentionDays(profile: string, fixed?: RecurrenceRules): Promise<number> {
+  if (fixed) return fixed.windowDays + 1;
+  const { defaults, categories } = await listRules(profile);
+  return Math.max(defaults.windowDays, DEFAULT_RULES.windowDays, ...categories.map((c) => c.rules.windowDays)) + 1;
+}
+
+const PRUNE_EVERY_MS = 10 * 60_000;
+const prunedAt = new Map<string, number>();
+
+/**
+ * The window keeps what any rule can look back to from the oldest case waiting. Pruning is
+ * housekeeping (the candidate query reads the window by date anyway), so it runs every ten minutes
+ * of the detection clock, not on every step.
+ */
+async function pruneWindow(profile: string, oldest: Date, now: Date, fixed?: RecurrenceRules): Promise<void> {
+  const last = prunedAt.get(profile);
+  if (last !== undefined && Math.abs(now.getTime() - last) < PRUNE_EVERY_MS) return;
+  await RecurrenceItemModel.deleteMany({ profile, createdAt: lt(new Date(oldest.getTime() - (await retentionDays(profile, fixed)) * DAY_MS)) });
+  prunedAt.set(profile, now.getTime());
+}
+
+/** Processes the queued cases in arrival order; safe to call from every instance on an interval. */
 export async function detectRecurrences(now: Date, options: DetectOptions): Promise<DetectResult> {
   const result: DetectResult = { processed: 0, joined: 0, grouped: 0, flagged: 0, recurred: 0 };
   const owner = options.instanceId ?? `detector-${process.pid}`;
   const job = `recurrence-detect:${options.profile}`;
   if (!(await claimJob(job, owner, now, 0, 5 * 60_000))) return result;
   try {
-    const state = (await RecurrenceStateModel.findById(WATERMARK(options.profile)).lean()) ?? { after: new Date(0), afterId: '000000000000000000000000' };
+    const queued = await RecurrenceQueueModel.find({ profile: options.profile })
+      .sort({ createdAt: 1, _id: 1 })
+      .limit(options.batch ?? 200)
+      .lean<RecurrenceQueued[]>();
+    if (queued.length === 0) return result;
+    await pruneWindow(options.profile, queued[0]!.createdAt < now ? queued[0]!.createdAt : now, now, options.rules);
     const fixed = options.rules;
     const rulesOf = fixed ? () => fixed : await rulesFor(options.profile);
     const words = await placeWordsFor(options.profile);
-    const afterId = new Types.ObjectId(state.afterId);
-    const cases = await CaseModel.find({
-      profile: options.profile,
-      category: ne(null),
-      $or: [{ createdAt: gt(state.after) }, { createdAt: state.after, _id: gt(afterId) }],
-    })
-      .sort({ createdAt: 1, _id: 1 })
-      .limit(options.batch ?? 200)
-      .lean<CaseDoc[]>();
-    for (const c of cases) {
-      const outcome = await processCase(c, rulesOf(c.category!), words, now, options);
+    for (const c of queued) {
+      const outcome = await processCase(c, rulesOf(c.category), words, now, options);
       result.processed++;
       if (outcome.joined) result.joined++;
       if (outcome.grouped) result.grouped++;
       if (outcome.flagged) result.flagged++;
       if (outcome.recurred) result.recurred++;
-      await RecurrenceStateModel.updateOne({ _id: WATERMARK(options.profile) }, { $set: { after: c.createdAt, afterId: c._id.toHexString() } }, { upsert: true });
+      await RecurrenceQueueModel.deleteOne({ _id: c._id });
     }
   } finally {
     await finishJob(job, owner, now);
@@ -104,28 +125,38 @@ export async function detectRecurrences(now: Date, options: DetectOptions): Prom
   return result;
 }
 
-async function processCase(c: CaseDoc, rules: RecurrenceRules, words: string[], now: Date, options: DetectOptions): Promise<{ joined: boolean; grouped: boolean; flagged: boolean; recurred: boolean }> {
+async function insertTolerant(insert: () => Promise<unknown>): Promise<void> {
+  try {
+    await insert();
+  } catch (err) {
+    if (!isDuplicateKeyError(err)) throw err; // written before a crash: the retry goes on
+  }
+}
+
+async function processCase(c: RecurrenceQueued, rules: RecurrenceRules, words: string[], now: Date, options: DetectOptions): Promise<{ joined: boolean; grouped: boolean; flagged: boolean; recurred: boolean }> {
   const none = { joined: false, grouped: false, flagged: false, recurred: false };
-  if (await RecurrenceItemModel.exists({ _id: c._id })) return none; // already processed (a crash after the item, before the watermark)
-  const item = {
+  if (await RecurrenceItemModel.exists({ _id: c._id })) return none; // already processed (a crash before the queue entry went)
+  const vector = vectorOf(c.text, words);
+  const location = typeof c.location?.lat === 'number' && typeof c.location.lng === 'number' ? { lat: c.location.lat, lng: c.location.lng } : undefined;
+  const entry = {
     _id: c._id,
     profile: c.profile,
     reference: c.reference,
-    category: c.category!,
+    category: c.category,
     area: c.area ?? undefined,
-    location: typeof c.location?.lat === 'number' && typeof c.location.lng === 'number' ? { lat: c.location.lat, lng: c.location.lng } : undefined,
+    location,
     agency: c.agency ?? undefined,
     createdAt: c.createdAt,
-    citizen: c.citizenId ? c.citizenId.toHexString() : c.contactEmail,
-    vector: vectorOf(textOf(c), words),
+    citizen: c.citizen,
+    vector: packVector(vector),
   };
-  const self: CaseForRecurrence = { id: c._id.toHexString(), category: item.category, area: item.area ?? null, location: item.location ?? null, createdAt: item.createdAt, citizen: item.citizen, vector: item.vector };
+  const self: CaseForRecurrence = { id: c._id.toHexString(), category: c.category, area: c.area ?? null, location: location ?? null, createdAt: c.createdAt, citizen: c.citizen, vector };
   let candidates: RecurrenceItem[] = [];
-  if (item.area || item.location) {
+  if (entry.area || entry.location) {
     candidates = await RecurrenceItemModel.find({
       profile: c.profile,
-      category: item.category,
-      ...(item.area && !item.location ? { area: item.area } : {}),
+      category: entry.category,
+      ...(entry.area && !entry.location ? { area: entry.area } : {}),
       createdAt: between(new Date(c.createdAt.getTime() - rules.windowDays * DAY_MS), new Date(c.createdAt.getTime() + 1)),
     })
       .sort({ createdAt: -1 })
@@ -133,72 +164,108 @@ async function processCase(c: CaseDoc, rules: RecurrenceRules, words: string[], 
       .lean<RecurrenceItem[]>();
   }
   const a = assign(self, candidates.map(asCandidate), rules);
+  const match = a.kind === 'none' ? undefined : a.matches[0];
+  await insertTolerant(() => RecurrenceLogModel.collection.insertOne({ ...entry, ...(match ? { match } : {}) }));
   if (a.kind === 'none') {
-    await RecurrenceItemModel.create(item);
+    await RecurrenceItemModel.create(entry);
     return none;
   }
+  const added = { _id: c._id, reference: c.reference, citizen: c.citizen, createdAt: c.createdAt };
   if (a.kind === 'join') {
-    await RecurrenceItemModel.create({ ...item, groupId: new Types.ObjectId(a.groupId), match: a.matches[0] });
-    const changed = await refreshIssue(new Types.ObjectId(a.groupId), a.matches, self.id, rules, now, options);
+    await RecurrenceItemModel.create({ ...entry, groupId: new Types.ObjectId(a.groupId), match });
+    const changed = await refreshIssue(new Types.ObjectId(a.groupId), [added], a.matches, rules, now, options);
     return { joined: true, grouped: false, ...changed };
   }
   const issue = await RecurringIssueModel.create({
     profile: c.profile,
     status: 'forming',
-    category: item.category,
-    area: item.area,
-    agency: item.agency,
+    category: entry.category,
+    area: entry.area,
+    agency: entry.agency,
     caseCount: 0,
     citizenCount: 0,
     firstSeenAt: c.createdAt,
     lastSeenAt: c.createdAt,
     history: [{ at: now, event: 'formed', to: 'forming', data: { cases: a.members.length + 1 } }],
   });
-  await RecurrenceItemModel.updateMany({ _id: oneOf(a.members.map((id) => new Types.ObjectId(id))) }, { $set: { groupId: issue._id } });
-  await RecurrenceItemModel.create({ ...item, groupId: issue._id, match: a.matches[0] });
-  const changed = await refreshIssue(issue._id, a.matches, self.id, rules, now, options);
+  const memberIds = a.members.map((id) => new Types.ObjectId(id));
+  await RecurrenceItemModel.updateMany({ _id: oneOf(memberIds) }, { $set: { groupId: issue._id } });
+  const members = candidates.filter((x) => a.members.includes(x._id.toHexString())).sort((x, y) => x.createdAt.getTime() - y.createdAt.getTime() || (x._id.toHexString() < y._id.toHexString() ? -1 : 1));
+  await RecurrenceItemModel.create({ ...entry, groupId: issue._id, match });
+  const changed = await refreshIssue(issue._id, [...members.map((m) => ({ _id: m._id, reference: m.reference, citizen: m.citizen, createdAt: m.createdAt })), added], a.matches, rules, now, options);
   return { joined: false, grouped: true, ...changed };
 }
 
-/**
- * An issue's figures from its items: cases, references, citizens (filers, plus followers already
- * counted), first and last seen, and the words its matches share most.
- */
-function figuresOf(items: RecurrenceItem[], citizensBefore: readonly string[], matches: Match[] = []): Record<string, unknown> {
-  const words = new Map<string, number>();
-  for (const i of items) for (const w of i.match?.sharedWords ?? []) words.set(w, (words.get(w) ?? 0) + 1);
-  for (const m of matches) for (const w of m.sharedWords) words.set(w, (words.get(w) ?? 0) + 1);
-  const citizens = [...new Set([...citizensBefore, ...items.map((i) => i.citizen)])];
+interface Term {
+  w: string;
+  n: number;
+}
+
+/** Adds the words each match shares to the counts; the key terms are the ten most frequent. */
+function countTerms(before: readonly Term[], words: readonly string[]): { terms: Term[]; keyTerms: string[] } {
+  const counts = new Map(before.map((t) => [t.w, t.n]));
+  for (const w of words) counts.set(w, (counts.get(w) ?? 0) + 1);
+  const terms = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([w, n]) => ({ w, n }));
+  return { terms, keyTerms: terms.slice(0, 10).map((t) => t.w) };
+}
+
+interface Member {
+  _id: Types.ObjectId;
+  reference: string;
+  citizen: string;
+  createdAt: Date;
+  match?: { sharedWords?: string[] | null } | null;
+}
+
+/** An issue's figures from all its cases (in filing order): after staff moved cases in or out. */
+function figuresOf(members: readonly Member[], citizensBefore: readonly string[]): Record<string, unknown> {
+  const citizens = [...new Set([...citizensBefore, ...members.map((i) => i.citizen)])];
   return {
-    caseIds: items.map((i) => i._id),
-    references: items.map((i) => i.reference),
+    caseIds: members.map((i) => i._id),
+    references: members.map((i) => i.reference),
     citizens,
-    caseCount: items.length,
+    caseCount: members.length,
     citizenCount: citizens.length,
-    firstSeenAt: items[0]!.createdAt,
-    lastSeenAt: items.at(-1)!.createdAt,
-    keyTerms: [...words].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 10).map(([w]) => w),
+    firstSeenAt: members[0]!.createdAt,
+    lastSeenAt: members.at(-1)!.createdAt,
+    ...countTerms([], members.flatMap((i) => i.match?.sharedWords ?? [])),
   };
 }
 
-/** Recomputes an issue's figures after staff moved cases in or out (merge, split). */
-export async function recomputeIssue(id: Types.ObjectId, now: Date): Promise<void> {
-  const items = await RecurrenceItemModel.find({ groupId: id }).sort({ createdAt: 1 }).lean<RecurrenceItem[]>();
-  if (items.length === 0) return;
-  const followed = await CaseModel.find({ _id: oneOf(items.map((i) => i._id)) }).select({ followers: 1 }).lean();
+/** Recomputes an issue's figures from the log after staff moved cases in or out (merge, split). */
+export async function recomputeIssue(id: Types.ObjectId, caseIds: readonly Types.ObjectId[], now: Date): Promise<void> {
+  const members = await RecurrenceLogModel.find({ _id: oneOf([...caseIds]) }).sort({ createdAt: 1, _id: 1 }).lean<RecurrenceLogEntry[]>();
+  if (members.length === 0) return;
+  const followed = await CaseModel.find({ _id: oneOf(members.map((i) => i._id)) }).select({ followers: 1 }).lean();
   const followers = followed.flatMap((c) => (c.followers ?? []).map((f) => f.toHexString()));
-  await RecurringIssueModel.updateOne({ _id: id }, { $set: { ...figuresOf(items, followers), updatedAt: now } }, { timestamps: false });
+  await RecurringIssueModel.updateOne({ _id: id }, { $set: { ...figuresOf(members, followers), updatedAt: now } }, { timestamps: false });
 }
 
-/** Recomputes an issue's figures from its items, and moves it when the new case makes it flag or recur. */
-async function refreshIssue(id: Types.ObjectId, matches: Match[], newCaseId: string, rules: RecurrenceRules, now: Date, options: DetectOptions): Promise<{ flagged: boolean; recurred: boolean }> {
+/**
+ * Adds cases to an issue's figures (what it holds, plus the new ones), and moves it when the new
+ * case makes it flag (counted over its cases still in the window) or recur.
+ */
+async function refreshIssue(id: Types.ObjectId, added: readonly Member[], matches: Match[], rules: RecurrenceRules, now: Date, options: DetectOptions): Promise<{ flagged: boolean; recurred: boolean }> {
   const issue = (await RecurringIssueModel.findById(id).lean<RecurringIssueDoc>())!;
-  const items = await RecurrenceItemModel.find({ groupId: id }).sort({ createdAt: 1 }).lean<RecurrenceItem[]>();
-  const set: Record<string, unknown> = figuresOf(items, issue.citizens, matches);
+  const known = new Set(issue.caseIds.map((x) => x.toHexString()));
+  const fresh = added.filter((x) => !known.has(x._id.toHexString()));
+  const times = [...(issue.caseIds.length ? [issue.firstSeenAt.getTime(), issue.lastSeenAt.getTime()] : []), ...fresh.map((x) => x.createdAt.getTime())];
+  const citizens = [...new Set([...issue.citizens, ...fresh.map((x) => x.citizen)])];
+  const set: Record<string, unknown> = {
+    caseIds: [...issue.caseIds, ...fresh.map((x) => x._id)],
+    references: [...issue.references, ...fresh.map((x) => x.reference)],
+    citizens,
+    caseCount: issue.caseIds.length + fresh.length,
+    citizenCount: citizens.length,
+    firstSeenAt: new Date(Math.min(...times)),
+    lastSeenAt: new Date(Math.max(...times)),
+    ...countTerms((issue.terms ?? []).map((t) => ({ w: t.w ?? '', n: t.n ?? 0 })), matches.flatMap((m) => m.sharedWords)),
+  };
+  const newCaseId = added.at(-1)!._id.toHexString();
   const history: Record<string, unknown>[] = [{ at: now, event: 'case_added', data: { caseId: newCaseId, score: matches[0]?.score ?? null } }];
   let flagged = false;
   let recurred = false;
-  if (issue.status === 'forming' && reachesFlag(items, rules)) {
+  if (issue.status === 'forming' && reachesFlag(await RecurrenceItemModel.find({ groupId: id }).select({ createdAt: 1 }).lean(), rules)) {
     set.status = 'flagged';
     set.flaggedAt = now;
     history.push({ at: now, event: 'status_changed', from: 'forming', to: 'flagged', data: { rule: `${rules.flagCount} cases within ${rules.windowDays} days` } });
@@ -274,23 +341,24 @@ export interface RebuildReport {
 }
 
 /**
- * Rebuilds the groups from scratch with the same rules (every case in filing order, from the stored
- * vectors) and compares them with what incremental detection stored. Reading only: it reports.
+ * Rebuilds the groups from scratch with the same rules (every case of the log in arrival order, from
+ * the stored vectors) and compares them with the groups incremental detection stored. Reading only:
+ * it reports.
  */
 export async function rebuildAndCompare(profile: string, rules?: RecurrenceRules): Promise<RebuildReport> {
   const rulesOf = rules ? () => rules : await rulesFor(profile);
   const started = Date.now();
+  const issues = await RecurringIssueModel.find({ profile }).select({ caseIds: 1, manualEdits: 1 }).lean();
   // Groups staff merged or split are theirs, not the rules': they are left out of the comparison.
-  const manual = new Set((await RecurringIssueModel.find({ profile, manualEdits: true }).select({ _id: 1 }).lean()).map((i) => i._id.toHexString()));
-  const items = (await RecurrenceItemModel.find({ profile }).lean<RecurrenceItem[]>()).filter((i) => !(i.groupId && manual.has(i.groupId.toHexString())));
-  const refOf = new Map(items.map((i) => [i._id.toHexString(), i.reference]));
+  const manual = new Set(issues.filter((i) => i.manualEdits).flatMap((i) => i.caseIds.map((x) => x.toHexString())));
+  const entries = (await RecurrenceLogModel.find({ profile }).lean<RecurrenceLogEntry[]>()).filter((e) => !manual.has(e._id.toHexString()));
+  const refOf = new Map(entries.map((e) => [e._id.toHexString(), e.reference]));
   const key = (ids: string[]): string => ids.map((id) => refOf.get(id) ?? id).sort().join(',');
-  const stored = new Map<string, string[]>();
-  for (const i of items) if (i.groupId) stored.set(i.groupId.toHexString(), [...(stored.get(i.groupId.toHexString()) ?? []), i._id.toHexString()]);
-  const rebuilt = rebuildGroups(items.map((i) => ({ ...asCandidate(i), groupId: null })), rulesOf, (first) => first.id);
-  const storedKeys = new Set([...stored.values()].map(key));
+  const stored = issues.filter((i) => !i.manualEdits && i.caseIds.length > 0).map((i) => i.caseIds.map((x) => x.toHexString()));
+  const rebuilt = rebuildGroups(entries.map((e) => ({ ...asCandidate(e), groupId: null })), rulesOf, (first) => first.id);
+  const storedKeys = new Set(stored.map(key));
   const rebuiltKeys = new Set(rebuilt.map((g) => key(g.members.map((m) => m.id))));
   const onlyStored = [...storedKeys].filter((k) => !rebuiltKeys.has(k)).map((k) => k.split(','));
   const onlyRebuilt = [...rebuiltKeys].filter((k) => !storedKeys.has(k)).map((k) => k.split(','));
-  return { cases: items.length, storedGroups: storedKeys.size, rebuiltGroups: rebuiltKeys.size, agree: onlyStored.length === 0 && onlyRebuilt.length === 0, onlyStored, onlyRebuilt, ms: Date.now() - started };
+  return { cases: entries.length, storedGroups: storedKeys.size, rebuiltGroups: rebuiltKeys.size, agree: onlyStored.length === 0 && onlyRebuilt.length === 0, onlyStored, onlyRebuilt, ms: Date.now() - started };
 }

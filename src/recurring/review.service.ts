@@ -220,7 +220,7 @@ export async function mergeIssues(p: Principal, profile: string, id: string, fro
   }
   if (source.status === 'dismissed' || target.status === 'dismissed') throw new ConflictError('INVALID_TRANSITION', 'A dismissed issue cannot be merged.');
   await RecurrenceItemModel.updateMany({ groupId: source._id }, { $set: { groupId: target._id } });
-  await recomputeIssue(target._id, now);
+  await recomputeIssue(target._id, [...target.caseIds, ...source.caseIds], now);
   await RecurringIssueModel.updateOne({ _id: target._id }, { $set: { manualEdits: true }, $push: { history: { at: now, event: 'merged', by: byOf(p), data: { from: fromId, cases: source.references } } } }, { timestamps: false });
   await RecurringIssueModel.updateOne(
     { _id: source._id },
@@ -233,7 +233,7 @@ export async function mergeIssues(p: Principal, profile: string, id: string, fro
 export async function splitIssue(p: Principal, profile: string, id: string, references: string[], now: Date): Promise<string> {
   const issue = await load(p, profile, id);
   const refs = [...new Set(references.map((r) => normaliseReference(r)).filter((r): r is string => !!r))];
-  const moving = await RecurrenceItemModel.find({ groupId: issue._id, reference: oneOf(refs) }).select({ _id: 1, reference: 1 }).lean();
+  const moving = issue.references.flatMap((r, k) => (refs.includes(r) ? [{ _id: issue.caseIds[k]!, reference: r }] : []));
   if (moving.length !== refs.length || refs.length === 0) throw new ValidationError([{ field: 'cases', code: 'NOT_IN_ISSUE', message: 'Name cases of this issue to split out.' }]);
   if (moving.length >= issue.caseCount) throw new ValidationError([{ field: 'cases', code: 'WOULD_EMPTY', message: 'Leave at least one case in the issue.' }]);
   const created = await RecurringIssueModel.create({
@@ -250,7 +250,8 @@ export async function splitIssue(p: Principal, profile: string, id: string, refe
     history: [{ at: now, event: 'split', by: byOf(p), data: { from: id, cases: refs } }],
   });
   await RecurrenceItemModel.updateMany({ _id: oneOf(moving.map((m) => m._id)) }, { $set: { groupId: created._id } });
-  await Promise.all([recomputeIssue(created._id, now), recomputeIssue(issue._id, now)]);
+  const stay = issue.caseIds.filter((x) => !moving.some((m) => m._id.equals(x)));
+  await Promise.all([recomputeIssue(created._id, moving.map((m) => m._id), now), recomputeIssue(issue._id, stay, now)]);
   await RecurringIssueModel.updateOne({ _id: issue._id }, { $set: { manualEdits: true }, $push: { history: { at: now, event: 'split', by: byOf(p), data: { into: created._id.toHexString(), cases: refs } } } }, { timestamps: false });
   return created._id.toHexString();
 }

@@ -12,7 +12,7 @@ import { ConflictError, NotFoundError } from '../shared/errors.js';
 import type { Principal } from '../users/principal.js';
 import { RecurrenceItemModel, RecurringIssueModel } from './recurring.model.js';
 import { rulesFor } from './rules.service.js';
-import { cosine, sharedWords, vectorOf } from './similarity.js';
+import { cosine, sharedWords, unpackVector, vectorOf } from './similarity.js';
 
 /** The filing body without contact details: what a look-alike search needs. */
 export const similarSchema = fileCaseSchema.fork(['contact'], (s) => s.optional());
@@ -50,7 +50,7 @@ export async function findSimilarOpenCases(profile: string, input: SimilarInput,
     .limit(rules.candidateCap)
     .lean();
   const scored = candidates
-    .map((c) => ({ c, score: cosine(vector, { f: [...c.vector.f], w: [...c.vector.w] }) }))
+    .map((c) => ({ c, score: cosine(vector, unpackVector(c.vector)) }))
     .filter((x) => x.score >= rules.similarity)
     .sort((a, b) => b.score - a.score);
   const open = await CaseModel.find({ _id: oneOf(scored.map((x) => x.c._id)), status: oneOf(OPEN_STATUSES) }).select({ reference: 1, status: 1, createdAt: 1 }).lean();
@@ -61,7 +61,7 @@ export async function findSimilarOpenCases(profile: string, input: SimilarInput,
     .slice(0, 5)
     .map((x) => {
       const o = byId.get(x.c._id.toHexString())!;
-      return { reference: o.reference, status: o.status, createdAt: o.createdAt.toISOString(), score: x.score, sharedWords: sharedWords(vector, { f: [...x.c.vector.f], w: [...x.c.vector.w] }) };
+      return { reference: o.reference, status: o.status, createdAt: o.createdAt.toISOString(), score: x.score, sharedWords: sharedWords(vector, unpackVector(x.c.vector)) };
     });
   return { category, area, items };
 }
@@ -74,11 +74,11 @@ export async function followCase(p: Principal, referenceInput: unknown): Promise
   if (c.citizenId?.toHexString() === p.userId) throw new ConflictError('OWN_CASE', 'This is your own case.');
   const me = new Types.ObjectId(p.userId);
   await CaseModel.updateOne({ _id: c._id }, { $addToSet: { followers: me } }, { timestamps: false });
-  const item = await RecurrenceItemModel.findById(c._id).select({ groupId: 1 }).lean();
-  if (item?.groupId) {
-    await RecurringIssueModel.updateOne({ _id: item.groupId }, { $addToSet: { citizens: p.userId } }, { timestamps: false });
-    const issue = await RecurringIssueModel.findById(item.groupId).select({ citizens: 1 }).lean();
-    if (issue) await RecurringIssueModel.updateOne({ _id: item.groupId }, { $set: { citizenCount: issue.citizens.length } }, { timestamps: false });
+  const group = await RecurringIssueModel.findOne({ caseIds: c._id }).select({ _id: 1 }).lean();
+  if (group) {
+    await RecurringIssueModel.updateOne({ _id: group._id }, { $addToSet: { citizens: p.userId } }, { timestamps: false });
+    const issue = await RecurringIssueModel.findById(group._id).select({ citizens: 1 }).lean();
+    if (issue) await RecurringIssueModel.updateOne({ _id: group._id }, { $set: { citizenCount: issue.citizens.length } }, { timestamps: false });
   }
   return reference!;
 }

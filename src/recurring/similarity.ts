@@ -63,3 +63,14 @@ export function sharedWords(a: TextVector, b: TextVector, max = 8): string[] {
     .slice(0, max)
     .map((x) => x.f.slice(2));
 }
+
+/** A vector as one string for storage: one document field instead of hundreds of array elements. */
+export function packVector(v: TextVector): string {
+  return JSON.stringify([v.f, v.w]);
+}
+
+/** The vector of `packVector`. */
+export function unpackVector(packed: string): TextVector {
+  const [f, w] = JSON.parse(packed) as [string[], number[]];
+  return { f, w };
+}

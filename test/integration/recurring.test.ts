@@ -10,8 +10,9 @@ import request from 'supertest';
 import { CaseModel } from '../../src/cases/case.model.js';
 import { OutboxMessageModel } from '../../src/notifications/index.js';
 import { detectRecurrences, rebuildAndCompare, resolveQuietIssues } from '../../src/recurring/detection.service.js';
-import { RecurrenceItemModel, RecurrenceStateModel, RecurringIssueModel } from '../../src/recurring/recurring.model.js';
+import { RecurrenceItemModel, RecurrenceLogModel, RecurrenceQueueModel, RecurringIssueModel } from '../../src/recurring/recurring.model.js';
 import { ManualClock } from '../../src/shared/clock.js';
+import { lt } from '../../src/shared/db/operators.js';
 import { JobModel } from '../../src/shared/jobs.js';
 import { makeApp } from '../support/app.js';
 import { caseBody } from '../support/cases.js';
@@ -42,13 +43,12 @@ describe('recurring issues: detection and review', function () {
   let issueId = '';
 
   before(async () => {
-    await Promise.all([RecurrenceItemModel.deleteMany({}), RecurringIssueModel.deleteMany({}), JobModel.deleteMany({ _id: /^recurrence/ })]);
-    // Detection starts here: cases of other suites (filed earlier) are not this test's business.
-    await RecurrenceStateModel.updateOne({ _id: 'recurrence-watermark:bh' }, { $set: { after: new Date('2027-02-28T00:00:00Z'), afterId: '000000000000000000000000' } }, { upsert: true });
+    // Detection starts here: cases of other suites (queued earlier) are not this test's business.
+    await Promise.all([RecurrenceQueueModel.deleteMany({}), RecurrenceItemModel.deleteMany({}), RecurrenceLogModel.deleteMany({}), RecurringIssueModel.deleteMany({}), JobModel.deleteMany({ _id: /^recurrence/ })]);
     [works, otherSupervisor, manager, officer, citizen] = await Promise.all([makeUser('supervisor', 'WORKS'), makeUser('supervisor', 'EWA'), makeUser('manager'), makeUser('officer', 'WORKS'), makeUser('citizen')]);
   });
   after(async () => {
-    await Promise.all([RecurrenceItemModel.deleteMany({}), RecurringIssueModel.deleteMany({}), RecurrenceStateModel.deleteMany({})]);
+    await Promise.all([RecurrenceQueueModel.deleteMany({}), RecurrenceItemModel.deleteMany({}), RecurrenceLogModel.deleteMany({}), RecurringIssueModel.deleteMany({})]);
   });
 
   it('when five overflow complaints in one area arrive among unrelated ones, and three about another problem elsewhere, then there are exactly two issues, each one place and one category', async () => {
@@ -273,5 +273,42 @@ describe('recurring issues: detection and review', function () {
     } finally {
       expect((await request(app).put('/api/v1/admin/recurring-rules/FIRE_SAFETY').set(...as(admin)).send({})).status).to.equal(200);
     }
+  });
+
+  it('when a case waits in triage and staff route it with its category, then detection takes it from then on', async () => {
+    const agent = await makeUser('agent');
+    const first = await file(30, 'القمامة متراكمة أمام البيوت ولم تأت سيارة النظافة منذ أسبوع', 'GALALI', 'WASTE_COLLECTION');
+    const second = await file(31, 'تراكم القمامة أمام المنازل وسيارة النظافة لم تمر منذ أسبوع', 'GALALI', 'WASTE_COLLECTION');
+    clock.set(new Date(Date.parse('2027-03-01T06:00:00Z') + 32 * 86_400_000));
+    const vague = await request(app).post('/api/v1/cases').send(caseBody({ category: undefined, area: 'GALALI', title: '', description: 'القمامة متراكمة أمام بيتنا وسيارة النظافة ما جات من أسبوع' }));
+    expect(vague.body.routing?.method, JSON.stringify(vague.body)).to.equal('triage');
+    expect((await detectRecurrences(clock.now(), options)).processed).to.equal(2); // the case in triage has no category yet
+    expect(await RecurringIssueModel.findOne({ references: first.reference }).lean()).to.include({ status: 'forming', caseCount: 2 });
+
+    clock.set(new Date(Date.parse('2027-03-01T06:00:00Z') + 33 * 86_400_000));
+    const routed = await request(app).patch(`/api/v1/cases/${vague.body.reference}`).set(...as(agent)).send({ action: 'route', agency: 'MUHARRAQ', category: 'WASTE_COLLECTION' });
+    expect(routed.status, JSON.stringify(routed.body)).to.equal(200);
+    const result = await detectRecurrences(clock.now(), options);
+    expect(result).to.include({ processed: 1, joined: 1, flagged: 1 });
+    const issue = (await RecurringIssueModel.findOne({ references: first.reference }).lean())!;
+    expect(issue.references).to.have.members([first.reference, second.reference, vague.body.reference]);
+    expect(issue.status).to.equal('flagged');
+    expect(issue.lastSeenAt.toISOString()).to.equal(clock.now().toISOString()); // it arrived when it was routed
+    expect((await rebuildAndCompare('bh')).agree).to.equal(true);
+  });
+
+  it('when cases fall out of the longest window, then they leave the candidates but stay in the log, and the rebuild still agrees', async () => {
+    const before = await RecurrenceLogModel.countDocuments({ profile: 'bh' });
+    await file(80, 'انقطاع الكهرباء عن الحي منذ الصباح', 'SITRA', 'POWER_OUTAGE');
+    expect((await detectRecurrences(clock.now(), options)).processed).to.equal(1);
+    const cutoff = new Date(clock.now().getTime() - 32 * 86_400_000);
+    expect(await RecurrenceItemModel.countDocuments({ profile: 'bh', createdAt: lt(cutoff) })).to.equal(0);
+    expect(await RecurrenceItemModel.countDocuments({ profile: 'bh' })).to.equal(1);
+    expect(await RecurrenceLogModel.countDocuments({ profile: 'bh' })).to.equal(before + 1);
+    const issue = (await RecurringIssueModel.findOne({ area: 'GALALI' }).lean())!;
+    expect(issue.caseCount).to.equal(3); // figures are kept when the cases leave the window
+    const report = await rebuildAndCompare('bh');
+    expect(report.agree, JSON.stringify(report)).to.equal(true);
+    expect(report.cases).to.be.greaterThan(10);
   });
 });

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { assign, DEFAULT_RULES, distanceMeters, matchCases, reachesFlag, rebuildGroups, type CaseForRecurrence } from '../../src/recurring/grouping.js';
-import { cosine, vectorOf } from '../../src/recurring/similarity.js';
+import { cosine, packVector, unpackVector, vectorOf } from '../../src/recurring/similarity.js';
 import { OVERFLOW, SMELL } from '../support/recurring-texts.js';
 
 const DAY = 86_400_000;
@@ -41,6 +41,12 @@ describe('recurring issues: text similarity', () => {
     const v = SMELL.map((t) => vectorOf(t));
     expect(cosine(v[0]!, v[1]!)).to.be.at.least(DEFAULT_RULES.similarity);
     expect(cosine(v[0]!, v[2]!)).to.be.at.least(DEFAULT_RULES.similarity);
+  });
+
+  it('when a vector is packed for storage, then unpacking gives it back exactly', () => {
+    const v = vectorOf(`${OVERFLOW[0]!} "quoted" \\ back\tslash`);
+    expect(unpackVector(packVector(v))).to.deep.equal(v);
+    expect(packVector(v)).to.be.a('string');
   });
 
   it('when a vector is stored, then it is sorted, unit length and bounded, and the same text gives the same vector', () => {
