@@ -25,6 +25,11 @@ export interface FeatureOptions {
    * article or a clitic ("بسترة", "والمحرق"). Optional: models stored before it had none.
    */
   placeWords?: readonly string[];
+  /**
+   * A feature seen n times weighs 1 + ln n times its weight instead of n times (sublinear term
+   * frequency). Optional: models stored before it had none (plain counts).
+   */
+  sublinear?: boolean;
 }
 
 export const DEFAULT_FEATURE_OPTIONS: FeatureOptions = {
@@ -94,8 +99,10 @@ export function textFeatures(text: string, options: FeatureOptions = DEFAULT_FEA
   const counted = placeWords && placeWords.length > 0 ? words.flatMap((w, i) => (isPlaceWord(w.token, placeWords) ? [] : [i])) : words.map((_, i) => i);
   const weights = new Map<string, number>();
   const origin = new Map<string, number>();
+  const counts = options.sublinear ? new Map<string, number>() : null;
   const add = (feature: string, weight: number, wordIndex: number): void => {
     weights.set(feature, (weights.get(feature) ?? 0) + weight);
+    counts?.set(feature, (counts.get(feature) ?? 0) + 1);
     if (!origin.has(feature)) origin.set(feature, wordIndex);
   };
   counted.forEach((i, k) => {
@@ -107,6 +114,10 @@ export function textFeatures(text: string, options: FeatureOptions = DEFAULT_FEA
       for (const gram of charNgrams(word.stem, options.ngramMin, options.ngramMax)) add(`c:${gram}`, options.ngramWeight, i);
     }
   });
+  if (counts) {
+    // Each occurrence of a feature adds the same weight w: n of them give w·(1 + ln n), not w·n.
+    for (const [feature, n] of counts) if (n > 1) weights.set(feature, (weights.get(feature)! / n) * (1 + Math.log(n)));
+  }
   return { weights, origin, words };
 }
 

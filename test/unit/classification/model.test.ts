@@ -154,3 +154,35 @@ describe('classification: place words are not features', () => {
     expect(classify({ ...model, featureOptions: older }, 'stray dogs')).to.deep.equal(classify(model, 'stray dogs'));
   });
 });
+
+describe('classification: sublinear term frequency', () => {
+  const plain = { ...DEFAULT_FEATURE_OPTIONS, ngramWeight: 0, bigramWeight: 0 };
+  const sublinear = { ...plain, sublinear: true };
+
+  it('when a word is repeated n times, then it weighs 1 + ln n times its weight, and a word seen once is unchanged', () => {
+    const text = 'dogs dogs dogs dogs near the mosque';
+    expect(textFeatures(text, plain).weights.get('w:dog')).to.equal(4);
+    expect(textFeatures(text, sublinear).weights.get('w:dog')).to.be.closeTo(1 + Math.log(4), 1e-12);
+    expect(textFeatures(text, sublinear).weights.get('w:mosqu')).to.equal(1);
+  });
+
+  it('when the feature has a weight of its own (a concept, an n-gram), then the same rule applies to that weight', () => {
+    const options = { ...sublinear, conceptWeight: 0.5, ngramWeight: 0.1 };
+    const features = textFeatures('dogs dogs', options);
+    expect(features.weights.get('k:animals')).to.be.closeTo(0.5 * (1 + Math.log(2)), 1e-12);
+    expect(features.weights.get('c:<do')).to.be.closeTo(0.1 * (1 + Math.log(2)), 1e-12);
+  });
+
+  it('when a model is trained with it, then it keeps the option and classify counts the same way', () => {
+    const model = train(EXAMPLES, { now: NOW, features: { sublinear: true } });
+    expect(model.featureOptions.sublinear).to.equal(true);
+    expect(JSON.parse(JSON.stringify(model))).to.deep.equal(model);
+    expect(classify(model, 'stray dogs stray dogs stray dogs').candidates[0]!.category).to.equal('STRAY_ANIMALS');
+  });
+
+  it('when a model stored before the option existed is used, then it counts as before', () => {
+    const model = train(EXAMPLES, { now: NOW });
+    expect(model.featureOptions).not.to.have.property('sublinear');
+    expect(textFeatures('dogs dogs', model.featureOptions).weights.get('w:dog')).to.equal(2);
+  });
+});

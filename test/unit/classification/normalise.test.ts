@@ -113,7 +113,11 @@ describe('classification: tokens, stop words, stems and n-grams', () => {
     expect(concepts('parking')).to.deep.equal(['k:traffic']);
     expect(concepts('park')).to.deep.equal(['k:greenery']);
     expect(concepts('سيارات')).to.deep.equal(['k:vehicle']);
-    expect(concepts('المركز الصحي')).to.deep.equal(['k:health']);
+    // A word whose stem has two letters ("هو" of "هويه") is matched as a word, also behind the article.
+    expect(concepts('الهويه')).to.deep.equal(['k:online']);
+    expect(concepts('هويه')).to.deep.equal(['k:online']);
+    // "صحي" is the adjective of sewage and of food inspection as much as of health: no concept.
+    expect(concepts('الصرف الصحي')).to.deep.equal(['k:sewage']);
   });
 
   it('when a misspelt Arabic word is featurised, then it still shares n-grams with the right spelling', () => {
