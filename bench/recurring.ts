@@ -42,29 +42,21 @@ function rng(seed: number): () => number {
   return () => ((s = (Math.imul(s ^ (s >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0) / 2 ** 32);
 }
 
-/** The texts of `synthetic(n, seed)`, in the same order. */
-function syntheticTexts(n: number, seed: number): string[] {
+/** A synthetic history of `n` cases, with the text each vector was computed from. */
+function syntheticWithTexts(n: number, seed: number): { cases: CaseForRecurrence[]; texts: string[] } {
   const r = rng(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
-  const out: string[] = [];
-  for (let i = 0; i < n; i++) {
-    out.push(`${pick(SUBJECTS)} ${pick(PLACES)} ${pick(TAILS)} ${pick(PLACES)}`);
-    r(); // category
-    r(); // area
-  }
-  return out;
-}
-
-function synthetic(n: number, seed: number): CaseForRecurrence[] {
-  const r = rng(seed);
-  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
-  const out: CaseForRecurrence[] = [];
+  const cases: CaseForRecurrence[] = [];
+  const texts: string[] = [];
   for (let i = 0; i < n; i++) {
     const text = `${pick(SUBJECTS)} ${pick(PLACES)} ${pick(TAILS)} ${pick(PLACES)}`;
-    out.push({ id: crypto.randomBytes(12).toString('hex'), category: pick(CATEGORIES), area: pick(AREAS), createdAt: new Date(T0 + Math.floor((i / PER_DAY) * DAY)), citizen: `c${i % 50_000}`, vector: vectorOf(text) });
+    texts.push(text);
+    cases.push({ id: crypto.randomBytes(12).toString('hex'), category: pick(CATEGORIES), area: pick(AREAS), createdAt: new Date(T0 + Math.floor((i / PER_DAY) * DAY)), citizen: `c${i % 50_000}`, vector: vectorOf(text) });
   }
-  return out;
+  return { cases, texts };
 }
+
+const synthetic = (n: number, seed: number): CaseForRecurrence[] => syntheticWithTexts(n, seed).cases;
 
 async function main(): Promise<void> {
   const vectors = new Map<number, CaseForRecurrence[]>();
@@ -117,8 +109,7 @@ async function main(): Promise<void> {
 async function detectOnDatabase(n: number): Promise<void> {
   const db = mongoose.connection.db!;
   for (const c of ['cases', 'recurrence_log', 'recurrence_items', 'recurrence_queue', 'recurring_issues', 'jobs']) await db.collection(c).deleteMany({});
-  const history = synthetic(n, n);
-  const texts = syntheticTexts(n, n);
+  const { cases: history, texts } = syntheticWithTexts(n, n);
   const end = history.at(-1)!.createdAt.getTime() + 60_000;
   const started = Date.now();
   const refOf = (i: number): string => `TW-B-${n}-${i}`;
@@ -182,8 +173,7 @@ async function detectOnDatabase(n: number): Promise<void> {
   say(`history ${n.toLocaleString('en')} (${Math.round(n / PER_DAY)} days) stored in ${((Date.now() - started) / 1000).toFixed(0)} s: ${n.toLocaleString('en')} cases and log entries, ${issues.length.toLocaleString('en')} groups, ${inWindow.length.toLocaleString('en')} in the window`);
 
   // New cases arrive just after the history, one a minute, each detected on its own.
-  const fresh = synthetic(DB_NEW, 7 + n);
-  const freshTexts = syntheticTexts(DB_NEW, 7 + n);
+  const { cases: fresh, texts: freshTexts } = syntheticWithTexts(DB_NEW, 7 + n);
   const times: number[] = [];
   let grouped = 0;
   for (let k = 0; k < fresh.length; k++) {
@@ -191,7 +181,7 @@ async function detectOnDatabase(n: number): Promise<void> {
     const c = { ...fresh[k]!, createdAt: at };
     const doc = caseDoc(c, n + k, freshTexts[k]!);
     await db.collection('cases').insertOne(doc);
-    await queueForRecurrence({ ...doc, contactEmail: doc.contactEmail }, at);
+    await queueForRecurrence(doc, at);
     const t = process.hrtime.bigint();
     const r = await detectRecurrences(at, { profile: 'bh', publicUrl: 'http://bench.test', batch: 1, rules: DEFAULT_RULES });
     times.push(Number(process.hrtime.bigint() - t) / 1e6);

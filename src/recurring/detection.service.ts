@@ -22,7 +22,7 @@ import { isDuplicateKeyError } from '../shared/db/connect.js';
 import { between, lt, lte, oneOf } from '../shared/db/operators.js';
 import { claimJob, finishJob } from '../shared/jobs.js';
 import { UserModel } from '../users/user.model.js';
-import { assign, DEFAULT_RULES, reachesFlag, rebuildGroups, type CaseForRecurrence, type Match, type RecurrenceRules } from './grouping.js';
+import { assign, locationOf, reachesFlag, rebuildGroups, type CaseForRecurrence, type Match, type RecurrenceRules } from './grouping.js';
 import { RecurrenceItemModel, RecurrenceLogModel, RecurrenceQueueModel, RecurringIssueModel, type RecurrenceItem, type RecurrenceLogEntry, type RecurrenceQueued, type RecurringIssueDoc } from './recurring.model.js';
 import { decideReview, MONITORING_DAYS } from './review.js';
 import { packVector, unpackVector, vectorOf } from './similarity.js';
@@ -64,7 +64,7 @@ function asCandidate(i: Stored): CaseForRecurrence {
     id: i._id.toHexString(),
     category: i.category,
     area: i.area ?? null,
-    location: typeof i.location?.lat === 'number' && typeof i.location.lng === 'number' ? { lat: i.location.lat, lng: i.location.lng } : null,
+    location: locationOf(i),
     createdAt: i.createdAt,
     citizen: i.citizen,
     vector: unpackVector(i.vector),
@@ -76,7 +76,7 @@ function asCandidate(i: Stored): CaseForRecurrence {
 async function retentionDays(profile: string, fixed?: RecurrenceRules): Promise<number> {
   if (fixed) return fixed.windowDays + 1;
   const { defaults, categories } = await listRules(profile);
-  return Math.max(defaults.windowDays, DEFAULT_RULES.windowDays, ...categories.map((c) => c.rules.windowDays)) + 1;
+  return Math.max(defaults.windowDays, ...categories.map((c) => c.rules.windowDays)) + 1;
 }
 
 const PRUNE_EVERY_MS = 10 * 60_000;
@@ -133,11 +133,29 @@ async function insertTolerant(insert: () => Promise<unknown>): Promise<void> {
   }
 }
 
+/**
+ * The candidates of a case: earlier cases of its category in the window (the indexed, capped query on
+ * `recurrence_items`), in its area, or in any area when it is located (grouping.ts compares the
+ * distance); none without an area or a location. Detection and the similar-case search both use it.
+ */
+export async function windowCandidates(profile: string, category: string, place: { area?: string | null; location?: { lat: number; lng: number } | null }, at: Date, rules: RecurrenceRules): Promise<RecurrenceItem[]> {
+  if (!place.area && !place.location) return [];
+  return RecurrenceItemModel.find({
+    profile,
+    category,
+    ...(place.area && !place.location ? { area: place.area } : {}),
+    createdAt: between(new Date(at.getTime() - rules.windowDays * DAY_MS), new Date(at.getTime() + 1)),
+  })
+    .sort({ createdAt: -1 })
+    .limit(rules.candidateCap)
+    .lean<RecurrenceItem[]>();
+}
+
 async function processCase(c: RecurrenceQueued, rules: RecurrenceRules, words: string[], now: Date, options: DetectOptions): Promise<{ joined: boolean; grouped: boolean; flagged: boolean; recurred: boolean }> {
   const none = { joined: false, grouped: false, flagged: false, recurred: false };
   if (await RecurrenceItemModel.exists({ _id: c._id })) return none; // already processed (a crash before the queue entry went)
   const vector = vectorOf(c.text, words);
-  const location = typeof c.location?.lat === 'number' && typeof c.location.lng === 'number' ? { lat: c.location.lat, lng: c.location.lng } : undefined;
+  const location = locationOf(c) ?? undefined;
   const entry = {
     _id: c._id,
     profile: c.profile,
@@ -151,26 +169,15 @@ async function processCase(c: RecurrenceQueued, rules: RecurrenceRules, words: s
     vector: packVector(vector),
   };
   const self: CaseForRecurrence = { id: c._id.toHexString(), category: c.category, area: c.area ?? null, location: location ?? null, createdAt: c.createdAt, citizen: c.citizen, vector };
-  let candidates: RecurrenceItem[] = [];
-  if (entry.area || entry.location) {
-    candidates = await RecurrenceItemModel.find({
-      profile: c.profile,
-      category: entry.category,
-      ...(entry.area && !entry.location ? { area: entry.area } : {}),
-      createdAt: between(new Date(c.createdAt.getTime() - rules.windowDays * DAY_MS), new Date(c.createdAt.getTime() + 1)),
-    })
-      .sort({ createdAt: -1 })
-      .limit(rules.candidateCap)
-      .lean<RecurrenceItem[]>();
-  }
+  const candidates = await windowCandidates(c.profile, c.category, { area: entry.area, location }, c.createdAt, rules);
   const a = assign(self, candidates.map(asCandidate), rules);
   const match = a.kind === 'none' ? undefined : a.matches[0];
-  await insertTolerant(() => RecurrenceLogModel.collection.insertOne({ ...entry, ...(match ? { match } : {}) }));
+  await insertTolerant(() => RecurrenceLogModel.create({ ...entry, match }));
   if (a.kind === 'none') {
     await RecurrenceItemModel.create(entry);
     return none;
   }
-  const added = { _id: c._id, reference: c.reference, citizen: c.citizen, createdAt: c.createdAt };
+  const added: Member = entry;
   if (a.kind === 'join') {
     await RecurrenceItemModel.create({ ...entry, groupId: new Types.ObjectId(a.groupId), match });
     const changed = await refreshIssue(new Types.ObjectId(a.groupId), [added], a.matches, rules, now, options);
@@ -192,7 +199,7 @@ async function processCase(c: RecurrenceQueued, rules: RecurrenceRules, words: s
   await RecurrenceItemModel.updateMany({ _id: oneOf(memberIds) }, { $set: { groupId: issue._id } });
   const members = candidates.filter((x) => a.members.includes(x._id.toHexString())).sort((x, y) => x.createdAt.getTime() - y.createdAt.getTime() || (x._id.toHexString() < y._id.toHexString() ? -1 : 1));
   await RecurrenceItemModel.create({ ...entry, groupId: issue._id, match });
-  const changed = await refreshIssue(issue._id, [...members.map((m) => ({ _id: m._id, reference: m.reference, citizen: m.citizen, createdAt: m.createdAt })), added], a.matches, rules, now, options);
+  const changed = await refreshIssue(issue._id, [...members, added], a.matches, rules, now, options);
   return { joined: false, grouped: true, ...changed };
 }
 

@@ -40,6 +40,11 @@ export interface CaseForRecurrence {
   groupId?: string | null;
 }
 
+/** A stored location when it has both coordinates, else null. */
+export function locationOf(x: { location?: { lat?: number | null; lng?: number | null } | null }): { lat: number; lng: number } | null {
+  return typeof x.location?.lat === 'number' && typeof x.location.lng === 'number' ? { lat: x.location.lat, lng: x.location.lng } : null;
+}
+
 export interface Match {
   caseId: string;
   score: number;

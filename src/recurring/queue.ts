@@ -6,6 +6,7 @@
 import type { Types } from 'mongoose';
 import { textOf } from '../classification/classifier.service.js';
 import { isDuplicateKeyError } from '../shared/db/connect.js';
+import { locationOf } from './grouping.js';
 import { RecurrenceQueueModel } from './recurring.model.js';
 
 export interface CaseToDetect {
@@ -29,7 +30,7 @@ export interface CaseToDetect {
  */
 export async function queueForRecurrence(c: CaseToDetect, at: Date): Promise<void> {
   if (!c.category) return;
-  const located = typeof c.location?.lat === 'number' && typeof c.location.lng === 'number';
+  const location = locationOf(c);
   try {
     await RecurrenceQueueModel.collection.insertOne({
       _id: c._id,
@@ -37,7 +38,7 @@ export async function queueForRecurrence(c: CaseToDetect, at: Date): Promise<voi
       reference: c.reference,
       category: c.category,
       ...(c.area ? { area: c.area } : {}),
-      ...(located ? { location: { lat: c.location!.lat, lng: c.location!.lng } } : {}),
+      ...(location ? { location } : {}),
       ...(c.agency ? { agency: c.agency } : {}),
       createdAt: at,
       citizen: c.citizenId ? c.citizenId.toHexString() : c.contactEmail,

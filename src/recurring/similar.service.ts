@@ -6,11 +6,12 @@ import { Types } from 'mongoose';
 import { CaseModel, OPEN_STATUSES } from '../cases/case.model.js';
 import { fileCaseSchema } from '../cases/case.schemas.js';
 import { normaliseReference } from '../cases/reference.js';
-import { routeByText } from '../classification/classifier.service.js';
-import { between, oneOf } from '../shared/db/operators.js';
+import { routeByText, textOf } from '../classification/classifier.service.js';
+import { oneOf } from '../shared/db/operators.js';
 import { ConflictError, NotFoundError } from '../shared/errors.js';
 import type { Principal } from '../users/principal.js';
-import { RecurrenceItemModel, RecurringIssueModel } from './recurring.model.js';
+import { windowCandidates } from './detection.service.js';
+import { RecurringIssueModel } from './recurring.model.js';
 import { rulesFor } from './rules.service.js';
 import { cosine, sharedWords, unpackVector, vectorOf } from './similarity.js';
 
@@ -32,7 +33,7 @@ export interface SimilarAnswer {
 
 /** Open cases like the one being written (its category and area, given or found in its text); nothing stored. */
 export async function findSimilarOpenCases(profile: string, input: SimilarInput, bar: { threshold: number; margin: number }, now: Date): Promise<SimilarAnswer> {
-  const text = `${input.title ?? ''}\n${input.description}`;
+  const text = textOf({ title: input.title, description: input.description });
   let category = input.category || null;
   let area = input.area || null;
   if (!category || !area) {
@@ -45,10 +46,7 @@ export async function findSimilarOpenCases(profile: string, input: SimilarInput,
   if (!category || !area) return { category, area, items: [] };
   const vector = vectorOf(text);
   const rules = (await rulesFor(profile))(category);
-  const candidates = await RecurrenceItemModel.find({ profile, category, area, createdAt: between(new Date(now.getTime() - rules.windowDays * 86_400_000), new Date(now.getTime() + 1)) })
-    .sort({ createdAt: -1 })
-    .limit(rules.candidateCap)
-    .lean();
+  const candidates = await windowCandidates(profile, category, { area }, now, rules);
   const scored = candidates
     .map((c) => ({ c, score: cosine(vector, unpackVector(c.vector)) }))
     .filter((x) => x.score >= rules.similarity)

@@ -18,7 +18,7 @@ import { makeApp } from '../support/app.js';
 import { caseBody } from '../support/cases.js';
 import { authAt, makeUser, tokenAt, type TestUser } from '../support/staff.js';
 import { OVERFLOW, SMELL } from '../support/recurring-texts.js';
-import { browserWith } from '../support/pages.js';
+import { browserWith, csrfFrom } from '../support/pages.js';
 
 const options = { profile: 'bh', publicUrl: 'http://tawasul.test', batch: 500 };
 
@@ -165,7 +165,7 @@ describe('recurring issues: detection and review', function () {
     const browser = browserWith(app, tokenAt(citizen, clock));
     const form = await browser.get('/cases/new').set('Accept-Language', 'en');
     expect(form.text).to.contain('data-testid="check-similar"');
-    const token = /name="_csrf" value="([^"]+)"/.exec(form.text)![1]!;
+    const token = csrfFrom(form.text);
     const before = await CaseModel.countDocuments();
     const checked = await browser
       .post('/cases/new')
@@ -182,7 +182,7 @@ describe('recurring issues: detection and review', function () {
     expect(await CaseModel.countDocuments()).to.equal(before);
     const listed = sitra.filter((r) => checked.text.includes(`data-testid="similar-${r}"`));
     expect(listed.length).to.be.greaterThan(0);
-    const followed = await browser.post(`/cases/${listed[0]}/follow`).type('form').send({ _csrf: /name="_csrf" value="([^"]+)"/.exec(checked.text)![1]! });
+    const followed = await browser.post(`/cases/${listed[0]}/follow`).type('form').send({ _csrf: csrfFrom(checked.text) });
     expect(followed.status).to.equal(303);
     expect((await browser.get(followed.headers.location as string).set('Accept-Language', 'en')).text).to.contain('data-testid="followed"');
     expect((await CaseModel.findOne({ reference: listed[0] }).lean())!.followers!.map(String)).to.include(citizen.id);
@@ -245,7 +245,7 @@ describe('recurring issues: detection and review', function () {
     const arabic = await browser.get(`/work/recurring/${issueId}`).set('Accept-Language', 'ar');
     expect(arabic.text).to.contain('لماذا جُمعت هذه الطلبات').and.contain('dir="rtl"');
     expect((await browser.post(`/work/recurring/${issueId}/review`).type('form').send({ action: 'dismiss', reason: 'already_known' })).status).to.equal(403);
-    const token = /name="_csrf" value="([^"]+)"/.exec(page.text)![1]!;
+    const token = csrfFrom(page.text);
     const sent = await browser.post(`/work/recurring/${issueId}/review`).type('form').send({ _csrf: token, action: 'dismiss', reason: 'already_known', note: 'Handled by the network renewal project.' });
     expect(sent.status).to.equal(303);
     expect((await RecurringIssueModel.findById(issueId).lean())!.status).to.equal('dismissed');
