@@ -33,7 +33,7 @@ export interface IntakeContext {
   requestLanguage: Language;
   /** Who files: the citizen themself (guest or account) or an agent for a caller. */
   actor: Actor;
-  /** When the text classifier may route (CLASSIFIER_THRESHOLD, CLASSIFIER_MARGIN); default: a lead of 0.3 over the runner-up. */
+  /** When the text classifier may route (CLASSIFIER_THRESHOLD, CLASSIFIER_MARGIN); default: a lead of 0.2 over the runner-up. */
   classifierBar?: { threshold: number; margin: number };
 }
 

@@ -31,7 +31,7 @@ const classifierVersionSchema = new Schema({
   /** The model of src/classification/model.ts as JSON text (its keys are arbitrary words). */
   modelJson: { type: String, required: true },
   trainedAt: { type: Date, required: true },
-  examples: { type: new Schema({ history: Number, corrections: Number }, { _id: false }), required: true },
+  examples: { type: new Schema({ history: Number, corrections: Number, seeds: Number }, { _id: false }), required: true },
   /** Measured on the held-out slice by a model trained on the rest (see classifier.service.ts). */
   evaluation: { type: Schema.Types.Mixed },
   trainedBy: { type: String, required: true },

@@ -59,7 +59,7 @@ const schema = Joi.object({
   RATE_LIMIT_SIGNIN_ACCOUNT: Joi.number().integer().min(1).default(5),
   SLA_SWEEP_INTERVAL_SECONDS: Joi.number().integer().min(5).max(3600).default(60),
   CLASSIFIER_THRESHOLD: Joi.number().min(0).max(1).default(0),
-  CLASSIFIER_MARGIN: Joi.number().min(0).max(1).default(0.3),
+  CLASSIFIER_MARGIN: Joi.number().min(0).max(1).default(0.2),
   CLASSIFIER_RETRAIN_HOURS: Joi.number().min(0).max(24 * 30).default(24),
 }).unknown(true);
 

@@ -81,7 +81,7 @@ describe('text classification: import, training, routing', function () {
 
   it('when there is too little history, then training is refused with a clear code', async () => {
     try {
-      await trainAndStore('bh', new Date(), { threshold: 0, margin: 0.3 }, 'test');
+      await trainAndStore('bh', new Date(), { threshold: 0, margin: 0.2 }, 'test');
       expect.fail('should refuse');
     } catch (err) {
       expect((err as { code?: string }).code).to.equal('NOT_ENOUGH_HISTORY');
@@ -111,7 +111,7 @@ describe('text classification: import, training, routing', function () {
     expect(res.body.routing.method).to.equal('classifier');
     expect(res.body).to.deep.include({ category: 'POWER_OUTAGE', status: 'assigned' });
     expect(res.body.agency.code).to.equal('EWA');
-    expect(res.body.routing.confidence).to.be.within(0.3, 1); // the agency's probability, at least the margin over the runner-up
+    expect(res.body.routing.confidence).to.be.within(0.2, 1); // the agency's probability, at least the margin over the runner-up
     expect(res.body.routing.candidates[0]).to.include({ category: 'POWER_OUTAGE', agency: 'EWA' });
     expect((res.body.routing.terms as string[]).join(' ')).to.match(/الكهرباء|التيار/);
     expect(res.body.dueAt).to.be.a('string');
@@ -162,10 +162,11 @@ describe('text classification: import, training, routing', function () {
     expect(res.body.version).to.equal(2);
     expect(res.body.examples.history).to.equal(600);
     expect(res.body.examples.corrections).to.be.at.least(1);
+    expect(res.body.examples.seeds, 'the seed phrases of bh-category-seeds.ts').to.be.above(100);
     expect(res.body.evaluation).to.include.keys('categoryAccuracy', 'agencyCorrect', 'misrouted', 'triaged', 'confusion');
     const info = await request(app).get('/api/v1/admin/classifier').set(...admin.auth);
     expect(info.body.model.version).to.equal(2);
-    expect(info.body).to.include({ threshold: 0, margin: 0.3 });
+    expect(info.body).to.include({ threshold: 0, margin: 0.2 });
   });
 
   it('when an admin adds keyword rules, then they are stored, checked, and show in the explanation', async () => {

@@ -1,0 +1,50 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { expect } from 'chai';
+import { BH_CATEGORY_SEEDS, seedExamples } from '../../../src/classification/bh-category-seeds.js';
+import { classify, train } from '../../../src/classification/model.js';
+
+const SHARED_TAXONOMY = path.resolve(__dirname, '../../../../shared/data/bh-taxonomy.json');
+const NOW = new Date('2026-11-23T08:00:00Z');
+
+describe('classification: seed phrases per category', () => {
+  it('when seeds are taken for a taxonomy, then only its categories give examples, one per phrase, in its order', () => {
+    const seeds = { B: ['b one', 'b two'], A: ['a one'], GONE: ['not routable'] };
+    expect(seedExamples(seeds, [{ code: 'A' }, { code: 'B' }, { code: 'NEW' }])).to.deep.equal([
+      { text: 'a one', category: 'A' },
+      { text: 'b one', category: 'B' },
+      { text: 'b two', category: 'B' },
+    ]);
+  });
+
+  it('when the Bahrain seeds are read, then every category of the demo taxonomy has phrases in Arabic and English, and no other code has any', () => {
+    const taxonomy = JSON.parse(fs.readFileSync(SHARED_TAXONOMY, 'utf8')) as { categories: { code: string }[] };
+    const codes = taxonomy.categories.map((c) => c.code);
+    expect(Object.keys(BH_CATEGORY_SEEDS)).to.have.members(codes);
+    for (const code of codes) {
+      const phrases = BH_CATEGORY_SEEDS[code]!;
+      expect(phrases.filter((p) => /[\u0600-\u06FF]/.test(p)), code).to.have.length.of.at.least(6);
+      expect(phrases.filter((p) => /^[\x20-\x7E]+$/.test(p)), code).to.have.length.of.at.least(5);
+      expect(new Set(phrases).size, `${code} repeats a phrase`).to.equal(phrases.length);
+    }
+  });
+
+  it('when a model is trained with the seeds, then a word only the seeds know counts for its category', () => {
+    const history = [
+      { text: 'an old car with flat tyres in the parking', category: 'ABANDONED_VEHICLES' },
+      { text: 'a car covered in dust outside our house', category: 'ABANDONED_VEHICLES' },
+      { text: 'the rubbish bins are full', category: 'WASTE_COLLECTION' },
+      { text: 'garbage not collected this week', category: 'WASTE_COLLECTION' },
+    ];
+    const seeds = seedExamples(BH_CATEGORY_SEEDS, [{ code: 'ABANDONED_VEHICLES' }, { code: 'WASTE_COLLECTION' }]);
+    // In no history text and in no concept of concepts.ts; several abandoned-vehicle seeds have it.
+    const text = 'left';
+    const probabilityOf = (examples: { text: string; category: string }[]): number =>
+      classify(train(examples, { now: NOW }), text).candidates.find((c) => c.category === 'ABANDONED_VEHICLES')!.probability;
+    const without = probabilityOf(history);
+    const withSeeds = probabilityOf([...history, ...seeds]);
+    expect(without).to.be.below(0.6);
+    expect(withSeeds).to.be.above(0.6);
+    expect(withSeeds).to.be.above(without + 0.3);
+  });
+});
