@@ -11,23 +11,17 @@ import { CaseModel } from '../cases/case.model.js';
 import { getDirectory } from '../directory/index.js';
 import { ne, oneOf } from '../shared/db/operators.js';
 import { BadRequestError, ValidationError } from '../shared/errors.js';
-import { BH_CATEGORY_SEEDS, seedExamples, type CategorySeeds } from './bh-category-seeds.js';
-import { BH_PLACE_ALIASES } from './bh-place-aliases.js';
+import { seedExamples } from './bh-category-seeds.js';
 import { ClassifierVersionModel, HistoryCaseModel, KeywordRuleModel } from './classifier.model.js';
 import type { KeywordRule } from './keywords.js';
 import { classify, train, type LabelledText, type Model } from './model.js';
 import { placeWords, type PlaceAlias } from './places.js';
+import { categorySeedsOf, placeAliasesOf } from './profiles.js';
 import { isHeldOut } from './split.js';
 import { routeCase, type RouteDecision, type RoutingTaxonomy } from './route.js';
 
 
 export const textOf = (c: { title?: string | null; description: string }): string => `${c.title ?? ''}\n${c.description}`;
-
-/** Place aliases per profile (data kept beside the classifier until profiles carry them). */
-const ALIASES: Record<string, readonly PlaceAlias[]> = { bh: BH_PLACE_ALIASES };
-
-/** Seed phrases per profile: extra labelled examples of what each category is about (round 5). */
-const SEEDS: Record<string, CategorySeeds> = { bh: BH_CATEGORY_SEEDS };
 
 /** When the classifier may route: the agency's probability and its lead over the runner-up. */
 export interface RoutingBar {
@@ -147,11 +141,11 @@ export async function trainAndStore(profile: string, now: Date, bar: RoutingBar,
   }
   const started = Date.now();
   const taxonomy = await taxonomyFor(profile);
-  const aliases = ALIASES[profile] ?? [];
+  const aliases = placeAliasesOf(profile);
   // Place names say where, not what: they are kept out of the features (place recognition uses them).
   const options = { now, ...TRAINING, features: { ...TRAINING.features, placeWords: placeWords(taxonomy.municipalities.flatMap((m) => m.areas), aliases) } };
   // The seeds join the training examples, never the held-out slice the evaluation scores.
-  const seeds = seedExamples(SEEDS[profile] ?? {}, taxonomy.categories);
+  const seeds = seedExamples(categorySeedsOf(profile), taxonomy.categories);
   const heldOut = examples.filter((e) => e.source === 'history' && isHeldOut(e.ref));
   let evaluation: Evaluation | null = null;
   if (heldOut.length > 0) {
@@ -262,6 +256,6 @@ export async function routeByText(profile: string, request: { text: string; cate
   const inUse = await modelInUse(profile);
   if (!inUse) return null;
   const [taxonomy, rules] = await Promise.all([taxonomyFor(profile), keywordRules(profile)]);
-  const decision = routeCase(inUse.model, taxonomy, request, { threshold: bar.threshold, margin: bar.margin, aliases: ALIASES[profile] ?? [], rules });
+  const decision = routeCase(inUse.model, taxonomy, request, { threshold: bar.threshold, margin: bar.margin, aliases: placeAliasesOf(profile), rules });
   return { decision, modelVersion: inUse.version };
 }

@@ -15,7 +15,7 @@
 import { Types } from 'mongoose';
 import { CaseModel } from '../cases/case.model.js';
 import { placeWords } from '../classification/index.js';
-import { BH_PLACE_ALIASES } from '../classification/bh-place-aliases.js';
+import { placeAliasesOf } from '../classification/profiles.js';
 import { getDirectory } from '../directory/index.js';
 import { enqueueEmail } from '../notifications/index.js';
 import { isDuplicateKeyError } from '../shared/db/connect.js';
@@ -52,7 +52,7 @@ async function placeWordsFor(profile: string): Promise<string[]> {
   const hit = placeWordCache.get(profile);
   if (hit && Date.now() - hit.at < 60_000) return hit.words;
   const d = await getDirectory(profile);
-  const words = d ? placeWords(d.municipalities.flatMap((m) => m.areas), profile === 'bh' ? BH_PLACE_ALIASES : []) : [];
+  const words = d ? placeWords(d.municipalities.flatMap((m) => m.areas), placeAliasesOf(profile)) : [];
   placeWordCache.set(profile, { at: Date.now(), words });
   return words;
 }
