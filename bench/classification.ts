@@ -11,7 +11,8 @@
  * training part only (two assignments of the cases to folds, pooled, so that a choice rests on 960
  * predictions rather than 480): for each model setting and each routing rule (a threshold on the agency's
  * probability, or a margin over the runner-up agency) the lowest value whose cross-validated
- * misrouting stays within 2.5 % (under the 3 % target) with and without the area; then the setting
+ * misrouting stays within 2.5 % (under the 3 % target) with and without the area, and since round 6
+ * a margin of at least 0.2 (see MARGIN_FLOOR); then the setting
  * and rule that route most cases to the right agency. The held-out part is looked at once, for the
  * report (the production setting of round 4, margin 0.3, is shown beside it as "before"; with the
  * thesaurus of this checkout, since concepts.ts is not an option). Seed phrases, when a setting has
@@ -47,6 +48,15 @@ const history: HistoryLine[] = fs
 const taxonomy = JSON.parse(fs.readFileSync(taxonomyPath, 'utf8')) as RoutingTaxonomy;
 const NOW = new Date('2026-11-20T00:00:00Z');
 const MISROUTE_BUDGET = 0.025;
+// Since round 6 the margin rule may not go below 0.2. Some round-6 seed phrases were written after
+// reading texts that cross-validation misrouted (training part only), so cross-validated misrouting
+// is optimistic for them; 0.2 is the lowest margin within budget for the phrases written from the
+// confusion counts alone. Decided before the held-out part was run.
+const MARGIN_FLOOR = 0.2;
+// The rule the service deploys (CLASSIFIER_MARGIN, with CLASSIFIER_THRESHOLD 0) is the only one the bench
+// chooses; the threshold rule is measured beside it. Round 6's first run let the threshold rule win
+// with a cross-validated 2.5 % misrouting that was 6.7 % held out (bench/RESULTS.md, round 6).
+const CHOSEN_RULE: RoutingRule = 'margin';
 const THRESHOLDS = [0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.8, 0.9];
 const MARGINS = [0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6, 0.7];
 type RoutingRule = 'threshold' | 'margin';
@@ -99,17 +109,17 @@ const foldOf = (l: HistoryLine, assignment: string): number => fnv1a(`${l.ref}${
 // place names, the penalty and sublinear counts. The thesaurus of concepts.ts is a module constant, so
 // every row here uses the checkout's. The grid keeps the production setting of round 4 ("before":
 // L2 2e-4, place names out, sublinear counts, margin 0.3) and adds the seed phrases of
-// bh-category-seeds.ts (round 5) with the penalty around it.
+// bh-category-seeds.ts as they stand (round 6 lists) at three penalties. Round 5 (its lists, L2 1e-4,
+// margin 0.2) is not rerun here: its figures are in bench/RESULTS.md.
 const PLACE_WORDS = placeWords(taxonomy.municipalities.flatMap((m) => m.areas), BH_PLACE_ALIASES);
 const FEATURES = { ngramWeight: 0.1, placeWords: PLACE_WORDS, sublinear: true };
 const BEFORE: Setting = { l2: 2e-4, features: FEATURES };
 const BEFORE_RULE = { rule: 'margin' as RoutingRule, value: 0.3 };
 const GRID: { name: string; options: Setting }[] = [
   { name: 'words + pairs + n-grams 0.1 + concepts, place names out, sublinear counts, l2 2e-4 (round 4)', options: BEFORE },
-  { name: 'same + seed phrases', options: { l2: 2e-4, features: FEATURES, seeds: true } },
-  { name: 'same + seed phrases, l2 1e-4', options: { l2: 1e-4, features: FEATURES, seeds: true } },
-  { name: 'same + seed phrases, l2 5e-5', options: { l2: 5e-5, features: FEATURES, seeds: true } },
-  { name: 'same + seed phrases, l2 2.5e-5', options: { l2: 2.5e-5, features: FEATURES, seeds: true } },
+  { name: 'same + seed phrases (round 6 lists), l2 2e-4', options: { l2: 2e-4, features: FEATURES, seeds: true } },
+  { name: 'same + seed phrases (round 6 lists), l2 1e-4 (round 5 penalty)', options: { l2: 1e-4, features: FEATURES, seeds: true } },
+  { name: 'same + seed phrases (round 6 lists), l2 5e-5', options: { l2: 5e-5, features: FEATURES, seeds: true } },
 ];
 
 interface CvResult {
@@ -144,7 +154,7 @@ function crossValidate(name: string, options: Setting): CvResult {
       const scenario = (withArea: boolean): Rates => rates(lines, lines.map((l, i) => decide(modelOf[i]!, l, v, withArea, rule)));
       const pair: [Rates, Rates] = [scenario(true), scenario(false)];
       byValue.set(v, pair);
-      if (pair[0].misrouted <= MISROUTE_BUDGET && pair[1].misrouted <= MISROUTE_BUDGET) value = v;
+      if (pair[0].misrouted <= MISROUTE_BUDGET && pair[1].misrouted <= MISROUTE_BUDGET && (rule !== 'margin' || v >= MARGIN_FLOOR)) value = v;
     }
     rules.set(rule, { value, byValue });
   }
@@ -165,6 +175,7 @@ for (const candidate of GRID) {
     const { value, byValue } = result.rules.get(rule)!;
     const [a, b] = byValue.get(value)!;
     console.log(`| ${candidate.name}; ${rule} | ${pct(result.accuracy)} | ${value} | ${pct(a.agencyCorrect)} / ${pct(a.misrouted)} / ${pct(a.triaged)} | ${pct(b.agencyCorrect)} / ${pct(b.misrouted)} / ${pct(b.triaged)} | ${((performance.now() - started) / 1000).toFixed(0)} s |`);
+    if (rule !== CHOSEN_RULE) continue;
     if (!chosen || a.agencyCorrect > chosen.score || (a.agencyCorrect === chosen.score && result.accuracy > chosen.cv.accuracy)) chosen = { cv: result, rule, value, score: a.agencyCorrect };
   }
 }
