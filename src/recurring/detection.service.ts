@@ -48,7 +48,8 @@ export interface DetectResult {
 const DAY_MS = 86_400_000;
 
 const placeWordCache = new Map<string, { at: number; words: string[] }>();
-async function placeWordsFor(profile: string): Promise<string[]> {
+/** The place names of a profile's areas, which stored vectors leave out (the place is compared apart). */
+export async function placeWordsFor(profile: string): Promise<string[]> {
   const hit = placeWordCache.get(profile);
   if (hit && Date.now() - hit.at < 60_000) return hit.words;
   const d = await getDirectory(profile);

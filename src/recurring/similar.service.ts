@@ -10,7 +10,7 @@ import { routeByText, textOf } from '../classification/classifier.service.js';
 import { oneOf } from '../shared/db/operators.js';
 import { ConflictError, NotFoundError } from '../shared/errors.js';
 import type { Principal } from '../users/principal.js';
-import { windowCandidates } from './detection.service.js';
+import { placeWordsFor, windowCandidates } from './detection.service.js';
 import { RecurringIssueModel } from './recurring.model.js';
 import { rulesFor } from './rules.service.js';
 import { cosine, sharedWords, unpackVector, vectorOf } from './similarity.js';
@@ -44,7 +44,8 @@ export async function findSimilarOpenCases(profile: string, input: SimilarInput,
     }
   }
   if (!category || !area) return { category, area, items: [] };
-  const vector = vectorOf(text);
+  // Without place names, as the stored vectors are: naming the place must not lower the score.
+  const vector = vectorOf(text, await placeWordsFor(profile));
   const rules = (await rulesFor(profile))(category);
   const candidates = await windowCandidates(profile, category, { area }, now, rules);
   const scored = candidates

@@ -150,6 +150,9 @@ describe('recurring issues: detection and review', function () {
     expect(refs.length).to.be.within(1, 5);
     expect(sitra).to.include.members(refs); // only the overflow cases of Sitra: not the smell in Arad, not the same words in Hidd
     expect(JSON.stringify(res.body)).not.to.contain('المياه'); // no other citizen's text, only shared stems and references
+    // Naming the place changes nothing: the place is compared apart, as in detection.
+    const named = await request(app).post('/api/v1/cases/similar').send({ type: 'complaint', category: 'SEWAGE', area: 'SITRA', description: 'المجاري طافحة في الشارع الرئيسي قرب المسجد من أيام في سترة Sitra' });
+    expect(named.body.items).to.deep.equal(res.body.items);
     const before = (await RecurringIssueModel.findById(issueId).lean())!.citizenCount;
     const follow = await request(app).post(`/api/v1/cases/${sitra[0]}/follow`).set(...as(citizen));
     expect(follow.status).to.equal(201);
