@@ -9,6 +9,7 @@ import { recomputeStaleClocks, runSlaSweep } from './sla/index.js';
 import { routingBarOf, trainAndStore } from './classification/classifier.service.js';
 import { claimJob, finishJob } from './shared/jobs.js';
 import { detectRecurrences, rebuildAndCompare, resolveQuietIssues } from './recurring/detection.service.js';
+import { requeueMissed } from './recurring/queue.js';
 import { AppError } from './shared/errors.js';
 import { createMailTransport, createOutboxRelay } from './notifications/index.js';
 import { systemClock } from './shared/clock.js';
@@ -84,7 +85,18 @@ async function main(): Promise<void> {
   // Recurring issues: new cases grouped in filing order (one instance at a time), quiet issues resolved.
   const recurrence = setInterval(() => {
     const now = systemClock.now();
-    detectRecurrences(now, { profile: config.deploymentProfile, publicUrl: config.publicUrl, instanceId: instance })
+    // Hourly, by one instance: cases of the last two days that never reached the queue are queued again.
+    claimJob('recurrence-requeue', instance, now, 3_600_000, 10 * 60_000)
+      .then(async (claimed) => {
+        if (!claimed) return 0;
+        try {
+          return await requeueMissed(config.deploymentProfile, now, 2);
+        } finally {
+          await finishJob('recurrence-requeue', instance, systemClock.now());
+        }
+      })
+      .then((n) => (n ? logger.warn({ cases: n }, 'recurring issues: cases that had not been queued for detection were queued again') : undefined))
+      .then(() => detectRecurrences(now, { profile: config.deploymentProfile, publicUrl: config.publicUrl, instanceId: instance }))
       .then(() => resolveQuietIssues(now, config.deploymentProfile))
       .then(async () => {
         // Nightly, by one instance: regroup from scratch and check the incremental result agrees.

@@ -4,10 +4,12 @@
  * that moment). The entry carries what detection needs, so detection never reads the case itself.
  */
 import type { Types } from 'mongoose';
+import { CASE_STATUSES, CaseModel } from '../cases/case.model.js';
 import { textOf } from '../classification/classifier.service.js';
 import { isDuplicateKeyError } from '../shared/db/connect.js';
+import { gte, ne, oneOf } from '../shared/db/operators.js';
 import { locationOf } from './grouping.js';
-import { RecurrenceQueueModel } from './recurring.model.js';
+import { RecurrenceLogModel, RecurrenceQueueModel } from './recurring.model.js';
 
 export interface CaseToDetect {
   _id: Types.ObjectId;
@@ -26,10 +28,11 @@ export interface CaseToDetect {
 /**
  * Queues a case for detection once; a case without a category is not queued. Called after the case
  * is stored, so it never fails the request that stored it: a database error here is reported as a process
- * warning (the case id only) and that case is left out of detection.
+ * warning (the case id only), and requeueMissed queues the case again on its next run. True when
+ * this call queued it.
  */
-export async function queueForRecurrence(c: CaseToDetect, at: Date): Promise<void> {
-  if (!c.category) return;
+export async function queueForRecurrence(c: CaseToDetect, at: Date): Promise<boolean> {
+  if (!c.category) return false;
   const location = locationOf(c);
   try {
     await RecurrenceQueueModel.collection.insertOne({
@@ -44,8 +47,44 @@ export async function queueForRecurrence(c: CaseToDetect, at: Date): Promise<voi
       citizen: c.citizenId ? c.citizenId.toHexString() : c.contactEmail,
       text: textOf({ title: c.title, description: c.description }),
     });
+    return true;
   } catch (err) {
     // A duplicate: already queued. Anything else is reported on the process's warnings (no logger here).
     if (!isDuplicateKeyError(err)) process.emitWarning(`could not queue case ${c._id.toHexString()} for recurring-issue detection: ${(err as Error).message}`, 'TawasulWarning');
+    return false;
   }
+}
+
+const DAY_MS = 86_400_000;
+const REQUEUE_BATCH = 500;
+
+/**
+ * Queues again the cases filed in the last `days` that have a category but that detection has
+ * neither queued nor seen: those whose queueing failed (see queueForRecurrence) or that were stored
+ * by an instance that stopped before queueing them. Run on a schedule by one instance. A case routed
+ * out of triage counts from its routing, as when it is queued then; a case whose category came later
+ * than its filing in any other way counts from its filing. Returns how many cases were queued.
+ */
+export async function requeueMissed(profile: string, now: Date, days: number): Promise<number> {
+  const since = new Date(now.getTime() - days * DAY_MS);
+  // The (status, createdAt) index serves this: every status, the last days.
+  const ids = (await CaseModel.find({ status: oneOf(CASE_STATUSES), createdAt: gte(since), profile, category: ne(null) }).select({ _id: 1 }).lean()).map((c) => c._id);
+  let queued = 0;
+  for (let i = 0; i < ids.length; i += REQUEUE_BATCH) {
+    const batch = ids.slice(i, i + REQUEUE_BATCH);
+    const [seen, waiting] = await Promise.all([
+      RecurrenceLogModel.find({ _id: oneOf(batch) }).select({ _id: 1 }).lean(),
+      RecurrenceQueueModel.find({ _id: oneOf(batch) }).select({ _id: 1 }).lean(),
+    ]);
+    const known = new Set([...seen, ...waiting].map((d) => d._id.toHexString()));
+    const missing = batch.filter((id) => !known.has(id.toHexString()));
+    if (missing.length === 0) continue;
+    const cases = await CaseModel.find({ _id: oneOf(missing) }).lean();
+    for (const c of cases) {
+      const from = c.routing.correctedFrom as { category?: string | null } | null | undefined;
+      const fromTriage = c.routing.method === 'manual' && c.routing.reason === 'triage' && !from?.category;
+      if (await queueForRecurrence(c, fromTriage && c.routing.routedAt ? c.routing.routedAt : c.createdAt)) queued++;
+    }
+  }
+  return queued;
 }

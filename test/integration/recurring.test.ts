@@ -12,8 +12,9 @@ import { OutboxMessageModel } from '../../src/notifications/index.js';
 import { detectRecurrences, rebuildAndCompare, resolveQuietIssues } from '../../src/recurring/detection.service.js';
 import { RecurrenceItemModel, RecurrenceLogModel, RecurrenceQueueModel, RecurringIssueModel } from '../../src/recurring/recurring.model.js';
 import { ManualClock } from '../../src/shared/clock.js';
-import { lt } from '../../src/shared/db/operators.js';
+import { lt, oneOf } from '../../src/shared/db/operators.js';
 import { JobModel } from '../../src/shared/jobs.js';
+import { requeueMissed } from '../../src/recurring/queue.js';
 import { makeApp } from '../support/app.js';
 import { caseBody } from '../support/cases.js';
 import { authAt, makeUser, tokenAt, type TestUser } from '../support/staff.js';
@@ -313,5 +314,34 @@ describe('recurring issues: detection and review', function () {
     const report = await rebuildAndCompare('bh');
     expect(report.agree, JSON.stringify(report)).to.equal(true);
     expect(report.cases).to.be.greaterThan(10);
+  });
+
+  it('when stored cases never reached the detection queue, then the requeue queues those of the last days once, each at its arrival, and detection takes them', async () => {
+    const agent = await makeUser('agent');
+    const old = await file(87, 'طفح المجاري في الشارع خلف السوق', 'HIDD', 'SEWAGE');
+    const lost = await file(90, 'المجاري طافحة أمام المدرسة والرائحة قوية', 'HIDD', 'SEWAGE');
+    const waiting = await file(90, 'انقطاع الماء عن البيت منذ الصباح', 'HIDD', 'WATER_SUPPLY');
+    const vague = await request(app).post('/api/v1/cases').send(caseBody({ category: undefined, area: 'HIDD', title: '', description: 'الحديقة مهملة والزرع يابس' }));
+    expect(vague.body.routing?.method, JSON.stringify(vague.body)).to.equal('triage');
+    clock.set(new Date(Date.parse('2027-03-01T06:00:00Z') + 91 * 86_400_000));
+    const routedAt = clock.now();
+    expect((await request(app).patch(`/api/v1/cases/${vague.body.reference}`).set(...as(agent)).send({ action: 'route', agency: 'MUHARRAQ', category: 'PARKS_GREENERY' })).status).to.equal(200);
+    const ids = await CaseModel.find({ reference: oneOf([old.reference, lost.reference, vague.body.reference]) }).lean();
+    const idOf = (reference: string) => ids.find((c) => c.reference === reference)!._id;
+    // As if each queue insert had failed, or the instance had stopped right after storing the case.
+    await RecurrenceQueueModel.deleteMany({ _id: oneOf(ids.map((c) => c._id)) });
+    expect(await RecurrenceQueueModel.countDocuments({ reference: waiting.reference })).to.equal(1);
+
+    expect(await requeueMissed('bh', clock.now(), 2)).to.equal(2); // not the one still queued, not the one filed four days ago
+    const lostCase = (await CaseModel.findById(idOf(lost.reference)).lean())!;
+    expect((await RecurrenceQueueModel.findById(idOf(lost.reference)).lean())!.createdAt.toISOString()).to.equal(lostCase.createdAt.toISOString());
+    expect((await RecurrenceQueueModel.findById(idOf(vague.body.reference)).lean())!.createdAt.toISOString()).to.equal(routedAt.toISOString()); // from its routing
+    expect(await RecurrenceQueueModel.exists({ _id: idOf(old.reference) })).to.equal(null);
+    expect(await requeueMissed('bh', clock.now(), 2)).to.equal(0); // queued already
+
+    expect((await detectRecurrences(clock.now(), options)).processed).to.equal(3);
+    expect(await requeueMissed('bh', clock.now(), 2)).to.equal(0); // seen by detection
+    expect(await requeueMissed('bh', clock.now(), 5)).to.equal(1); // a longer look-back reaches the older one
+    expect((await RecurrenceQueueModel.find({}).lean()).map((q) => q.reference)).to.deep.equal([old.reference]);
   });
 });
