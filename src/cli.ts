@@ -108,7 +108,7 @@ function describeTraining(info: ModelInfo): string {
   return [
     `Classifier version ${info.version} trained on ${info.examples.history} historical case(s) and ${info.examples.corrections} staff correction(s), with ${info.examples.seeds} seed phrase(s), in ${((info.trainMs ?? 0) / 1000).toFixed(1)} s.`,
     e
-      ? `Held-out slice (${e.heldOut} cases, model trained on the other ${e.trainedOn}): category ${pct(e.categoryAccuracy)}; routing (threshold ${e.threshold}, margin ${e.margin}): agency correct ${pct(e.agencyCorrect)}, misrouted ${pct(e.misrouted)}, triaged ${pct(e.triaged)}.`
+      ? `Held-out slice (${e.heldOut} cases, model trained on the other ${e.trainedOn}): category ${pct(e.categoryAccuracy)}; routing (threshold ${e.threshold}, margin ${e.margin}${e.minCategory !== undefined ? `, category at least ${e.minCategory}` : ''}): agency correct ${pct(e.agencyCorrect)}, misrouted ${pct(e.misrouted)}, triaged ${pct(e.triaged)}.`
       : 'No held-out slice: nothing measured.',
   ].join('\n');
 }

@@ -23,15 +23,17 @@ import { routeCase, type RouteDecision, type RoutingTaxonomy } from './route.js'
 
 export const textOf = (c: { title?: string | null; description: string }): string => `${c.title ?? ''}\n${c.description}`;
 
-/** When the classifier may route: the agency's probability and its lead over the runner-up. */
+/** When the classifier may route: the agency's probability, its lead over the runner-up, the category's own probability. */
 export interface RoutingBar {
   threshold: number;
   margin: number;
+  /** Optional for models evaluated before it existed (0: no floor). */
+  minCategory?: number;
 }
 
-/** The routing bar a deployment configured (CLASSIFIER_THRESHOLD, CLASSIFIER_MARGIN). */
-export function routingBarOf(config: { classifierThreshold: number; classifierMargin: number }): RoutingBar {
-  return { threshold: config.classifierThreshold, margin: config.classifierMargin };
+/** The routing bar a deployment configured (CLASSIFIER_THRESHOLD, CLASSIFIER_MARGIN, CLASSIFIER_MIN_CATEGORY). */
+export function routingBarOf(config: { classifierThreshold: number; classifierMargin: number; classifierMinCategory: number }): RoutingBar {
+  return { threshold: config.classifierThreshold, margin: config.classifierMargin, minCategory: config.classifierMinCategory };
 }
 
 /**
@@ -47,6 +49,8 @@ export interface Evaluation {
   trainedOn: number;
   threshold: number;
   margin: number;
+  /** Absent in evaluations stored before the category floor existed. */
+  minCategory?: number;
   categoryAccuracy: number;
   agencyCorrect: number;
   misrouted: number;
@@ -115,7 +119,7 @@ function evaluate(model: Model, taxonomy: RoutingTaxonomy, heldOut: Example[], b
     const top = classify(model, e.text).candidates[0]?.category ?? '';
     if (top === e.category) categoryRight++;
     else pairs.set(`${e.category}>${top}`, (pairs.get(`${e.category}>${top}`) ?? 0) + 1);
-    const d = routeCase(model, taxonomy, { text: e.text, area: e.area }, { threshold: bar.threshold, margin: bar.margin, aliases });
+    const d = routeCase(model, taxonomy, { text: e.text, area: e.area }, { threshold: bar.threshold, margin: bar.margin, minCategory: bar.minCategory, aliases });
     if (d.method === 'triage') triaged++;
     else if (d.agency === e.agency) correct++;
     else wrong++;
@@ -152,7 +156,7 @@ export async function trainAndStore(profile: string, now: Date, bar: RoutingBar,
   if (heldOut.length > 0) {
     const rest = examples.filter((e) => !(e.source === 'history' && isHeldOut(e.ref)));
     const trial = train([...rest, ...seeds], options);
-    evaluation = { heldOut: heldOut.length, trainedOn: rest.length, threshold: bar.threshold, margin: bar.margin, ...evaluate(trial, taxonomy, heldOut, bar, aliases) };
+    evaluation = { heldOut: heldOut.length, trainedOn: rest.length, threshold: bar.threshold, margin: bar.margin, minCategory: bar.minCategory ?? 0, ...evaluate(trial, taxonomy, heldOut, bar, aliases) };
   }
   const model = train([...examples, ...seeds], options);
   const trainMs = Date.now() - started;
@@ -257,6 +261,6 @@ export async function routeByText(profile: string, request: { text: string; cate
   const inUse = await modelInUse(profile);
   if (!inUse) return null;
   const [taxonomy, rules] = await Promise.all([taxonomyFor(profile), keywordRules(profile)]);
-  const decision = routeCase(inUse.model, taxonomy, request, { threshold: bar.threshold, margin: bar.margin, aliases: placeAliasesOf(profile), rules });
+  const decision = routeCase(inUse.model, taxonomy, request, { threshold: bar.threshold, margin: bar.margin, minCategory: bar.minCategory, aliases: placeAliasesOf(profile), rules });
   return { decision, modelVersion: inUse.version };
 }

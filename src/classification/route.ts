@@ -41,6 +41,13 @@ export interface RouteSettings {
    * alone decides; chosen that way by cross-validation in bench/classification.ts.
    */
   margin?: number;
+  /**
+   * Optional: the category the case is routed with must itself reach this probability. An agency
+   * that owns many categories (a municipality owns six of the demo's twenty) can lead on the sum of
+   * weak guesses when a text says little ("we have a problem, please help"); such a case goes to
+   * triage instead of being routed with a category nobody chose.
+   */
+  minCategory?: number;
   aliases?: readonly PlaceAlias[];
   rules?: readonly KeywordRule[];
   keywordBoost?: number;
@@ -139,8 +146,9 @@ export function routeCase(model: Model, taxonomy: RoutingTaxonomy, request: Rout
   };
   const margin = best ? best.confidence - runnerUp(best.agency) : null;
   const withMargin = settings.margin !== undefined && margin !== null ? { margin } : {};
-  if (best && best.confidence >= settings.threshold && (settings.margin === undefined || margin! >= settings.margin)) {
-    const chosen = ranked.find((c) => c.agency === best.agency)!;
+  const chosen = best ? ranked.find((c) => c.agency === best.agency)! : null;
+  const minCategory = settings.minCategory ?? 0;
+  if (best && chosen && best.confidence >= settings.threshold && (settings.margin === undefined || margin! >= settings.margin) && chosen.probability >= minCategory) {
     return { ...base, method: 'classifier', category: chosen.category, agency: best.agency, confidence: best.confidence, categoryConfidence: chosen.probability, ...withMargin, candidates, terms };
   }
   const top = ranked[0] ?? null;
@@ -148,7 +156,7 @@ export function routeCase(model: Model, taxonomy: RoutingTaxonomy, request: Rout
   // an area the municipal categories would have reached the threshold together (or the top alone).
   const municipal = ranked.filter((c) => ownerOf.get(c.category) === MUNICIPALITY).reduce((sum, c) => sum + c.probability, 0);
   const enough = (settings.confidenceBasis ?? 'agency') === 'agency' ? municipal : (top?.probability ?? 0);
-  const needsArea = top !== null && !area && ownerOf.get(top.category) === MUNICIPALITY && enough >= settings.threshold &&
+  const needsArea = top !== null && !area && ownerOf.get(top.category) === MUNICIPALITY && top.probability >= minCategory && enough >= settings.threshold &&
     (settings.margin === undefined || municipal - Math.max(0, ...byAgency.values()) >= settings.margin);
   return {
     ...base,

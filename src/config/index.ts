@@ -36,6 +36,8 @@ export interface Config {
   readonly classifierThreshold: number;
   /** How far the classifier's agency must lead the runner-up to route a case; otherwise it goes to triage. */
   readonly classifierMargin: number;
+  /** Probability the category a case is routed with must reach itself; otherwise it goes to triage. */
+  readonly classifierMinCategory: number;
   /** Hours between scheduled retrainings of the classifier (0: only on demand). */
   readonly classifierRetrainHours: number;
 }
@@ -60,6 +62,7 @@ const schema = Joi.object({
   SLA_SWEEP_INTERVAL_SECONDS: Joi.number().integer().min(5).max(3600).default(60),
   CLASSIFIER_THRESHOLD: Joi.number().min(0).max(1).default(0),
   CLASSIFIER_MARGIN: Joi.number().min(0).max(1).default(0.2),
+  CLASSIFIER_MIN_CATEGORY: Joi.number().min(0).max(1).default(0.25),
   CLASSIFIER_RETRAIN_HOURS: Joi.number().min(0).max(24 * 30).default(24),
 }).unknown(true);
 
@@ -90,6 +93,7 @@ interface RawEnv {
   SLA_SWEEP_INTERVAL_SECONDS: number;
   CLASSIFIER_THRESHOLD: number;
   CLASSIFIER_MARGIN: number;
+  CLASSIFIER_MIN_CATEGORY: number;
   CLASSIFIER_RETRAIN_HOURS: number;
 }
 
@@ -125,6 +129,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     slaSweepIntervalSeconds: v.SLA_SWEEP_INTERVAL_SECONDS,
     classifierThreshold: v.CLASSIFIER_THRESHOLD,
     classifierMargin: v.CLASSIFIER_MARGIN,
+    classifierMinCategory: v.CLASSIFIER_MIN_CATEGORY,
     classifierRetrainHours: v.CLASSIFIER_RETRAIN_HOURS,
   });
 }

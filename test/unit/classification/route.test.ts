@@ -46,6 +46,7 @@ const MODEL = handModel({
   flooded: [0.025, 0.025, 0.45, 0.45, 0.025, 0.025],
   rubbish: [0.02, 0.02, 0.02, 0.02, 0.9, 0.02],
   smell: [0.1, 0.1, 0.2, 0.2, 0.2, 0.2],
+  bother: [0.13, 0.13, 0.13, 0.13, 0.24, 0.24],
 });
 const SETTINGS = { threshold: 0.6 };
 
@@ -153,6 +154,17 @@ describe('classification: routing a case', () => {
 
     it('when a margin is asked and a municipal category leads without an area, then triage names the missing area', () => {
       expect(route('rubbish', {}, { threshold: 0, margin: 0.5 })).to.deep.include({ method: 'triage', reason: 'municipal_category_without_area' });
+    });
+
+    it('when an agency leads only on the sum of weak categories, then a category floor sends the case to triage', () => {
+      // Municipality of Sitra 0.48 against EWA and WORKS 0.26 each: a lead of 0.22, but no category above 0.24.
+      expect(route('bother', { area: 'SITRA' }, { threshold: 0, margin: 0.2 })).to.deep.include({ method: 'classifier', agency: 'CAPITAL' });
+      expect(route('bother', { area: 'SITRA' }, { threshold: 0, margin: 0.2, minCategory: 0.25 })).to.deep.include({ method: 'triage', agency: null, reason: 'low_confidence' });
+      // Without an area, the floor also stops triage from asking for an area that would not have helped.
+      expect(route('bother', {}, { threshold: 0, margin: 0.2 })).to.deep.include({ reason: 'municipal_category_without_area' });
+      expect(route('bother', {}, { threshold: 0, margin: 0.2, minCategory: 0.25 })).to.deep.include({ method: 'triage', reason: 'low_confidence' });
+      // A category that clears the floor routes as before.
+      expect(route('rubbish', { area: 'SITRA' }, { threshold: 0, margin: 0.2, minCategory: 0.25 })).to.deep.include({ method: 'classifier', category: 'WASTE_COLLECTION', agency: 'CAPITAL' });
     });
 
     it('when no margin is asked, then decisions carry none', () => {
