@@ -72,10 +72,10 @@ export async function requeueMissed(profile: string, now: Date, days: number): P
   let queued = 0;
   for (let i = 0; i < ids.length; i += REQUEUE_BATCH) {
     const batch = ids.slice(i, i + REQUEUE_BATCH);
-    const [seen, waiting] = await Promise.all([
-      RecurrenceLogModel.find({ _id: oneOf(batch) }).select({ _id: 1 }).lean(),
-      RecurrenceQueueModel.find({ _id: oneOf(batch) }).select({ _id: 1 }).lean(),
-    ]);
+    // The queue first, then the log: detection writes a case's log entry before it takes the case off
+    // the queue, so a case detected meanwhile is found in one or the other, never in neither.
+    const waiting = await RecurrenceQueueModel.find({ _id: oneOf(batch) }).select({ _id: 1 }).lean();
+    const seen = await RecurrenceLogModel.find({ _id: oneOf(batch) }).select({ _id: 1 }).lean();
     const known = new Set([...seen, ...waiting].map((d) => d._id.toHexString()));
     const missing = batch.filter((id) => !known.has(id.toHexString()));
     if (missing.length === 0) continue;
