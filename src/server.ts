@@ -8,8 +8,7 @@ import { CaseModel, closeAfterRatingWindow } from './cases/index.js';
 import { recomputeStaleClocks, runSlaSweep } from './sla/index.js';
 import { routingBarOf, trainAndStore } from './classification/classifier.service.js';
 import { claimJob, finishJob } from './shared/jobs.js';
-import { detectRecurrences, rebuildAndCompare, resolveQuietIssues } from './recurring/detection.service.js';
-import { requeueMissed } from './recurring/queue.js';
+import { runRecurrenceTurn } from './recurring/schedule.js';
 import { AppError } from './shared/errors.js';
 import { createMailTransport, createOutboxRelay } from './notifications/index.js';
 import { systemClock } from './shared/clock.js';
@@ -82,34 +81,9 @@ async function main(): Promise<void> {
       .catch((err: unknown) => logger.warn({ err }, 'scheduled classifier training failed'));
   }, RETRAIN_CHECK_MS);
   retrain.unref();
-  // Recurring issues: new cases grouped in filing order (one instance at a time), quiet issues resolved.
+  // Recurring issues: missed cases requeued, new cases grouped in filing order, quiet issues resolved, nightly check.
   const recurrence = setInterval(() => {
-    const now = systemClock.now();
-    // Hourly, by one instance: cases of the last two days that never reached the queue are queued again.
-    claimJob('recurrence-requeue', instance, now, 3_600_000, 10 * 60_000)
-      .then(async (claimed) => {
-        if (!claimed) return 0;
-        try {
-          return await requeueMissed(config.deploymentProfile, now, 2);
-        } finally {
-          await finishJob('recurrence-requeue', instance, systemClock.now());
-        }
-      })
-      .then((n) => (n ? logger.warn({ cases: n }, 'recurring issues: cases that had not been queued for detection were queued again') : undefined))
-      .then(() => detectRecurrences(now, { profile: config.deploymentProfile, publicUrl: config.publicUrl, instanceId: instance }))
-      .then(() => resolveQuietIssues(now, config.deploymentProfile))
-      .then(async () => {
-        // Nightly, by one instance: regroup from scratch and check the incremental result agrees.
-        if (!(await claimJob('recurrence-rebuild-check', instance, now, 24 * 3_600_000, 30 * 60_000))) return;
-        try {
-          const r = await rebuildAndCompare(config.deploymentProfile);
-          if (r.agree) logger.info({ cases: r.cases, groups: r.rebuiltGroups, ms: r.ms }, 'recurring issues: the rebuild agrees with incremental detection');
-          else logger.warn({ onlyStored: r.onlyStored.length, onlyRebuilt: r.onlyRebuilt.length }, 'recurring issues: the rebuild DIFFERS from incremental detection (npm run cli -- recurring:rebuild lists the groups)');
-        } finally {
-          await finishJob('recurrence-rebuild-check', instance, systemClock.now());
-        }
-      })
-      .catch((err: unknown) => logger.warn({ err }, 'recurring-issue detection failed'));
+    void runRecurrenceTurn(systemClock.now(), { profile: config.deploymentProfile, publicUrl: config.publicUrl, instanceId: instance, logger, clock: systemClock });
   }, RECURRENCE_INTERVAL_MS);
   recurrence.unref();
 

@@ -61,9 +61,10 @@ const REQUEUE_BATCH = 500;
 /**
  * Queues again the cases filed in the last `days` that have a category but that detection has
  * neither queued nor seen: those whose queueing failed (see queueForRecurrence) or that were stored
- * by an instance that stopped before queueing them. Run on a schedule by one instance. A case routed
- * out of triage counts from its routing, as when it is queued then; a case whose category came later
- * than its filing in any other way counts from its filing. Returns how many cases were queued.
+ * by an instance that stopped before queueing them. Run on a schedule by one instance. Such a case
+ * counts as arriving now, when it reaches detection (within the hour of its filing when the hourly
+ * run catches it): detection then still takes cases in arrival order, which the rebuild relies on to
+ * agree with it. Returns how many cases were queued.
  */
 export async function requeueMissed(profile: string, now: Date, days: number): Promise<number> {
   const since = new Date(now.getTime() - days * DAY_MS);
@@ -80,11 +81,7 @@ export async function requeueMissed(profile: string, now: Date, days: number): P
     const missing = batch.filter((id) => !known.has(id.toHexString()));
     if (missing.length === 0) continue;
     const cases = await CaseModel.find({ _id: oneOf(missing) }).lean();
-    for (const c of cases) {
-      const from = c.routing.correctedFrom as { category?: string | null } | null | undefined;
-      const fromTriage = c.routing.method === 'manual' && c.routing.reason === 'triage' && !from?.category;
-      if (await queueForRecurrence(c, fromTriage && c.routing.routedAt ? c.routing.routedAt : c.createdAt)) queued++;
-    }
+    for (const c of cases) if (await queueForRecurrence(c, now)) queued++;
   }
   return queued;
 }

@@ -15,7 +15,8 @@ import { ManualClock } from '../../src/shared/clock.js';
 import { lt, oneOf } from '../../src/shared/db/operators.js';
 import { JobModel } from '../../src/shared/jobs.js';
 import { requeueMissed } from '../../src/recurring/queue.js';
-import { makeApp } from '../support/app.js';
+import { runRecurrenceTurn } from '../../src/recurring/schedule.js';
+import { capturingLogger, makeApp } from '../support/app.js';
 import { caseBody } from '../support/cases.js';
 import { authAt, makeUser, tokenAt, type TestUser } from '../support/staff.js';
 import { OVERFLOW, SMELL } from '../support/recurring-texts.js';
@@ -316,7 +317,7 @@ describe('recurring issues: detection and review', function () {
     expect(report.cases).to.be.greaterThan(10);
   });
 
-  it('when stored cases never reached the detection queue, then the requeue queues those of the last days once, each at its arrival, and detection takes them', async () => {
+  it('when stored cases never reached the detection queue, then the requeue queues those of the last days once, arriving now, and detection takes them', async () => {
     const agent = await makeUser('agent');
     const old = await file(87, 'طفح المجاري في الشارع خلف السوق', 'HIDD', 'SEWAGE');
     const lost = await file(90, 'المجاري طافحة أمام المدرسة والرائحة قوية', 'HIDD', 'SEWAGE');
@@ -324,7 +325,6 @@ describe('recurring issues: detection and review', function () {
     const vague = await request(app).post('/api/v1/cases').send(caseBody({ category: undefined, area: 'HIDD', title: '', description: 'الحديقة مهملة والزرع يابس' }));
     expect(vague.body.routing?.method, JSON.stringify(vague.body)).to.equal('triage');
     clock.set(new Date(Date.parse('2027-03-01T06:00:00Z') + 91 * 86_400_000));
-    const routedAt = clock.now();
     expect((await request(app).patch(`/api/v1/cases/${vague.body.reference}`).set(...as(agent)).send({ action: 'route', agency: 'MUHARRAQ', category: 'PARKS_GREENERY' })).status).to.equal(200);
     const ids = await CaseModel.find({ reference: oneOf([old.reference, lost.reference, vague.body.reference]) }).lean();
     const idOf = (reference: string) => ids.find((c) => c.reference === reference)!._id;
@@ -332,10 +332,12 @@ describe('recurring issues: detection and review', function () {
     await RecurrenceQueueModel.deleteMany({ _id: oneOf(ids.map((c) => c._id)) });
     expect(await RecurrenceQueueModel.countDocuments({ reference: waiting.reference })).to.equal(1);
 
+    clock.set(new Date(clock.now().getTime() + 3_600_000));
     expect(await requeueMissed('bh', clock.now(), 2)).to.equal(2); // not the one still queued, not the one filed four days ago
-    const lostCase = (await CaseModel.findById(idOf(lost.reference)).lean())!;
-    expect((await RecurrenceQueueModel.findById(idOf(lost.reference)).lean())!.createdAt.toISOString()).to.equal(lostCase.createdAt.toISOString());
-    expect((await RecurrenceQueueModel.findById(idOf(vague.body.reference)).lean())!.createdAt.toISOString()).to.equal(routedAt.toISOString()); // from its routing
+    // They arrive now, after the cases detection has taken already: arrival order stays filing order.
+    for (const reference of [lost.reference, vague.body.reference]) {
+      expect((await RecurrenceQueueModel.findById(idOf(reference)).lean())!.createdAt.toISOString()).to.equal(clock.now().toISOString());
+    }
     expect(await RecurrenceQueueModel.exists({ _id: idOf(old.reference) })).to.equal(null);
     expect(await requeueMissed('bh', clock.now(), 2)).to.equal(0); // queued already
 
@@ -343,5 +345,23 @@ describe('recurring issues: detection and review', function () {
     expect(await requeueMissed('bh', clock.now(), 2)).to.equal(0); // seen by detection
     expect(await requeueMissed('bh', clock.now(), 5)).to.equal(1); // a longer look-back reaches the older one
     expect((await RecurrenceQueueModel.find({}).lean()).map((q) => q.reference)).to.deep.equal([old.reference]);
+  });
+
+  it('when the server takes its turn, then a case that missed the queue is detected, the log says so once, and the nightly check agrees', async () => {
+    const missed = await file(95, 'انقطاع الكهرباء عن الفريج كله منذ الظهر', 'HIDD', 'POWER_OUTAGE');
+    const id = (await CaseModel.findOne({ reference: missed.reference }).lean())!._id;
+    await RecurrenceQueueModel.deleteOne({ _id: id });
+    const { logger, lines } = capturingLogger('info');
+    const turn = { profile: 'bh', publicUrl: options.publicUrl, instanceId: 'test-instance', logger, clock };
+    await runRecurrenceTurn(clock.now(), turn);
+    expect(await RecurrenceLogModel.exists({ _id: id })).not.to.equal(null);
+    expect(await RecurrenceQueueModel.countDocuments({})).to.equal(0);
+    const requeued = lines().filter((l) => String(l.msg).includes('queued again'));
+    expect(requeued.map((l) => l.cases)).to.deep.equal([1]);
+    expect(lines().filter((l) => String(l.msg).includes('the rebuild agrees')), JSON.stringify(lines())).to.have.length(1);
+    // The next turn, minutes later: the hourly requeue and the nightly check are not due.
+    await runRecurrenceTurn(new Date(clock.now().getTime() + 5 * 60_000), turn);
+    expect(lines().filter((l) => String(l.msg).includes('queued again') || String(l.msg).includes('rebuild'))).to.have.length(2);
+    expect(lines().filter((l) => l.level === 40 && String(l.msg).includes('failed'))).to.deep.equal([]);
   });
 });
