@@ -7,7 +7,7 @@ import { createApp } from './app.js';
 import { CaseModel, closeAfterRatingWindow } from './cases/index.js';
 import { recomputeStaleClocks, runSlaSweep } from './sla/index.js';
 import { routingBarOf, trainAndStore } from './classification/classifier.service.js';
-import { claimJob, finishJob } from './shared/jobs.js';
+import { runJob } from './shared/jobs.js';
 import { runRecurrenceTurn } from './recurring/schedule.js';
 import { AppError } from './shared/errors.js';
 import { createMailTransport, createOutboxRelay } from './notifications/index.js';
@@ -66,19 +66,14 @@ async function main(): Promise<void> {
   const retrain = setInterval(() => {
     if (config.classifierRetrainHours === 0) return;
     const now = systemClock.now();
-    claimJob('classifier-train', instance, now, config.classifierRetrainHours * 3_600_000, 30 * 60_000)
-      .then(async (claimed) => {
-        if (!claimed) return;
-        try {
-          const info = await trainAndStore(config.deploymentProfile, now, routingBarOf(config), 'schedule');
-          logger.info({ version: info.version, examples: info.examples, evaluation: info.evaluation && { agencyCorrect: info.evaluation.agencyCorrect, misrouted: info.evaluation.misrouted } }, 'classifier retrained');
-        } catch (err) {
-          if (!(err instanceof AppError && err.code === 'NOT_ENOUGH_HISTORY')) throw err;
-        } finally {
-          await finishJob('classifier-train', instance, systemClock.now());
-        }
-      })
-      .catch((err: unknown) => logger.warn({ err }, 'scheduled classifier training failed'));
+    runJob('classifier-train', instance, now, config.classifierRetrainHours * 3_600_000, 30 * 60_000, systemClock, async () => {
+      try {
+        const info = await trainAndStore(config.deploymentProfile, now, routingBarOf(config), 'schedule');
+        logger.info({ version: info.version, examples: info.examples, evaluation: info.evaluation && { agencyCorrect: info.evaluation.agencyCorrect, misrouted: info.evaluation.misrouted } }, 'classifier retrained');
+      } catch (err) {
+        if (!(err instanceof AppError && err.code === 'NOT_ENOUGH_HISTORY')) throw err;
+      }
+    }).catch((err: unknown) => logger.warn({ err }, 'scheduled classifier training failed'));
   }, RETRAIN_CHECK_MS);
   retrain.unref();
   // Recurring issues: missed cases requeued, new cases grouped in filing order, quiet issues resolved, nightly check.

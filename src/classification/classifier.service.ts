@@ -119,7 +119,7 @@ function evaluate(model: Model, taxonomy: RoutingTaxonomy, heldOut: Example[], b
     const top = classify(model, e.text).candidates[0]?.category ?? '';
     if (top === e.category) categoryRight++;
     else pairs.set(`${e.category}>${top}`, (pairs.get(`${e.category}>${top}`) ?? 0) + 1);
-    const d = routeCase(model, taxonomy, { text: e.text, area: e.area }, { threshold: bar.threshold, margin: bar.margin, minCategory: bar.minCategory, aliases });
+    const d = routeCase(model, taxonomy, { text: e.text, area: e.area }, { ...bar, aliases });
     if (d.method === 'triage') triaged++;
     else if (d.agency === e.agency) correct++;
     else wrong++;
@@ -261,6 +261,6 @@ export async function routeByText(profile: string, request: { text: string; cate
   const inUse = await modelInUse(profile);
   if (!inUse) return null;
   const [taxonomy, rules] = await Promise.all([taxonomyFor(profile), keywordRules(profile)]);
-  const decision = routeCase(inUse.model, taxonomy, request, { threshold: bar.threshold, margin: bar.margin, minCategory: bar.minCategory, aliases: placeAliasesOf(profile), rules });
+  const decision = routeCase(inUse.model, taxonomy, request, { ...bar, aliases: placeAliasesOf(profile), rules });
   return { decision, modelVersion: inUse.version };
 }

@@ -5,7 +5,7 @@
  * are rebuilt from scratch and compared with the incremental result. Failures are logged, not thrown.
  */
 import type { Logger } from 'pino';
-import { claimJob, finishJob } from '../shared/jobs.js';
+import { runJob } from '../shared/jobs.js';
 import { detectRecurrences, rebuildAndCompare, resolveQuietIssues } from './detection.service.js';
 import { requeueMissed } from './queue.js';
 
@@ -22,23 +22,14 @@ export interface RecurrenceTurn {
 /** How far back the hourly requeue looks for cases that never reached the queue. */
 export const REQUEUE_LOOKBACK_DAYS = 2;
 
-async function leased<T>(job: string, every: number, lease: number, now: Date, turn: RecurrenceTurn, work: () => Promise<T>): Promise<T | null> {
-  if (!(await claimJob(job, turn.instanceId, now, every, lease))) return null;
-  try {
-    return await work();
-  } finally {
-    await finishJob(job, turn.instanceId, turn.clock.now());
-  }
-}
-
 export async function runRecurrenceTurn(now: Date, turn: RecurrenceTurn): Promise<void> {
   const { profile, logger } = turn;
   try {
-    const requeued = await leased('recurrence-requeue', 3_600_000, 10 * 60_000, now, turn, () => requeueMissed(profile, now, REQUEUE_LOOKBACK_DAYS));
+    const requeued = await runJob('recurrence-requeue', turn.instanceId, now, 3_600_000, 10 * 60_000, turn.clock, () => requeueMissed(profile, now, REQUEUE_LOOKBACK_DAYS));
     if (requeued) logger.warn({ cases: requeued }, 'recurring issues: cases that had not been queued for detection were queued again');
     await detectRecurrences(now, { profile, publicUrl: turn.publicUrl, instanceId: turn.instanceId });
     await resolveQuietIssues(now, profile);
-    const r = await leased('recurrence-rebuild-check', 24 * 3_600_000, 30 * 60_000, now, turn, () => rebuildAndCompare(profile));
+    const r = await runJob('recurrence-rebuild-check', turn.instanceId, now, 24 * 3_600_000, 30 * 60_000, turn.clock, () => rebuildAndCompare(profile));
     if (r?.agree) logger.info({ cases: r.cases, groups: r.rebuiltGroups, ms: r.ms }, 'recurring issues: the rebuild agrees with incremental detection');
     else if (r) logger.warn({ onlyStored: r.onlyStored.length, onlyRebuilt: r.onlyRebuilt.length }, 'recurring issues: the rebuild DIFFERS from incremental detection (npm run cli -- recurring:rebuild lists the groups)');
   } catch (err) {

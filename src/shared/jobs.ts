@@ -28,3 +28,16 @@ export async function claimJob(name: string, owner: string, now: Date, everyMs: 
 export async function finishJob(name: string, owner: string, now: Date): Promise<void> {
   await JobModel.updateOne({ _id: name, owner }, { $set: { lastRunAt: now }, $unset: { leaseUntil: 1, owner: 1 } });
 }
+
+/**
+ * Runs `work` when this caller claims the job (claimJob), and records the run when it ends, at the
+ * clock's time then, even when it throws; null when the job was not due or someone else holds it.
+ */
+export async function runJob<T>(name: string, owner: string, now: Date, everyMs: number, leaseMs: number, clock: { now(): Date }, work: () => Promise<T>): Promise<T | null> {
+  if (!(await claimJob(name, owner, now, everyMs, leaseMs))) return null;
+  try {
+    return await work();
+  } finally {
+    await finishJob(name, owner, clock.now());
+  }
+}
