@@ -182,6 +182,8 @@ caseSchema.index({ monthKey: 1, agency: 1 });
 // The escalation sweep and the calendar recompute.
 caseSchema.index({ 'sla.nextCheckAt': 1 });
 caseSchema.index({ 'sla.calendar': 1, 'sla.calendarRevision': 1 });
+// Recurring issues: the hourly requeue looks for cases routed in the last days (recurring/queue.ts).
+caseSchema.index({ 'routing.routedAt': 1 });
 
 caseSchema.plugin(toJSONPlugin);
 caseSchema.set('toJSON', {

@@ -4,7 +4,7 @@
  * that moment). The entry carries what detection needs, so detection never reads the case itself.
  */
 import type { Types } from 'mongoose';
-import { CASE_STATUSES, CaseModel } from '../cases/case.model.js';
+import { CaseModel } from '../cases/case.model.js';
 import { textOf } from '../classification/classifier.service.js';
 import { isDuplicateKeyError } from '../shared/db/connect.js';
 import { gte, ne, oneOf } from '../shared/db/operators.js';
@@ -59,17 +59,19 @@ const DAY_MS = 86_400_000;
 const REQUEUE_BATCH = 500;
 
 /**
- * Queues again the cases filed in the last `days` that have a category but that detection has
- * neither queued nor seen: those whose queueing failed (see queueForRecurrence) or that were stored
- * by an instance that stopped before queueing them. Run on a schedule by one instance. Such a case
+ * Queues again the cases routed in the last `days` (filed with a category, or routed out of triage
+ * by staff, however long after filing) that detection has neither queued nor seen: those whose
+ * queueing failed (see queueForRecurrence) or that were stored by an instance that stopped before
+ * queueing them. Run on a schedule by one instance. Such a case
  * counts as arriving now, when it reaches detection (within the hour of its filing when the hourly
  * run catches it): detection then still takes cases in arrival order, which the rebuild relies on to
  * agree with it. Returns how many cases were queued.
  */
 export async function requeueMissed(profile: string, now: Date, days: number): Promise<number> {
   const since = new Date(now.getTime() - days * DAY_MS);
-  // The (status, createdAt) index serves this: every status, the last days.
-  const ids = (await CaseModel.find({ status: oneOf(CASE_STATUSES), createdAt: gte(since), profile, category: ne(null) }).select({ _id: 1 }).lean()).map((c) => c._id);
+  // By when the case was routed (the routing.routedAt index), not when it was filed: a case routed
+  // out of triage a week after filing gets its category, and reaches the queue, only then.
+  const ids = (await CaseModel.find({ 'routing.routedAt': gte(since), profile, category: ne(null) }).select({ _id: 1 }).lean()).map((c) => c._id);
   let queued = 0;
   for (let i = 0; i < ids.length; i += REQUEUE_BATCH) {
     const batch = ids.slice(i, i + REQUEUE_BATCH);

@@ -317,31 +317,39 @@ describe('recurring issues: detection and review', function () {
     expect(report.cases).to.be.greaterThan(10);
   });
 
-  it('when stored cases never reached the detection queue, then the requeue queues those of the last days once, arriving now, and detection takes them', async () => {
+  it('when stored cases never reached the detection queue, then the requeue queues those routed in the last days once, arriving now, and detection takes them', async () => {
     const agent = await makeUser('agent');
+    // Filed a week before the others, left in triage, routed by staff with them: routed recently.
+    clock.set(new Date(Date.parse('2027-03-01T06:00:00Z') + 84 * 86_400_000));
+    const late = await request(app).post('/api/v1/cases').send(caseBody({ category: undefined, area: 'HIDD', title: '', description: 'الحديقة العامة مهملة والألعاب خربانة' }));
+    expect(late.body.routing?.method, JSON.stringify(late.body)).to.equal('triage');
     const old = await file(87, 'طفح المجاري في الشارع خلف السوق', 'HIDD', 'SEWAGE');
     const lost = await file(90, 'المجاري طافحة أمام المدرسة والرائحة قوية', 'HIDD', 'SEWAGE');
     const waiting = await file(90, 'انقطاع الماء عن البيت منذ الصباح', 'HIDD', 'WATER_SUPPLY');
     const vague = await request(app).post('/api/v1/cases').send(caseBody({ category: undefined, area: 'HIDD', title: '', description: 'الحديقة مهملة والزرع يابس' }));
     expect(vague.body.routing?.method, JSON.stringify(vague.body)).to.equal('triage');
     clock.set(new Date(Date.parse('2027-03-01T06:00:00Z') + 91 * 86_400_000));
-    expect((await request(app).patch(`/api/v1/cases/${vague.body.reference}`).set(...as(agent)).send({ action: 'route', agency: 'MUHARRAQ', category: 'PARKS_GREENERY' })).status).to.equal(200);
-    const ids = await CaseModel.find({ reference: oneOf([old.reference, lost.reference, vague.body.reference]) }).lean();
+    for (const reference of [late.body.reference, vague.body.reference]) {
+      expect((await request(app).patch(`/api/v1/cases/${reference}`).set(...as(agent)).send({ action: 'route', agency: 'MUHARRAQ', category: 'PARKS_GREENERY' })).status).to.equal(200);
+    }
+    const ids = await CaseModel.find({ reference: oneOf([old.reference, lost.reference, vague.body.reference, late.body.reference]) }).lean();
     const idOf = (reference: string) => ids.find((c) => c.reference === reference)!._id;
     // As if each queue insert had failed, or the instance had stopped right after storing the case.
     await RecurrenceQueueModel.deleteMany({ _id: oneOf(ids.map((c) => c._id)) });
     expect(await RecurrenceQueueModel.countDocuments({ reference: waiting.reference })).to.equal(1);
 
     clock.set(new Date(clock.now().getTime() + 3_600_000));
-    expect(await requeueMissed('bh', clock.now(), 2)).to.equal(2); // not the one still queued, not the one filed four days ago
-    // They arrive now, after the cases detection has taken already: arrival order stays filing order.
-    for (const reference of [lost.reference, vague.body.reference]) {
+    // Not the one still queued, not the one filed (and routed) four days ago; the one filed a week ago
+    // and routed yesterday is.
+    expect(await requeueMissed('bh', clock.now(), 2)).to.equal(3);
+    // They arrive now, after the cases detection has taken already: arrival order stays routing order.
+    for (const reference of [lost.reference, vague.body.reference, late.body.reference]) {
       expect((await RecurrenceQueueModel.findById(idOf(reference)).lean())!.createdAt.toISOString()).to.equal(clock.now().toISOString());
     }
     expect(await RecurrenceQueueModel.exists({ _id: idOf(old.reference) })).to.equal(null);
     expect(await requeueMissed('bh', clock.now(), 2)).to.equal(0); // queued already
 
-    expect((await detectRecurrences(clock.now(), options)).processed).to.equal(3);
+    expect((await detectRecurrences(clock.now(), options)).processed).to.equal(4);
     expect(await requeueMissed('bh', clock.now(), 2)).to.equal(0); // seen by detection
     expect(await requeueMissed('bh', clock.now(), 5)).to.equal(1); // a longer look-back reaches the older one
     expect((await RecurrenceQueueModel.find({}).lean()).map((q) => q.reference)).to.deep.equal([old.reference]);
