@@ -202,20 +202,25 @@ async function decideRouting(input: FileCaseInput, codes: CodeLookup, ctx: Intak
   if (!byText) return { ...base, agency: null, method: 'triage', confidence: null, reason: rule.reason };
   const d = byText.decision;
   const found = {
-    candidates: d.candidates.map((c) => ({ category: c.category, agency: c.agency, probability: Math.round(c.probability * 1000) / 1000 })),
+    candidates: d.candidates.map((c) => ({ category: c.category, agency: c.agency, probability: threeDecimals(c.probability) })),
     terms: d.terms,
     modelVersion: byText.modelVersion,
   };
-  if (d.method === 'triage') return { ...base, ...found, agency: null, method: 'triage', confidence: d.confidence, reason: d.reason };
+  if (d.method === 'triage') return { ...base, ...found, agency: null, method: 'triage', confidence: d.confidence === null ? null : threeDecimals(d.confidence), reason: d.reason };
   return {
     ...found,
     category: d.category,
     area: d.area ?? base.area,
     agency: d.agency,
     method: d.method,
-    confidence: Math.round(d.confidence * 1000) / 1000,
+    confidence: threeDecimals(d.confidence),
     reason: d.method === 'rule' ? 'area_from_text' : d.areaSource === 'text' ? 'classifier_area_from_text' : 'classifier',
   };
+}
+
+/** Probabilities are stored and shown with three decimals, routed or not. */
+function threeDecimals(x: number): number {
+  return Math.round(x * 1000) / 1000;
 }
 
 function insideBounds(p: { lat: number; lng: number }, b: { minLat: number; maxLat: number; minLng: number; maxLng: number }): boolean {

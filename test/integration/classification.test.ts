@@ -148,6 +148,8 @@ describe('text classification: import, training, routing', function () {
     expect(vague.status).to.equal(201);
     expect(vague.body.routing).to.include({ method: 'triage', reason: 'low_confidence' });
     expect(vague.body.agency).to.equal(null);
+    // Its confidence is shown as the routed ones are: three decimals.
+    expect(vague.body.routing.confidence).to.be.a('number').and.to.equal(Math.round(vague.body.routing.confidence * 1000) / 1000);
 
     // The agent routes it and fixes the category: labelled data for the next training.
     const routed = await request(app).patch(`/api/v1/cases/${res.body.reference}`).set(...agent.auth).send({ action: 'route', agency: 'EWA', category: 'UTILITY_BILLING' });
