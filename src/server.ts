@@ -8,6 +8,7 @@ import { CaseModel, closeAfterRatingWindow } from './cases/index.js';
 import { recomputeStaleClocks, runSlaSweep } from './sla/index.js';
 import { routingBarOf, trainAndStore } from './classification/classifier.service.js';
 import { runJob } from './shared/jobs.js';
+import { repeat } from './shared/repeat.js';
 import { runRecurrenceTurn } from './recurring/schedule.js';
 import { AppError } from './shared/errors.js';
 import { createMailTransport, createOutboxRelay } from './notifications/index.js';
@@ -43,44 +44,43 @@ async function main(): Promise<void> {
     isSubjectLive: async (subject) => subject.kind !== 'case' || (await CaseModel.exists({ _id: subject.id })) !== null,
   });
   relay.start(RELAY_INTERVAL_MS);
-  const purge = setInterval(() => {
-    const now = systemClock.now();
-    Promise.all([purgeExpiredIdempotencyRecords(now), purgeRateLimitWindows(now), purgeExpiredRefreshTokens(now), purgeExpiredEmailVerifications(now)]).catch((err: unknown) => logger.warn({ err }, 'purge failed'));
-  }, PURGE_INTERVAL_MS);
-  purge.unref();
-  const closer = setInterval(() => {
-    closeAfterRatingWindow(systemClock.now(), config.deploymentProfile).catch((err: unknown) => logger.warn({ err }, 'closing answered cases failed'));
-  }, CLOSE_INTERVAL_MS);
-  closer.unref();
-  // SLA: escalate cases whose time has come, and finish any deadline recompute a calendar change left.
-  const sweep = setInterval(() => {
-    const now = systemClock.now();
-    runSlaSweep(now, { profile: config.deploymentProfile, publicUrl: config.publicUrl })
-      .then((r) => (r.escalated ? logger.info({ ...r }, 'SLA sweep escalated cases') : undefined))
-      .then(() => recomputeStaleClocks(now))
-      .catch((err: unknown) => logger.warn({ err }, 'SLA sweep failed'));
-  }, config.slaSweepIntervalSeconds * 1000);
-  sweep.unref();
-  // The classifier is retrained on a schedule (with the corrections staff made meanwhile), by one instance.
+  // Each loop waits for its last run to end before the next (shared/repeat.ts): a slow run is never
+  // joined by a second one from the same instance, and shutdown waits for the runs in flight.
+  const warn = (message: string) => (err: unknown) => logger.warn({ err }, message);
   const instance = `instance-${process.pid}-${Date.now().toString(36)}`;
-  const retrain = setInterval(() => {
-    if (config.classifierRetrainHours === 0) return;
-    const now = systemClock.now();
-    runJob('classifier-train', instance, now, config.classifierRetrainHours * 3_600_000, 30 * 60_000, systemClock, async () => {
-      try {
-        const info = await trainAndStore(config.deploymentProfile, now, routingBarOf(config), 'schedule');
-        logger.info({ version: info.version, examples: info.examples, evaluation: info.evaluation && { agencyCorrect: info.evaluation.agencyCorrect, misrouted: info.evaluation.misrouted } }, 'classifier retrained');
-      } catch (err) {
-        if (!(err instanceof AppError && err.code === 'NOT_ENOUGH_HISTORY')) throw err;
-      }
-    }).catch((err: unknown) => logger.warn({ err }, 'scheduled classifier training failed'));
-  }, RETRAIN_CHECK_MS);
-  retrain.unref();
-  // Recurring issues: missed cases requeued, new cases grouped in filing order, quiet issues resolved, nightly check.
-  const recurrence = setInterval(() => {
-    void runRecurrenceTurn(systemClock.now(), { profile: config.deploymentProfile, publicUrl: config.publicUrl, instanceId: instance, logger, clock: systemClock });
-  }, RECURRENCE_INTERVAL_MS);
-  recurrence.unref();
+  const loops = [
+    repeat(PURGE_INTERVAL_MS, async () => {
+      const now = systemClock.now();
+      await Promise.all([purgeExpiredIdempotencyRecords(now), purgeRateLimitWindows(now), purgeExpiredRefreshTokens(now), purgeExpiredEmailVerifications(now)]);
+    }, { onError: warn('purge failed') }),
+    repeat(CLOSE_INTERVAL_MS, async () => {
+      await closeAfterRatingWindow(systemClock.now(), config.deploymentProfile);
+    }, { onError: warn('closing answered cases failed') }),
+    // SLA: escalate cases whose time has come, and finish any deadline recompute a calendar change left.
+    repeat(config.slaSweepIntervalSeconds * 1000, async () => {
+      const now = systemClock.now();
+      const r = await runSlaSweep(now, { profile: config.deploymentProfile, publicUrl: config.publicUrl });
+      if (r.escalated) logger.info({ ...r }, 'SLA sweep escalated cases');
+      await recomputeStaleClocks(now);
+    }, { onError: warn('SLA sweep failed') }),
+    // The classifier is retrained on a schedule (with the corrections staff made meanwhile), by one instance.
+    repeat(RETRAIN_CHECK_MS, async () => {
+      if (config.classifierRetrainHours === 0) return;
+      const now = systemClock.now();
+      await runJob('classifier-train', instance, now, config.classifierRetrainHours * 3_600_000, 30 * 60_000, systemClock, async () => {
+        try {
+          const info = await trainAndStore(config.deploymentProfile, now, routingBarOf(config), 'schedule');
+          logger.info({ version: info.version, examples: info.examples, evaluation: info.evaluation && { agencyCorrect: info.evaluation.agencyCorrect, misrouted: info.evaluation.misrouted } }, 'classifier retrained');
+        } catch (err) {
+          if (!(err instanceof AppError && err.code === 'NOT_ENOUGH_HISTORY')) throw err;
+        }
+      });
+    }, { onError: warn('scheduled classifier training failed') }),
+    // Recurring issues: missed cases requeued, new cases grouped in filing order, quiet issues resolved, nightly check.
+    repeat(RECURRENCE_INTERVAL_MS, () => runRecurrenceTurn(systemClock.now(), { profile: config.deploymentProfile, publicUrl: config.publicUrl, instanceId: instance, logger, clock: systemClock }), {
+      onError: warn('recurring-issue detection failed'),
+    }),
+  ];
 
   server.on('error', (err) => {
     logger.fatal({ err }, 'could not listen');
@@ -98,13 +98,9 @@ async function main(): Promise<void> {
     }, SHUTDOWN_GRACE_MS);
     force.unref();
     server.close(() => {
-      clearInterval(purge);
-      clearInterval(closer);
-      clearInterval(sweep);
-      clearInterval(retrain);
-      clearInterval(recurrence);
-      void relay
-        .stop()
+      // Runs in flight may finish (a retraining takes seconds), within the grace period.
+      const finished = Promise.all([relay.stop(), ...loops.map((loop) => loop.stop())]);
+      void Promise.race([finished, new Promise((resolve) => setTimeout(resolve, SHUTDOWN_GRACE_MS).unref())])
         .then(() => transport?.close())
         .then(() => runtime.close())
         .then(() => {

@@ -13,6 +13,7 @@ import type { Types } from 'mongoose';
 import type { Clock } from '../shared/clock.js';
 import { lte } from '../shared/db/operators.js';
 import type { Logger } from '../shared/logger.js';
+import { repeat, type Loop } from '../shared/repeat.js';
 import { EmailRenderError, renderEmail } from './email-templates.js';
 import type { MailTransport } from './mailer.js';
 import { OutboxMessageModel, type OutboxStatus } from './outbox.model.js';
@@ -213,41 +214,21 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     return { result, full: due.length === batchSize };
   }
 
-  let running = false;
-  let timer: NodeJS.Timeout | undefined;
-  let inFlight: Promise<void> | undefined;
-
-  function schedule(delayMs: number, intervalMs: number): void {
-    timer = setTimeout(() => {
-      timer = undefined;
-      inFlight = runBatch()
-        .then(({ full }) => (full ? 0 : intervalMs))
-        .catch((err: unknown) => {
-          logger.error({ err }, 'outbox relay run failed');
-          return intervalMs;
-        })
-        .then((next) => {
-          inFlight = undefined;
-          if (running) schedule(next, intervalMs);
-        });
-    }, delayMs);
-    timer.unref(); // the loop alone does not keep the process alive
-  }
+  let loop: Loop | undefined;
 
   return {
     async runOnce() {
       return (await runBatch()).result;
     },
     start(intervalMs) {
-      if (running) return;
-      running = true;
-      schedule(0, intervalMs);
+      if (loop) return;
+      // A full batch means more is due: the next batch goes at once.
+      loop = repeat(intervalMs, async () => ((await runBatch()).full ? 0 : undefined), { startAfterMs: 0, onError: (err) => logger.error({ err }, 'outbox relay run failed') });
     },
     async stop() {
-      running = false;
-      if (timer) clearTimeout(timer);
-      timer = undefined;
-      await inFlight;
+      const stopping = loop;
+      loop = undefined;
+      await stopping?.stop();
     },
   };
 }
