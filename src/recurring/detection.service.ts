@@ -21,6 +21,7 @@ import { enqueueEmail } from '../notifications/index.js';
 import { isDuplicateKeyError } from '../shared/db/connect.js';
 import { between, lt, lte, oneOf } from '../shared/db/operators.js';
 import { claimJob, finishJob } from '../shared/jobs.js';
+import { systemClock } from '../shared/clock.js';
 import { UserModel } from '../users/user.model.js';
 import { assign, locationOf, reachesFlag, rebuildGroups, type CaseForRecurrence, type Match, type RecurrenceRules } from './grouping.js';
 import { RecurrenceItemModel, RecurrenceLogModel, RecurrenceQueueModel, RecurringIssueModel, type RecurrenceItem, type RecurrenceLogEntry, type RecurrenceQueued, type RecurringIssueDoc } from './recurring.model.js';
@@ -35,6 +36,12 @@ export interface DetectOptions {
   rules?: RecurrenceRules;
   batch?: number;
   instanceId?: string;
+  /**
+   * Time as detection runs (default the system's). A run takes no new case once half the lease of
+   * its job is spent, so a slow database never lets the lease lapse while cases are processed (another
+   * instance would take the same cases); the rest wait for the next run.
+   */
+  clock?: { now(): Date };
 }
 
 export interface DetectResult {
@@ -95,12 +102,16 @@ async function pruneWindow(profile: string, oldest: Date, now: Date, fixed?: Rec
   prunedAt.set(profile, now.getTime());
 }
 
+const DETECT_LEASE_MS = 5 * 60_000;
+
 /** Processes the queued cases in arrival order; safe to call from every instance on an interval. */
 export async function detectRecurrences(now: Date, options: DetectOptions): Promise<DetectResult> {
   const result: DetectResult = { processed: 0, joined: 0, grouped: 0, flagged: 0, recurred: 0 };
   const owner = options.instanceId ?? `detector-${process.pid}`;
   const job = `recurrence-detect:${options.profile}`;
-  if (!(await claimJob(job, owner, now, 0, 5 * 60_000))) return result;
+  if (!(await claimJob(job, owner, now, 0, DETECT_LEASE_MS))) return result;
+  const clock = options.clock ?? systemClock;
+  const startedAt = clock.now().getTime();
   try {
     const queued = await RecurrenceQueueModel.find({ profile: options.profile })
       .sort({ createdAt: 1, _id: 1 })
@@ -112,6 +123,7 @@ export async function detectRecurrences(now: Date, options: DetectOptions): Prom
     const rulesOf = fixed ? () => fixed : await rulesFor(options.profile);
     const words = await placeWordsFor(options.profile);
     for (const c of queued) {
+      if (clock.now().getTime() - startedAt > DETECT_LEASE_MS / 2) break;
       const outcome = await processCase(c, rulesOf(c.category), words, now, options);
       result.processed++;
       if (outcome.joined) result.joined++;

@@ -27,7 +27,7 @@ export async function runRecurrenceTurn(now: Date, turn: RecurrenceTurn): Promis
   try {
     const requeued = await runJob('recurrence-requeue', turn.instanceId, now, 3_600_000, 10 * 60_000, turn.clock, () => requeueMissed(profile, now, REQUEUE_LOOKBACK_DAYS));
     if (requeued) logger.warn({ cases: requeued }, 'recurring issues: cases that had not been queued for detection were queued again');
-    await detectRecurrences(now, { profile, publicUrl: turn.publicUrl, instanceId: turn.instanceId });
+    await detectRecurrences(now, { profile, publicUrl: turn.publicUrl, instanceId: turn.instanceId, clock: turn.clock });
     await resolveQuietIssues(now, profile);
     const r = await runJob('recurrence-rebuild-check', turn.instanceId, now, 24 * 3_600_000, 30 * 60_000, turn.clock, () => rebuildAndCompare(profile));
     if (r?.agree) logger.info({ cases: r.cases, groups: r.rebuiltGroups, ms: r.ms }, 'recurring issues: the rebuild agrees with incremental detection');

@@ -372,4 +372,27 @@ describe('recurring issues: detection and review', function () {
     expect(lines().filter((l) => String(l.msg).includes('queued again') || String(l.msg).includes('rebuild'))).to.have.length(2);
     expect(lines().filter((l) => l.level === 40 && String(l.msg).includes('failed'))).to.deep.equal([]);
   });
+
+  it('when detection runs slowly, then a run takes no new case after half its lease and the next run goes on in order', async () => {
+    const refs = [
+      await file(96, 'انقطاع الكهرباء عن البيوت القريبة من المسجد', 'HIDD', 'POWER_OUTAGE'),
+      await file(96, 'سقوط عمود إنارة في الشارع الرئيسي', 'HIDD', 'STREET_LIGHTING'),
+      await file(96, 'حفرة كبيرة في الطريق عند الدوار', 'HIDD', 'ROAD_DAMAGE'),
+    ];
+    const waiting = async () => (await RecurrenceQueueModel.find({}).sort({ createdAt: 1, _id: 1 }).lean()).map((q) => q.reference);
+    const order = await waiting(); // arrival order
+    expect([...order].sort()).to.deep.equal(refs.map((r) => r.reference).sort());
+    // Each look at the clock is two minutes later: half of the five-minute lease is spent after the first case.
+    let calls = 0;
+    const slow = { now: () => new Date(clock.now().getTime() + 2 * 60_000 * calls++) };
+    const first = await detectRecurrences(clock.now(), { ...options, clock: slow });
+    expect(first.processed).to.equal(1);
+    expect(await waiting()).to.deep.equal(order.slice(1));
+    calls = 0;
+    expect((await detectRecurrences(clock.now(), { ...options, clock: slow })).processed).to.equal(1);
+    expect(await waiting()).to.deep.equal(order.slice(2));
+    expect((await detectRecurrences(clock.now(), options)).processed).to.equal(1); // at the usual pace
+    expect(await waiting()).to.deep.equal([]);
+    expect((await rebuildAndCompare('bh')).agree).to.equal(true);
+  });
 });
