@@ -3,7 +3,7 @@
  * (issue #5, round 7). The held-out part is never read here: this script decides whether an
  * alternative is worth a held-out look at all.
  *
- *   npm run bench:classification-alternatives      # about 10 minutes on 2 cores
+ *   npm run bench:classification-alternatives [history.jsonl] [taxonomy.json]   # about 6 minutes on 2 cores
  *
  * Every variant routes with the area given, by a margin over the runner-up agency and with the
  * category floor of the service (CLASSIFIER_MIN_CATEGORY 0.25), and is shown at several margins, so
@@ -17,38 +17,20 @@
  * - title twice: the deployed model with the title written twice, in training and classifying;
  * - bagged: five models on bootstrap samples of the examples, probabilities averaged.
  */
-import fs from 'node:fs';
-import path from 'node:path';
+import { MUNICIPALITY } from '../src/cases/routing.js';
 import { BH_CATEGORY_SEEDS, seedExamples } from '../src/classification/bh-category-seeds.js';
 import { BH_PLACE_ALIASES } from '../src/classification/bh-place-aliases.js';
 import { TRAINING } from '../src/classification/classifier.service.js';
 import { classify, train, type LabelledText, type Model } from '../src/classification/model.js';
-import { placeWords, type PlaceArea } from '../src/classification/places.js';
+import { placeWords } from '../src/classification/places.js';
 import { fnv1a, isHeldOut } from '../src/classification/split.js';
+import { loadHistory, loadTaxonomy, type HistoryLine } from './support/history.js';
 
-interface HistoryLine {
-  ref: string;
-  title: string;
-  description: string;
-  area: string;
-  category: string;
-  agency: string;
-}
-interface Taxonomy {
-  municipalities: { code: string; areas: PlaceArea[] }[];
-  categories: { code: string; owner: string }[];
-}
-
-const history: HistoryLine[] = fs
-  .readFileSync(path.resolve(process.argv[2] ?? '../shared/data/bh-history.jsonl'), 'utf8')
-  .split('\n')
-  .filter((l) => l.trim() !== '')
-  .map((l) => JSON.parse(l));
-const taxonomy = JSON.parse(fs.readFileSync(path.resolve(process.argv[3] ?? '../shared/data/bh-taxonomy.json'), 'utf8')) as Taxonomy;
+const history = loadHistory();
+const taxonomy = loadTaxonomy();
 const training = history.filter((l) => !isHeldOut(l.ref));
 const ownerOf = new Map(taxonomy.categories.map((c) => [c.code, c.owner]));
 const municipalityOf = new Map(taxonomy.municipalities.flatMap((m) => m.areas.map((a) => [a.code, m.code] as const)));
-const MUNICIPALITY = 'MUNICIPALITY';
 const MIN_CATEGORY = 0.25;
 const MARGINS = [0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4];
 const ASSIGNMENTS = ['#cv', '#cv2'];
