@@ -10,7 +10,7 @@
  * and decode the whole collection in Go, so a filter on another field would cost O(windows) per request.
  */
 import type { Request, RequestHandler, Response } from 'express';
-import { rateLimit, type Options, type Store } from 'express-rate-limit';
+import { ipKeyGenerator, rateLimit, type Options, type Store } from 'express-rate-limit';
 import { Schema, model } from 'mongoose';
 import type { Clock } from './clock.js';
 import { isDuplicateKeyError } from './db/connect.js';
@@ -28,6 +28,12 @@ windowSchema.index({ resetAt: 1, _id: 1 });
 // worth keeping is left behind; the old collection can be dropped by hand.
 export const RateLimitWindowModel = model('RateLimitWindow', windowSchema, 'rate_limit_counters');
 
+/**
+ * The store is handed keys `<client key>:<window start>` (createLimiter's keyGenerator reads the
+ * window from the injected clock once per request), so the decrement that takes back a request's
+ * count (failures-only counting) names the window that request was counted in, even when the clock
+ * has moved on to the next window meanwhile.
+ */
 export class MongoRateLimitStore implements Store {
   localKeys = false;
   private windowMs = 60_000;
@@ -41,8 +47,9 @@ export class MongoRateLimitStore implements Store {
   }
 
   private window(key: string): { id: string; resetAt: Date } {
-    const start = Math.floor(this.clock.now().getTime() / this.windowMs) * this.windowMs;
-    return { id: `${this.prefix}:${key}:${start}`, resetAt: new Date(start + this.windowMs) };
+    const start = Number(key.slice(key.lastIndexOf(':') + 1));
+    if (!Number.isSafeInteger(start)) throw new Error(`rate-limit key without a window start: ${key}`);
+    return { id: `${this.prefix}:${key}`, resetAt: new Date(start + this.windowMs) };
   }
 
   async increment(key: string): Promise<{ totalHits: number; resetTime: Date }> {
@@ -50,11 +57,21 @@ export class MongoRateLimitStore implements Store {
     for (let attempt = 0; ; attempt++) {
       try {
         const doc = await RateLimitWindowModel.findOneAndUpdate({ _id: id }, { $inc: { hits: 1 }, $setOnInsert: { resetAt } }, { upsert: true, returnDocument: 'after' }).lean();
-        return { totalHits: doc.hits, resetTime: resetAt };
+        return { totalHits: doc.hits, resetTime: this.onWallClock(resetAt) };
       } catch (err) {
         if (!isDuplicateKeyError(err) || attempt > 0) throw err; // two first hits raced the upsert
       }
     }
+  }
+
+  /**
+   * express-rate-limit compares the reset time with the wall clock (`Date.now()`): for the
+   * `Retry-After` and `RateLimit` headers, and to decide whether a successful request's count is
+   * still worth taking back. The window is the injected clock's, so hand it over as the same time
+   * left on the wall clock; otherwise a clock behind real time would never take a success back.
+   */
+  private onWallClock(resetAt: Date): Date {
+    return new Date(Date.now() + (resetAt.getTime() - this.clock.now().getTime()));
   }
 
   async decrement(key: string): Promise<void> {
@@ -82,13 +99,18 @@ export interface LimitSettings {
 
 /** A limiter whose refusal goes through the error chain as 429 RATE_LIMITED (JSON or page). */
 export function createLimiter(name: string, settings: LimitSettings, clock: Clock): RequestHandler {
+  // express-rate-limit's own default key, the address (IPv6 by its /56 block), unless told otherwise.
+  const clientKey = settings.key ?? ((req: Request) => ipKeyGenerator(req.ip ?? ''));
   return rateLimit({
     windowMs: settings.windowMs,
     limit: settings.limit,
     standardHeaders: 'draft-8',
     legacyHeaders: false,
     store: new MongoRateLimitStore(`rl:${name}`, clock),
-    ...(settings.key ? { keyGenerator: settings.key } : {}),
+    keyGenerator: (req, res) => {
+      const start = Math.floor(clock.now().getTime() / settings.windowMs) * settings.windowMs;
+      return `${clientKey(req, res)}:${start}`;
+    },
     skipSuccessfulRequests: settings.countFailuresOnly ?? false,
     // A database hiccup must not block citizens: count nothing rather than refuse.
     passOnStoreError: true,

@@ -1,9 +1,13 @@
 import { expect } from 'chai';
+import express from 'express';
 import request from 'supertest';
 import { ManualClock } from '../../src/shared/clock.js';
-import { purgeRateLimitWindows, RateLimitWindowModel } from '../../src/shared/rate-limit.js';
+import { createLimiter, purgeRateLimitWindows, RateLimitWindowModel } from '../../src/shared/rate-limit.js';
+import { authTestConfig, makeAccount } from '../support/accounts.js';
 import { makeApp, testConfig } from '../support/app.js';
 import { caseBody } from '../support/cases.js';
+
+const YEAR_MS = 365 * 24 * 3600_000;
 
 describe('rate limits', () => {
   beforeEach(() => RateLimitWindowModel.deleteMany({}));
@@ -62,4 +66,41 @@ describe('rate limits', () => {
     expect(await purgeRateLimitWindows(new Date('2026-11-23T10:05:00Z'))).to.equal(0);
     expect(await purgeRateLimitWindows(new Date('2026-11-23T10:16:00Z'))).to.equal(1);
   });
+
+  // express-rate-limit reads the wall clock; the windows are the injected clock's. Whatever the
+  // distance between the two, failures-only counting must take successes back.
+  for (const [label, offset] of [['a year behind', -YEAR_MS], ['a year ahead of', YEAR_MS]] as const) {
+    it(`when the app's clock is ${label} the machine's, then failed sign-ins still count and successful ones do not`, async () => {
+      const clock = new ManualClock(new Date(Date.now() + offset));
+      const app = makeApp({ clock, config: authTestConfig({ RATE_LIMIT_SIGNIN_ACCOUNT: '2' }) });
+      const login = (email: string, password: string) => request(app).post('/api/v1/auth/login').send({ email, password });
+      const { user, password } = await makeAccount('citizen', {}, clock.now());
+
+      for (let i = 0; i < 4; i++) expect((await login(user.email, password)).status).to.equal(200);
+      expect((await login(user.email, 'wrong-password-1')).status).to.equal(401);
+      expect((await login(user.email, password)).status).to.equal(200); // one failure of two allowed
+      expect((await login(user.email, 'wrong-password-2')).status).to.equal(401);
+      const refused = await login(user.email, password);
+      expect(refused.status).to.equal(429);
+      const retryAfter = Number(refused.headers['retry-after']);
+      expect(retryAfter).to.be.greaterThan(0).and.at.most(15 * 60); // seconds left in the app's window
+
+      clock.advance(15 * 60_000);
+      expect((await login(user.email, password)).status).to.equal(200);
+    });
+  }
+
+  it('when the window turns while a request is answered, then its success is taken back from the window it was counted in', async () => {
+    const clock = new ManualClock(new Date(Date.now() - YEAR_MS));
+    clock.set(new Date(Math.floor(clock.now().getTime() / 60_000) * 60_000 + 59_000)); // a second before a window ends
+    const limited = express();
+    limited.get('/', createLimiter('turning', { limit: 5, windowMs: 60_000, countFailuresOnly: true }, clock), (_req, res) => {
+      clock.advance(2_000); // the answer takes long enough for the next window to begin
+      res.send('ok');
+    });
+    expect((await request(limited).get('/')).status).to.equal(200);
+    const windows = await RateLimitWindowModel.find({ _id: /^rl:turning:/ }).sort({ _id: 1 }).lean();
+    expect(windows.map((w) => w.hits)).to.deep.equal([0]); // counted and taken back in one window, none written in the next
+  });
 });
+
