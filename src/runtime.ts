@@ -1,6 +1,6 @@
 /**
  * What `npm start` and `npm run cli` share: validated configuration, the logger, and the database
- * found by the chain of ../shared/MONGODB.md, connected and indexed.
+ * found by the chain of docs/database.md, connected and indexed.
  */
 import mongoose from 'mongoose';
 import { ConfigError, loadConfig, withJwtSecret, type Config } from './config/index.js';

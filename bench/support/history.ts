@@ -1,7 +1,7 @@
 /**
  * The labelled history and the taxonomy the classification benchmarks read: paths from the command
- * line (`tsx bench/<script>.ts [history.jsonl] [taxonomy.json]`), relative to the repository where
- * npm runs scripts, defaulting to the demo data of ../shared/data as the issue gives them.
+ * line (`tsx bench/<script>.ts [history.jsonl] [taxonomy.json]`), relative to the current folder,
+ * defaulting to the repository's demo data (data/demo), wherever the script is started from.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -17,7 +17,9 @@ export interface HistoryLine {
   agency: string;
 }
 
-export function loadHistory(file = process.argv[2] ?? '../shared/data/bh-history.jsonl'): HistoryLine[] {
+const DEMO = path.resolve(__dirname, '../../data/demo');
+
+export function loadHistory(file = process.argv[2] ?? path.join(DEMO, 'bh-history.jsonl')): HistoryLine[] {
   return fs
     .readFileSync(path.resolve(file), 'utf8')
     .split('\n')
@@ -25,6 +27,6 @@ export function loadHistory(file = process.argv[2] ?? '../shared/data/bh-history
     .map((l) => JSON.parse(l) as HistoryLine);
 }
 
-export function loadTaxonomy(file = process.argv[3] ?? '../shared/data/bh-taxonomy.json'): RoutingTaxonomy {
+export function loadTaxonomy(file = process.argv[3] ?? path.join(DEMO, 'bh-taxonomy.json')): RoutingTaxonomy {
   return JSON.parse(fs.readFileSync(path.resolve(file), 'utf8')) as RoutingTaxonomy;
 }

@@ -155,7 +155,7 @@ const caseSchema = new Schema(
     firstResponseMinutes: { type: Number },
     firstResponseWorkingMinutes: { type: Number },
     firstResponseBreached: { type: Number, enum: [0, 1] },
-    // Report keys, written with the case (../shared/MONGODB.md: compute when writing).
+    // Report keys, written with the case (docs/database.md: compute when writing).
     dayKey: { type: String, required: true },
     weekKey: { type: String, required: true },
     monthKey: { type: String, required: true },

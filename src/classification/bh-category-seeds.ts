@@ -1,5 +1,5 @@
 /**
- * Seed phrases per category of the demo taxonomy (`../shared/data/bh-taxonomy.json`), as data: short
+ * Seed phrases per category of the demo taxonomy (`data/demo/bh-taxonomy.json`), as data: short
  * texts of the kind a citizen writes about each category, in standard Arabic, Gulf dialect, English
  * and Arabizi. Training adds them to the labelled history as extra examples, so that what a category
  * is about is known beyond the few cases of each in the history (30 per category in the demo), the

@@ -1,5 +1,5 @@
 /**
- * Importing resolved historical cases (JSON Lines, the format of ../shared/data/bh-history.jsonl):
+ * Importing resolved historical cases (JSON Lines, the format of data/demo/bh-history.jsonl):
  * each line is checked on its own, good lines are written in batches (idempotent on `ref`: a second
  * import adds nothing), and every rejected line is reported with its number and the reason. A bad
  * line never stops the others.

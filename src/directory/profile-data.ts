@@ -1,6 +1,6 @@
 /**
  * A deployment profile as a data file (src/directory/profiles/<code>.json, the shape of
- * ../shared/data/bh-taxonomy.json). Loading checks it whole, so a bad file fails before any write.
+ * data/demo/bh-taxonomy.json). Loading checks it whole, so a bad file fails before any write.
  */
 import fs from 'node:fs';
 import path from 'node:path';

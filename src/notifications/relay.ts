@@ -4,7 +4,7 @@
  *
  * Claim: a conditional update from `pending` (with the `nextAttemptAt` we read) to `sending` with a
  * lease; only the relay whose update modified the document sends. This is atomic on MongoDB
- * (../shared/MONGODB.md: job leases use the ordinary conditional update). A relay that dies
+ * (docs/database.md: job leases use the ordinary conditional update). A relay that dies
  * mid-send leaves the message `sending`; once its lease expires another relay puts it back to
  * `pending`, so mail is delivered at least once, and twice only after such a crash (the same
  * Message-ID lets mail systems recognise the copy).

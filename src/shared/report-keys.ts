@@ -8,7 +8,7 @@ export interface ReportKeys {
 
 /**
  * Keys that reports group by, computed when a case is written, in the deployment's time zone, so
- * that reports are `$match` + `$group` + `$sum` on both database engines (../shared/MONGODB.md).
+ * that reports are `$match` + `$group` + `$sum` on both database engines (docs/database.md).
  */
 export function reportKeys(at: Date, timezone: string): ReportKeys {
   const local = DateTime.fromJSDate(at, { zone: timezone });

@@ -1,6 +1,6 @@
 /**
  * Runs a joi schema on a request part and puts the validated value on `res.locals`. Joi options are
- * those of ../shared/STACK.md: every problem at once, unknown keys dropped, strict types (an object
+ * the house choice: every problem at once, unknown keys dropped, strict types (an object
  * where a string is expected is an error, so `{"$ne": …}` never reaches a query).
  * Messages come from the locale files, in the request's language.
  */

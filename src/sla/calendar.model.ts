@@ -8,7 +8,7 @@ const calendarSchema = new Schema({
   code: { type: String, required: true },
   timezone: { type: String, required: true },
   weekend: { type: [String], required: true },
-  /** `{Sun: ["07:00", "14:00"], …}`: a document of pairs (no arrays of arrays: ../shared/MONGODB.md). */
+  /** `{Sun: ["07:00", "14:00"], …}`: a document of pairs (no arrays of arrays: docs/database.md). */
   workingHours: { type: Schema.Types.Mixed, required: true },
   holidays: { type: [{ date: String, name_ar: String, name_en: String, _id: false }], required: true },
   note: { type: String },

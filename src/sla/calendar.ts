@@ -1,7 +1,7 @@
 /**
  * A working calendar as data: the shape the admin API edits and the seed files hold
  * (./calendars/<code>.json). Weekends, working hours and holidays are rows, never code
- * (docs: DOMAIN.md "Calendars", STYLE.md habit 5), so a moon-sighting change is an edit, not a release.
+ * (docs/domain.md "Calendars": rules that change are data), so a moon-sighting change is an edit, not a release.
  *
  * `parseCalendar` checks the whole thing and reports every problem at once, so an administrator
  * fixes a bad calendar in one round. Only `loadSeedCalendar` touches the file system.

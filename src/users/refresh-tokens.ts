@@ -5,7 +5,7 @@
  * modifiedCount says whether this request spent it. On MongoDB that update is atomic, so of two
  * requests presenting the same token only one wins; the loser is treated like any reuse: the
  * family is revoked. (FerretDB v1 does not guarantee the atomicity under concurrency; the tests do
- * not race it, ../shared/MONGODB.md.) `{field: null}` matches a missing field on both engines.
+ * not race it, docs/database.md.) `{field: null}` matches a missing field on both engines.
  */
 import crypto from 'node:crypto';
 import type { Types } from 'mongoose';

@@ -21,7 +21,7 @@ import { runCli } from '../support/cli.js';
 import { makeUser, type TestUser } from '../support/staff.js';
 
 const ROOT = path.resolve(__dirname, '../..');
-const HISTORY = path.resolve(ROOT, '../shared/data/bh-history.jsonl');
+const HISTORY = path.resolve(ROOT, 'data/demo/bh-history.jsonl');
 
 
 /** Lines written for this test (not taken from the history file): good, and bad in every way. */

@@ -1,6 +1,6 @@
 /**
  * Pins down what our code relies on from the database engine, and the known FerretDB v1 gaps of
- * ../shared/MONGODB.md, so that a change of engine shows at once what differs. Runs on whatever
+ * docs/database.md, so that a change of engine shows at once what differs. Runs on whatever
  * engine the test run found (printed at start-up).
  */
 import crypto from 'node:crypto';
@@ -148,7 +148,7 @@ describe('engine smoke: the database behaviours our code relies on', () => {
     expect(await pingDatabase()).to.equal(true);
   });
 
-  describe('known gaps: these differ between engines (../shared/MONGODB.md)', () => {
+  describe('known gaps: these differ between engines (docs/database.md)', () => {
     it('when $lookup is used, then FerretDB v1 refuses it and MongoDB runs it', async () => {
       await col.insertOne({ a: 1 });
       const run = col.aggregate([{ $lookup: { from: col.collectionName, localField: 'a', foreignField: 'a', as: 'self' } }]).toArray();

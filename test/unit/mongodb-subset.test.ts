@@ -1,5 +1,5 @@
 /**
- * ../shared/MONGODB.md: code in src/ keeps to the subset that behaves the same on MongoDB 7 and
+ * docs/database.md: code in src/ keeps to the subset that behaves the same on MongoDB 7 and
  * FerretDB v1.24.2. Some gaps are silent, so this scan is the guard.
  */
 import fs from 'node:fs';
@@ -36,7 +36,7 @@ function sourceFiles(dir: string): string[] {
   });
 }
 
-describe('MongoDB subset (../shared/MONGODB.md)', () => {
+describe('MongoDB subset (docs/database.md)', () => {
   it('when a source uses an operator outside the subset, then the scan reports it', () => {
     const sample = "Model.aggregate([{ $lookup: { from: 'x' } }]);\nModel.find({ tags: { $elemMatch: { a: 1 } } });\nschema.index({ at: 1 }, { expireAfterSeconds: 60 });\nModel.updateOne({}, { $set: { 'a.$[i]': 1 } });";
     expect(findForbidden(sample).map((f) => f.line)).to.deep.equal([1, 2, 3, 4]);

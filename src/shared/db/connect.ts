@@ -36,7 +36,7 @@ export async function pingDatabase(timeoutMs = 2000): Promise<boolean> {
 
 /**
  * A duplicate key is code 11000 on insert and upsert, but FerretDB v1 answers a plain update that
- * breaks a unique index with code 1 and "UNIQUE constraint failed" (../shared/MONGODB.md).
+ * breaks a unique index with code 1 and "UNIQUE constraint failed" (docs/database.md).
  */
 export function isDuplicateKeyError(err: unknown): boolean {
   const e = err as { code?: unknown; message?: unknown; writeErrors?: { code?: unknown }[] } | null;

@@ -1,5 +1,5 @@
 /**
- * How a database is found (../shared/MONGODB.md):
+ * How a database is found (docs/database.md):
  *   1. MONGODB_URI when set;
  *   2. otherwise an embedded engine: a real mongod (PATH, or a download where one works),
  *   3. else FerretDB v1.24.2 through the Go launcher in tools/ferretdb.

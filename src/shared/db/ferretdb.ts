@@ -1,5 +1,5 @@
 /**
- * FerretDB v1.24.2, embedded through the Go launcher in tools/ferretdb (see ../shared/MONGODB.md:
+ * FerretDB v1.24.2, embedded through the Go launcher in tools/ferretdb (see docs/database.md:
  * `go install` of the upstream command panics, embedding the documented package does not).
  * The launcher is built once into a cache folder outside the source tree, keyed by a hash of its
  * sources so that a change to them rebuilds it.
