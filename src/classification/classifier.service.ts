@@ -11,6 +11,7 @@ import { CaseModel } from '../cases/case.model.js';
 import { getDirectory } from '../directory/index.js';
 import { ne, oneOf } from '../shared/db/operators.js';
 import { BadRequestError, ValidationError } from '../shared/errors.js';
+import { ReadCache } from '../shared/read-cache.js';
 import { seedExamples } from './bh-category-seeds.js';
 import { ClassifierVersionModel, HistoryCaseModel, KeywordRuleModel } from './classifier.model.js';
 import type { KeywordRule } from './keywords.js';
@@ -78,21 +79,18 @@ interface Example extends LabelledText {
 
 // ---- taxonomy for routing, cached with the directory's lifetime ----
 
-const TAXONOMY_MS = 30_000;
-const taxonomies = new Map<string, { at: number; taxonomy: RoutingTaxonomy }>();
+const taxonomies = new ReadCache<RoutingTaxonomy>(30_000);
 
-async function taxonomyFor(profile: string): Promise<RoutingTaxonomy> {
-  const hit = taxonomies.get(profile);
-  if (hit && Date.now() - hit.at < TAXONOMY_MS) return hit.taxonomy;
-  const d = await getDirectory(profile);
-  if (!d) throw new BadRequestError('DIRECTORY_NOT_SEEDED', 'The directory has not been loaded.');
-  // One object per period: route.ts keeps what it derives from it in a WeakMap.
-  const taxonomy: RoutingTaxonomy = {
-    municipalities: d.municipalities.map((m) => ({ code: m.code, areas: m.areas.map((a) => ({ code: a.code, name_ar: a.name_ar, name_en: a.name_en })) })),
-    categories: d.categories.map((c) => ({ code: c.code, owner: c.owner })),
-  };
-  taxonomies.set(profile, { at: Date.now(), taxonomy });
-  return taxonomy;
+function taxonomyFor(profile: string): Promise<RoutingTaxonomy> {
+  return taxonomies.get(profile, async () => {
+    const d = await getDirectory(profile);
+    if (!d) throw new BadRequestError('DIRECTORY_NOT_SEEDED', 'The directory has not been loaded.');
+    // One object per period: route.ts keeps what it derives from it in a WeakMap.
+    return {
+      municipalities: d.municipalities.map((m) => ({ code: m.code, areas: m.areas.map((a) => ({ code: a.code, name_ar: a.name_ar, name_en: a.name_en })) })),
+      categories: d.categories.map((c) => ({ code: c.code, owner: c.owner })),
+    };
+  });
 }
 
 // ---- training ----
@@ -179,8 +177,7 @@ export async function trainAndStore(profile: string, now: Date, bar: RoutingBar,
 
 // ---- the model in use ----
 
-const CHECK_MS = 30_000;
-const active = new Map<string, { checkedAt: number; version: number; model: Model | null }>();
+const active = new ReadCache<{ version: number; model: Model | null }>(30_000);
 
 export function invalidateModelCache(): void {
   active.clear();
@@ -188,20 +185,21 @@ export function invalidateModelCache(): void {
 
 /** The newest model of the profile (null before any training); re-checked every 30 s per instance. */
 export async function modelInUse(profile: string): Promise<{ version: number; model: Model } | null> {
-  const hit = active.get(profile);
-  if (hit && Date.now() - hit.checkedAt < CHECK_MS) return hit.model ? { version: hit.version, model: hit.model } : null;
+  const fresh = active.fresh(profile);
+  if (fresh) return fresh.model ? { version: fresh.version, model: fresh.model } : null;
   const latest = await ClassifierVersionModel.findOne({ profile }).sort({ version: -1 }).select({ version: 1 }).lean();
   if (!latest) {
-    active.set(profile, { checkedAt: Date.now(), version: 0, model: null });
+    active.set(profile, { version: 0, model: null });
     return null;
   }
-  if (hit?.model && hit.version === latest.version) {
-    hit.checkedAt = Date.now();
-    return { version: hit.version, model: hit.model };
+  const kept = active.kept(profile);
+  if (kept?.model && kept.version === latest.version) {
+    active.set(profile, kept); // unchanged: checked again now
+    return { version: kept.version, model: kept.model };
   }
   const doc = (await ClassifierVersionModel.findOne({ profile, version: latest.version }).lean())!;
   const model = JSON.parse(doc.modelJson) as Model;
-  active.set(profile, { checkedAt: Date.now(), version: doc.version, model });
+  active.set(profile, { version: doc.version, model });
   return { version: doc.version, model };
 }
 
@@ -220,16 +218,13 @@ export async function modelInfo(profile: string): Promise<ModelInfo | null> {
 
 // ---- keyword rules ----
 
-const RULES_MS = 30_000;
-const rulesCache = new Map<string, { at: number; rules: KeywordRule[] }>();
+const rulesCache = new ReadCache<KeywordRule[]>(30_000);
 
-export async function keywordRules(profile: string): Promise<KeywordRule[]> {
-  const hit = rulesCache.get(profile);
-  if (hit && Date.now() - hit.at < RULES_MS) return hit.rules;
-  const docs = await KeywordRuleModel.find({ profile }).sort({ category: 1 }).lean();
-  const rules = docs.map((d) => ({ category: d.category, keywords: [...d.keywords] }));
-  rulesCache.set(profile, { at: Date.now(), rules });
-  return rules;
+export function keywordRules(profile: string): Promise<KeywordRule[]> {
+  return rulesCache.get(profile, async () => {
+    const docs = await KeywordRuleModel.find({ profile }).sort({ category: 1 }).lean();
+    return docs.map((d) => ({ category: d.category, keywords: [...d.keywords] }));
+  });
 }
 
 /** Replaces the keywords of a category (an empty list removes its rule). */

@@ -1,3 +1,4 @@
+import { ReadCache } from '../shared/read-cache.js';
 import { AgencyModel, AreaModel, CategoryModel, ProfileModel } from './directory.model.js';
 import type { ProfileData } from './profile-data.js';
 
@@ -63,28 +64,25 @@ const byCode = { code: 1, _id: 1 } as const;
 
 /**
  * The directory changes rarely and is read on every filing and page, so each instance keeps a
- * snapshot for a short while (CACHE_MS). Seeding clears it at once; an administrator's edit made on
- * another instance shows within CACHE_MS.
+ * snapshot for 30 seconds. Seeding clears it at once; an administrator's edit made on another
+ * instance shows within that time.
  */
-const CACHE_MS = 30_000;
-
 interface Snapshot {
-  loadedAt: number;
   profile: { code: string; country: string; timezone: string; calendar: string; weekend: string[]; bounds: { minLat: number; maxLat: number; minLng: number; maxLng: number }; categoryGroups: Named[] };
   agencies: (Named & { kind: 'municipality' | 'national'; active: boolean })[];
   areas: (Named & { municipality: string; active: boolean })[];
   categories: (Named & { owner: string; group: string; active: boolean })[];
 }
 
-const cache = new Map<string, Snapshot>();
+const cache = new ReadCache<Snapshot>(30_000);
 
 export function invalidateDirectoryCache(): void {
   cache.clear();
 }
 
 async function snapshot(profileCode: string): Promise<Snapshot | null> {
-  const cached = cache.get(profileCode);
-  if (cached && Date.now() - cached.loadedAt < CACHE_MS) return cached;
+  const cached = cache.fresh(profileCode);
+  if (cached) return cached;
   const profile = await ProfileModel.findOne({ code: profileCode }).lean();
   if (!profile) {
     cache.delete(profileCode);
@@ -97,7 +95,6 @@ async function snapshot(profileCode: string): Promise<Snapshot | null> {
   ]);
   const named = (d: Named): Named => ({ code: d.code, name_ar: d.name_ar, name_en: d.name_en });
   const fresh: Snapshot = {
-    loadedAt: Date.now(),
     profile: {
       code: profile.code,
       country: profile.country,
@@ -111,8 +108,7 @@ async function snapshot(profileCode: string): Promise<Snapshot | null> {
     areas: areas.map((a) => ({ ...named(a), municipality: a.municipality, active: a.active })),
     categories: categories.map((c) => ({ ...named(c), owner: c.owner, group: c.group, active: c.active })),
   };
-  cache.set(profileCode, fresh);
-  return fresh;
+  return cache.set(profileCode, fresh);
 }
 
 /** The active directory of a profile, as the public API shows it. */

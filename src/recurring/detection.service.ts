@@ -22,6 +22,7 @@ import { isDuplicateKeyError } from '../shared/db/connect.js';
 import { between, lt, lte, oneOf } from '../shared/db/operators.js';
 import { claimJob, finishJob } from '../shared/jobs.js';
 import { systemClock } from '../shared/clock.js';
+import { ReadCache } from '../shared/read-cache.js';
 import { UserModel } from '../users/user.model.js';
 import { assign, locationOf, reachesFlag, rebuildGroups, type CaseForRecurrence, type Match, type RecurrenceRules } from './grouping.js';
 import { RecurrenceItemModel, RecurrenceLogModel, RecurrenceQueueModel, RecurringIssueModel, type RecurrenceItem, type RecurrenceLogEntry, type RecurrenceQueued, type RecurringIssueDoc } from './recurring.model.js';
@@ -54,15 +55,13 @@ export interface DetectResult {
 
 const DAY_MS = 86_400_000;
 
-const placeWordCache = new Map<string, { at: number; words: string[] }>();
+const placeWordCache = new ReadCache<string[]>(60_000);
 /** The place names of a profile's areas, which stored vectors leave out (the place is compared apart). */
-export async function placeWordsFor(profile: string): Promise<string[]> {
-  const hit = placeWordCache.get(profile);
-  if (hit && Date.now() - hit.at < 60_000) return hit.words;
-  const d = await getDirectory(profile);
-  const words = d ? placeWords(d.municipalities.flatMap((m) => m.areas), placeAliasesOf(profile)) : [];
-  placeWordCache.set(profile, { at: Date.now(), words });
-  return words;
+export function placeWordsFor(profile: string): Promise<string[]> {
+  return placeWordCache.get(profile, async () => {
+    const d = await getDirectory(profile);
+    return d ? placeWords(d.municipalities.flatMap((m) => m.areas), placeAliasesOf(profile)) : [];
+  });
 }
 
 type Stored = Pick<RecurrenceItem, '_id' | 'category' | 'area' | 'location' | 'createdAt' | 'citizen' | 'vector'> & { groupId?: Types.ObjectId | null };

@@ -7,6 +7,7 @@ import Joi from 'joi';
 import { Schema, model } from 'mongoose';
 import { getDirectory } from '../directory/index.js';
 import { ValidationError } from '../shared/errors.js';
+import { ReadCache } from '../shared/read-cache.js';
 import { DEFAULT_RULES, type RecurrenceRules, type RulesFor } from './grouping.js';
 
 const ruleSchema = new Schema({
@@ -31,17 +32,15 @@ export const ruleBodySchema = Joi.object({
 
 export type RuleOverrides = Partial<Pick<RecurrenceRules, 'windowDays' | 'similarity' | 'flagCount' | 'radiusMeters'>>;
 
-const cache = new Map<string, { at: number; overrides: Map<string, RuleOverrides> }>();
+const cache = new ReadCache<Map<string, RuleOverrides>>(30_000);
 
-async function overridesOf(profile: string): Promise<Map<string, RuleOverrides>> {
-  const hit = cache.get(profile);
-  if (hit && Date.now() - hit.at < 30_000) return hit.overrides;
-  const rows = await RecurrenceRuleModel.find({ profile }).lean();
-  const overrides = new Map(
-    rows.map((r) => [r.category, Object.fromEntries(Object.entries({ windowDays: r.windowDays, similarity: r.similarity, flagCount: r.flagCount, radiusMeters: r.radiusMeters }).filter(([, v]) => typeof v === 'number')) as RuleOverrides]),
-  );
-  cache.set(profile, { at: Date.now(), overrides });
-  return overrides;
+function overridesOf(profile: string): Promise<Map<string, RuleOverrides>> {
+  return cache.get(profile, async () => {
+    const rows = await RecurrenceRuleModel.find({ profile }).lean();
+    return new Map(
+      rows.map((r) => [r.category, Object.fromEntries(Object.entries({ windowDays: r.windowDays, similarity: r.similarity, flagCount: r.flagCount, radiusMeters: r.radiusMeters }).filter(([, v]) => typeof v === 'number')) as RuleOverrides]),
+    );
+  });
 }
 
 /** The rules of each category of a profile. */

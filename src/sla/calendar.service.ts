@@ -4,12 +4,12 @@
  * computed with an older revision are then recomputed (./recompute.ts).
  */
 import { NotFoundError } from '../shared/errors.js';
+import { ReadCache } from '../shared/read-cache.js';
 import type { Principal } from '../users/principal.js';
 import { CalendarModel } from './calendar.model.js';
 import { loadSeedCalendar, parseCalendar, SEED_CALENDAR_CODES, type Calendar } from './calendar.js';
 
-const CACHE_MS = 30_000;
-const cache = new Map<string, { at: number; entry: CalendarEntry }>();
+const cache = new ReadCache<CalendarEntry>(30_000);
 
 export interface CalendarEntry {
   calendar: Calendar;
@@ -27,11 +27,7 @@ export async function getCalendarCached(code: string): Promise<Calendar> {
 
 /** The calendar with its revision, which clocks store so that a later change can find them. */
 export async function getCalendarEntryCached(code: string): Promise<CalendarEntry> {
-  const hit = cache.get(code);
-  if (hit && Date.now() - hit.at < CACHE_MS) return hit.entry;
-  const entry = await getCalendarEntry(code);
-  cache.set(code, { at: Date.now(), entry });
-  return entry;
+  return cache.get(code, () => getCalendarEntry(code));
 }
 
 /** Insert-only: a calendar an administrator has edited is never overwritten. */

@@ -5,13 +5,13 @@
  */
 import { Types } from 'mongoose';
 import { NotFoundError, ValidationError } from '../shared/errors.js';
+import { ReadCache } from '../shared/read-cache.js';
 import type { Principal } from '../users/principal.js';
 import { getCalendar } from './calendar.service.js';
 import { SlaPolicyModel } from './policy.model.js';
 import { checkPolicyShape, resolvePolicy, type PolicyMatch, type ResolvedPolicy, type SlaPolicy, type SlaTargets, NATIONAL_DEFAULT } from './policy.js';
 
-const CACHE_MS = 30_000;
-const cache = new Map<string, { at: number; policies: SlaPolicy[] }>();
+const cache = new ReadCache<SlaPolicy[]>(30_000);
 
 export function invalidatePolicyCache(): void {
   cache.clear();
@@ -37,11 +37,7 @@ export async function listPolicies(profile: string): Promise<SlaPolicy[]> {
 }
 
 async function listPoliciesCached(profile: string): Promise<SlaPolicy[]> {
-  const hit = cache.get(profile);
-  if (hit && Date.now() - hit.at < CACHE_MS) return hit.policies;
-  const policies = await listPolicies(profile);
-  cache.set(profile, { at: Date.now(), policies });
-  return policies;
+  return cache.get(profile, () => listPolicies(profile));
 }
 
 /** The policy of a case (by its agency, category, type and priority). */
