@@ -1,45 +1,87 @@
 /**
  * One database engine for the whole test run, found by the same chain as `npm start`:
- * MONGODB_URI when set (each run then uses a fresh database on it, dropped at the end), else an
+ * MONGODB_URI when set (each run then uses fresh databases on it, dropped as it goes), else an
  * ephemeral embedded engine. The engine in use is printed, as the foundation issue asks.
+ *
+ * Every test file gets a database of its own, seeded with the directory and calendars, so that no
+ * file sees what another one wrote: order and neighbours cannot change a result. Each file's first
+ * `before` hook (added ahead of its own) switches the connection and forgets every cached copy of
+ * reference data; the previous file's database is dropped.
  */
 import crypto from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import fs from 'node:fs';
+import type Mocha from 'mocha';
 import mongoose from 'mongoose';
 import { openEphemeralDatabase, type Database } from '../../src/shared/db/engine.js';
 import { connectMongoose, ensureIndexes } from '../../src/shared/db/connect.js';
 import { registerModels } from '../../src/models.js';
 import { readProfileData, seedDirectory } from '../../src/directory/index.js';
+import { clearReadCaches } from '../../src/shared/read-cache.js';
 import { seedCalendars } from '../../src/sla/calendar.service.js';
 
 let database: Database | undefined;
+const runName = `tawasul_test_${crypto.randomBytes(4).toString('hex')}`;
+let files = 0;
 const say = (m: string): void => void process.stderr.write(`[test db] ${m}\n`);
 
+function uriOf(dbName: string): string {
+  const url = new URL(database!.uri);
+  url.pathname = `/${dbName}`;
+  return url.toString();
+}
+
+/** Connects to a new, seeded database and drops the one before it. */
+export async function useFreshDatabase(): Promise<string> {
+  const previous = mongoose.connection.readyState === mongoose.ConnectionStates.connected ? mongoose.connection.name : undefined;
+  const dbName = `${runName}_${++files}`;
+  await mongoose.disconnect();
+  await connectMongoose(uriOf(dbName));
+  clearReadCaches();
+  await ensureIndexes();
+  await seedDirectory(readProfileData('bh'), new Date());
+  await seedCalendars(new Date());
+  if (previous) await mongoose.connection.useDb(previous, { useCache: false }).dropDatabase();
+  return dbName;
+}
+
 export async function mochaGlobalSetup(): Promise<void> {
-  const dbName = `tawasul_test_${crypto.randomBytes(4).toString('hex')}`;
   const external = process.env.MONGODB_URI;
   if (external) {
-    const url = new URL(external);
-    url.pathname = `/${dbName}`;
-    database = { engine: 'external', uri: url.toString(), description: 'MONGODB_URI (a fresh database for this run)', stop: async () => {} };
+    database = { engine: 'external', uri: external, description: 'MONGODB_URI (fresh databases for this run)', stop: async () => {} };
   } else {
     const engine = (process.env.EMBEDDED_DB as 'auto' | 'mongod' | 'ferretdb' | undefined) ?? 'auto';
     const tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tawasul-test-'));
-    database = await openEphemeralDatabase({ engine, tmpDir, dbName, say });
+    database = await openEphemeralDatabase({ engine, tmpDir, dbName: runName, say });
   }
   process.env.TEST_DATABASE_ENGINE = database.engine;
-  say(`engine: ${database.engine} (${database.description})`);
+  say(`engine: ${database.engine} (${database.description}); one database per test file`);
   registerModels();
-  await connectMongoose(database.uri);
-  await ensureIndexes();
-  await seedDirectory(readProfileData('bh'), new Date()); // suites that clear the directory re-seed it after
-  await seedCalendars(new Date());
 }
 
+export const mochaHooks = {
+  /** Runs once, before any file: puts a fresh database in front of each file's own hooks. */
+  beforeAll(this: Mocha.Context): void {
+    const root = this.test!.parent!;
+    if (root.tests.length > 0) throw new Error('Tests outside a describe() would share a database: put them in one.');
+    const seen = new Set<string>();
+    for (const suite of root.suites) {
+      if (!suite.file || seen.has(suite.file)) continue;
+      seen.add(suite.file);
+      suite.beforeAll('a database of its own for this file', async function () {
+        this.timeout(60_000);
+        await useFreshDatabase();
+      });
+      // Mocha runs a suite's `before` hooks in the order they were added; this one must come first.
+      const hooks = (suite as unknown as { _beforeAll: Mocha.Hook[] })._beforeAll;
+      hooks.unshift(hooks.pop()!);
+    }
+  },
+};
+
 export async function mochaGlobalTeardown(): Promise<void> {
-  if (database?.engine === 'external') await mongoose.connection.dropDatabase();
+  if (database?.engine === 'external' && mongoose.connection.readyState === mongoose.ConnectionStates.connected) await mongoose.connection.dropDatabase();
   await mongoose.disconnect();
   await database?.stop();
 }
