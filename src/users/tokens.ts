@@ -16,6 +16,7 @@ import { ROLES, type Principal, type Role } from './principal.js';
 import { UserModel, type UserDoc } from './user.model.js';
 
 export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60;
+const ISSUED_AT_SKEW_SECONDS = 60;
 export const TOKEN_AUDIENCE = 'tawasul';
 const ALGORITHM = 'HS256';
 
@@ -62,7 +63,10 @@ function claimsOf(token: string, settings: TokenSettings): AccessClaims {
   } catch {
     throw invalidToken();
   }
-  if (typeof payload !== 'object' || typeof payload.exp !== 'number') throw invalidToken();
+  if (typeof payload !== 'object' || typeof payload.exp !== 'number' || typeof payload.iat !== 'number') throw invalidToken();
+  // A token issued later than now (beyond a minute of skew between instances) was not issued by a
+  // clock this service trusts: refuse it rather than let it live past its fifteen minutes.
+  if (payload.iat > settings.clock.now().getTime() / 1000 + ISSUED_AT_SKEW_SECONDS) throw invalidToken();
   const { sub, role, agency, tv } = payload as Record<string, unknown>;
   if (typeof sub !== 'string' || !Types.ObjectId.isValid(sub) || !(ROLES as readonly unknown[]).includes(role) || typeof tv !== 'number') throw invalidToken();
   if (agency !== undefined && typeof agency !== 'string') throw invalidToken();

@@ -60,6 +60,14 @@ describe('access tokens', () => {
     await expectInvalid(`Bearer ${token}`);
   });
 
+  it('when a token was issued later than the service\'s clock (beyond a minute of skew), then it is 401; within the minute it is accepted', async () => {
+    const { user } = await makeAccount('citizen', {}, clock.now());
+    const ahead = new ManualClock(new Date(clock.now().getTime() + 61_000));
+    await expectInvalid(`Bearer ${issueAccessToken(user, tokenSettings(config, ahead))}`);
+    ahead.set(new Date(clock.now().getTime() + 59_000));
+    expect((await me(`Bearer ${issueAccessToken(user, tokenSettings(config, ahead))}`)).status).to.equal(200);
+  });
+
   it('when the token says alg "none" with an empty signature, then it is 401', async () => {
     const { user } = await makeAccount('citizen', {}, clock.now());
     await expectInvalid(`Bearer ${b64url({ alg: 'none', typ: 'JWT' })}.${b64url({ ...claimsFor(user), role: 'admin' })}.`);

@@ -47,7 +47,7 @@ describe('recurring issues: detection and review', function () {
   before(async () => {
     // Detection starts here: cases of other suites (queued earlier) are not this test's business.
     await Promise.all([RecurrenceQueueModel.deleteMany({}), RecurrenceItemModel.deleteMany({}), RecurrenceLogModel.deleteMany({}), RecurringIssueModel.deleteMany({}), JobModel.deleteMany({ _id: /^recurrence/ })]);
-    [works, otherSupervisor, manager, officer, citizen] = await Promise.all([makeUser('supervisor', 'WORKS'), makeUser('supervisor', 'EWA'), makeUser('manager'), makeUser('officer', 'WORKS'), makeUser('citizen')]);
+    [works, otherSupervisor, manager, officer, citizen] = await Promise.all([makeUser('supervisor', 'WORKS', undefined, { clock }), makeUser('supervisor', 'EWA', undefined, { clock }), makeUser('manager', undefined, undefined, { clock }), makeUser('officer', 'WORKS', undefined, { clock }), makeUser('citizen', undefined, undefined, { clock })]);
   });
   after(async () => {
     await Promise.all([RecurrenceQueueModel.deleteMany({}), RecurrenceItemModel.deleteMany({}), RecurrenceLogModel.deleteMany({}), RecurringIssueModel.deleteMany({})]);
@@ -259,7 +259,7 @@ describe('recurring issues: detection and review', function () {
   });
 
   it('when an administrator gives a category its own rule, then it applies to cases detected from then on; others may not, and bad rules are refused', async () => {
-    const admin = await makeUser('admin');
+    const admin = await makeUser('admin', undefined, undefined, { clock });
     expect((await request(app).put('/api/v1/admin/recurring-rules/FIRE_SAFETY').set(...as(works)).send({ flagCount: 2 })).status).to.equal(403);
     expect((await request(app).put('/api/v1/admin/recurring-rules/FIRE_SAFETY').set(...as(admin)).send({ flagCount: 1, similarity: 2 })).status).to.equal(400);
     expect((await request(app).put('/api/v1/admin/recurring-rules/NOPE').set(...as(admin)).send({ flagCount: 2 })).status).to.equal(400);
@@ -281,7 +281,7 @@ describe('recurring issues: detection and review', function () {
   });
 
   it('when a case waits in triage and staff route it with its category, then detection takes it from then on', async () => {
-    const agent = await makeUser('agent');
+    const agent = await makeUser('agent', undefined, undefined, { clock });
     const first = await file(30, 'القمامة متراكمة أمام البيوت ولم تأت سيارة النظافة منذ أسبوع', 'GALALI', 'WASTE_COLLECTION');
     const second = await file(31, 'تراكم القمامة أمام المنازل وسيارة النظافة لم تمر منذ أسبوع', 'GALALI', 'WASTE_COLLECTION');
     clock.set(new Date(Date.parse('2027-03-01T06:00:00Z') + 32 * 86_400_000));
@@ -318,7 +318,7 @@ describe('recurring issues: detection and review', function () {
   });
 
   it('when stored cases never reached the detection queue, then the requeue queues those routed in the last days once, arriving now, and detection takes them', async () => {
-    const agent = await makeUser('agent');
+    const agent = await makeUser('agent', undefined, undefined, { clock });
     // Filed a week before the others, left in triage, routed by staff with them: routed recently.
     clock.set(new Date(Date.parse('2027-03-01T06:00:00Z') + 84 * 86_400_000));
     const late = await request(app).post('/api/v1/cases').send(caseBody({ category: undefined, area: 'HIDD', title: '', description: 'الحديقة العامة مهملة والألعاب خربانة' }));

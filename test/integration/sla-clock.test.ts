@@ -19,7 +19,7 @@ describe('the SLA clock of a case', () => {
   /** A bearer header issued at the manual clock's time, as a sign-in at that moment would give. */
   const as = (u: TestUser): [string, string] => authAt(u, clock);
   before(async () => {
-    [officer, agent] = await Promise.all([makeUser('officer', 'CAPITAL'), makeUser('agent')]);
+    [officer, agent] = await Promise.all([makeUser('officer', 'CAPITAL', undefined, { clock }), makeUser('agent', undefined, undefined, { clock })]);
   });
 
   it('when a routed case is filed on a Thursday afternoon, then its deadlines are 2 and 14 working days on', async () => {
@@ -60,7 +60,7 @@ describe('the SLA clock of a case', () => {
   });
 
   it('when the citizen reopens, then a new resolution clock starts', async () => {
-    const citizen = await makeUser('citizen');
+    const citizen = await makeUser('citizen', undefined, undefined, { clock });
     clock.set('2026-11-19T12:00:00Z');
     const filed = await request(app).post('/api/v1/cases').set(...as(citizen)).send(caseBody({ contact: undefined }));
     const ref = filed.body.reference as string;

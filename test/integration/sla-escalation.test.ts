@@ -44,7 +44,7 @@ describe('SLA escalation sweep', () => {
   };
 
   before(async () => {
-    [admin, officer, supervisor, manager] = await Promise.all([makeUser('admin'), makeUser('officer', 'HOUSING'), makeUser('supervisor', 'HOUSING'), makeUser('manager')]);
+    [admin, officer, supervisor, manager] = await Promise.all([makeUser('admin', undefined, undefined, { clock }), makeUser('officer', 'HOUSING', undefined, { clock }), makeUser('supervisor', 'HOUSING', undefined, { clock }), makeUser('manager', undefined, undefined, { clock })]);
     const res = await request(app)
       .post('/api/v1/admin/sla-policies')
       .set(...as(admin))

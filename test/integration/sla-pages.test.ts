@@ -31,7 +31,7 @@ describe('the SLA clock on the pages', () => {
   };
 
   before(async () => {
-    [officer, supervisor] = await Promise.all([makeUser('officer', 'IGA'), makeUser('supervisor', 'IGA')]);
+    [officer, supervisor] = await Promise.all([makeUser('officer', 'IGA', undefined, { clock }), makeUser('supervisor', 'IGA', undefined, { clock })]);
     refs.late = await file('2026-11-05T12:00:00Z'); // Thursday 5 Nov: due Wed 25 Nov
     refs.atRisk = await file('2026-11-19T12:00:00Z'); // Thursday 19 Nov after hours: due Wed 9 Dec, at risk from Sun 6 Dec 10:30
     refs.onTrack = await file('2026-11-22T04:00:00Z'); // Sunday 22 Nov 07:00: due Thu 10 Dec

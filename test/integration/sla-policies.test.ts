@@ -36,7 +36,7 @@ describe('SLA policies and calendar changes', function () {
   const load = async (reference: string): Promise<CaseDoc> => (await CaseModel.findOne({ reference }).lean<CaseDoc>())!;
 
   before(async () => {
-    [admin, officer, supervisor] = await Promise.all([makeUser('admin'), makeUser('officer', 'EDUCATION'), makeUser('supervisor', 'EDUCATION')]);
+    [admin, officer, supervisor] = await Promise.all([makeUser('admin', undefined, undefined, { clock }), makeUser('officer', 'EDUCATION', undefined, { clock }), makeUser('supervisor', 'EDUCATION', undefined, { clock })]);
   });
   afterEach(async () => {
     // Policies are global data: leave none behind for other tests.
@@ -130,7 +130,7 @@ describe('SLA policies and calendar changes', function () {
   });
 
   it('when a citizen sends a priority, then it is ignored; the contact centre may set one', async () => {
-    const agent = await makeUser('agent');
+    const agent = await makeUser('agent', undefined, undefined, { clock });
     clock.set('2026-11-22T04:00:00Z');
     const byCitizen = await request(app).post('/api/v1/cases').send(caseBody({ ...SCHOOL_CASE, priority: 'urgent' }));
     expect((await load(byCitizen.body.reference as string)).priority).to.equal('normal');

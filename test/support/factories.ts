@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import { Types } from 'mongoose';
 import { CaseModel, type CaseDoc } from '../../src/cases/case.model.js';
 import { generateReference, hashSecret } from '../../src/cases/reference.js';
+import { reportKeys } from '../../src/shared/report-keys.js';
 import type { Principal, Role } from '../../src/users/principal.js';
 
 /** A case written straight to the database, for tests about reading and working cases. */
@@ -23,9 +24,7 @@ export async function makeCase(overrides: Record<string, unknown> = {}): Promise
     contact: { name: 'Test Citizen', email: 'citizen@example.bh' },
     contactEmail: 'citizen@example.bh',
     history: [{ at, actor: { kind: 'citizen' }, event: 'filed', to: 'submitted', visibility: 'public' }],
-    dayKey: '2026-11-23',
-    weekKey: '2026-W48',
-    monthKey: '2026-11',
+    ...reportKeys(at, 'Asia/Bahrain'), // as intake writes them, from the case's own time
     createdAt: at,
     updatedAt: at,
     ...overrides,

@@ -11,14 +11,20 @@ export interface TestUser {
   auth: [string, string];
 }
 
-/** A user created through the service, with an access token issued as sign-in would. */
-export async function makeUser(role: Role, agency?: string, name?: string, extra: { triage?: boolean } = {}): Promise<TestUser> {
+/**
+ * A user created through the service, with an access token issued as sign-in would, both at the
+ * time of `clock` (the system's by default): a test whose app runs on a fixed clock passes it, so
+ * the account and token are not dated by the machine's calendar (tokens from later than the app's
+ * clock are refused). Tokens for a later moment of that clock: `authAt`.
+ */
+export async function makeUser(role: Role, agency?: string, name?: string, extra: { triage?: boolean; clock?: Clock } = {}): Promise<TestUser> {
+  const { clock = systemClock, ...flags } = extra;
   const email = `${role}-${crypto.randomBytes(4).toString('hex')}@example.bh`;
   const { user } = await createUser(
-    { email, password: 'correct horse battery', role, ...(agency ? { agency } : {}), name: name ?? `Test ${role}`, language: 'en', ...extra },
-    { profile: 'bh', now: new Date() },
+    { email, password: 'correct horse battery', role, ...(agency ? { agency } : {}), name: name ?? `Test ${role}`, language: 'en', ...flags },
+    { profile: 'bh', now: clock.now() },
   );
-  const token = issueAccessToken(user, tokenSettings(testConfig(), systemClock));
+  const token = issueAccessToken(user, tokenSettings(testConfig(), clock));
   return { user, id: user._id.toHexString(), token, auth: ['Authorization', `Bearer ${token}`] };
 }
 
