@@ -3,7 +3,7 @@
  * a second import adds nothing), the CLI doing the same as a real process, training a versioned
  * model with its held-out measure, filing without a category (routed with an explanation, or to
  * triage with suggestions), staff corrections as labelled data, keyword rules, and the admin API
- * and page. The model and history are removed afterwards: other suites expect no model.
+ * and page.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -11,7 +11,7 @@ import path from 'node:path';
 import { expect } from 'chai';
 import request from 'supertest';
 import { CaseModel } from '../../src/cases/case.model.js';
-import { ClassifierVersionModel, HistoryCaseModel, KeywordRuleModel } from '../../src/classification/classifier.model.js';
+import { ClassifierVersionModel, HistoryCaseModel } from '../../src/classification/classifier.model.js';
 import { invalidateModelCache, trainAndStore } from '../../src/classification/classifier.service.js';
 import { importHistoryFile } from '../../src/classification/history-import.js';
 import { makeApp } from '../support/app.js';
@@ -44,18 +44,11 @@ describe('text classification: import, training, routing', function () {
   let officer: TestUser;
   let tmp: string;
 
-  const cleanUp = async (): Promise<void> => {
-    await Promise.all([HistoryCaseModel.deleteMany({}), ClassifierVersionModel.deleteMany({}), KeywordRuleModel.deleteMany({})]);
-    invalidateModelCache();
-  };
-
   before(async () => {
-    await cleanUp();
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tawasul-history-'));
     [admin, agent, officer] = await Promise.all([makeUser('admin'), makeUser('agent'), makeUser('officer', 'EWA')]);
   });
-  after(async () => {
-    await cleanUp();
+  after(() => {
     fs.rmSync(tmp, { recursive: true, force: true });
   });
 

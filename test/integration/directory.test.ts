@@ -15,7 +15,7 @@ describe('reference directory', () => {
   beforeEach(clearDirectory);
   after(async () => {
     await clearDirectory();
-    await seedDirectory(readProfileData('bh'), new Date()); // leave the directory as other suites expect it
+    await seedDirectory(readProfileData('bh'), new Date()); // the directory cache suite below reads it
   });
 
   it('when the bh profile is seeded, then 1 profile, 12 agencies, 36 areas and 20 categories are stored', async () => {

@@ -13,7 +13,6 @@ import { detectRecurrences, rebuildAndCompare, resolveQuietIssues } from '../../
 import { RecurrenceItemModel, RecurrenceLogModel, RecurrenceQueueModel, RecurringIssueModel } from '../../src/recurring/recurring.model.js';
 import { ManualClock } from '../../src/shared/clock.js';
 import { lt, oneOf } from '../../src/shared/db/operators.js';
-import { JobModel } from '../../src/shared/jobs.js';
 import { requeueMissed } from '../../src/recurring/queue.js';
 import { runRecurrenceTurn } from '../../src/recurring/schedule.js';
 import { capturingLogger, makeApp } from '../support/app.js';
@@ -45,12 +44,7 @@ describe('recurring issues: detection and review', function () {
   let issueId = '';
 
   before(async () => {
-    // Detection starts here: cases of other suites (queued earlier) are not this test's business.
-    await Promise.all([RecurrenceQueueModel.deleteMany({}), RecurrenceItemModel.deleteMany({}), RecurrenceLogModel.deleteMany({}), RecurringIssueModel.deleteMany({}), JobModel.deleteMany({ _id: /^recurrence/ })]);
     [works, otherSupervisor, manager, officer, citizen] = await Promise.all([makeUser('supervisor', 'WORKS', undefined, { clock }), makeUser('supervisor', 'EWA', undefined, { clock }), makeUser('manager', undefined, undefined, { clock }), makeUser('officer', 'WORKS', undefined, { clock }), makeUser('citizen', undefined, undefined, { clock })]);
-  });
-  after(async () => {
-    await Promise.all([RecurrenceQueueModel.deleteMany({}), RecurrenceItemModel.deleteMany({}), RecurrenceLogModel.deleteMany({}), RecurringIssueModel.deleteMany({})]);
   });
 
   it('when five overflow complaints in one area arrive among unrelated ones, and three about another problem elsewhere, then there are exactly two issues, each one place and one category', async () => {
