@@ -5,6 +5,7 @@
 import './directory/directory.model.js';
 import './notifications/outbox.model.js';
 import './cases/case.model.js';
+import './shared/claims.js';
 import './shared/idempotency.model.js';
 import './shared/rate-limit.js';
 import './sla/calendar.model.js';

@@ -14,6 +14,7 @@ import { AppError } from './shared/errors.js';
 import { createMailTransport, createOutboxRelay } from './notifications/index.js';
 import { systemClock } from './shared/clock.js';
 import { pingDatabase } from './shared/db/connect.js';
+import { purgeClaims } from './shared/claims.js';
 import { purgeExpiredIdempotencyRecords } from './shared/idempotency.js';
 import { purgeRateLimitWindows } from './shared/rate-limit.js';
 import { purgeExpiredEmailVerifications, purgeExpiredRefreshTokens } from './users/index.js';
@@ -22,6 +23,8 @@ import { startRuntime } from './runtime.js';
 const SHUTDOWN_GRACE_MS = 15_000;
 const RELAY_INTERVAL_MS = 5_000;
 const PURGE_INTERVAL_MS = 60 * 60_000;
+/** Claims (shared/claims.ts) name work settled within minutes; two days is far past any lease. */
+const CLAIM_KEEP_MS = 2 * 24 * 3_600_000;
 const CLOSE_INTERVAL_MS = 15 * 60_000;
 const RETRAIN_CHECK_MS = 10 * 60_000;
 const RECURRENCE_INTERVAL_MS = 15_000;
@@ -51,7 +54,7 @@ async function main(): Promise<void> {
   const loops = [
     repeat(PURGE_INTERVAL_MS, async () => {
       const now = systemClock.now();
-      await Promise.all([purgeExpiredIdempotencyRecords(now), purgeRateLimitWindows(now), purgeExpiredRefreshTokens(now), purgeExpiredEmailVerifications(now)]);
+      await Promise.all([purgeExpiredIdempotencyRecords(now), purgeRateLimitWindows(now), purgeExpiredRefreshTokens(now), purgeExpiredEmailVerifications(now), purgeClaims(new Date(now.getTime() - CLAIM_KEEP_MS))]);
     }, { onError: warn('purge failed') }),
     repeat(CLOSE_INTERVAL_MS, async () => {
       await closeAfterRatingWindow(systemClock.now(), config.deploymentProfile);

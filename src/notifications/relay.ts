@@ -2,14 +2,17 @@
  * The outbox relay: delivers pending messages, one claim at a time, so that several app instances
  * can run it over one database and none sends a message another has taken.
  *
- * Claim: a conditional update from `pending` (with the `nextAttemptAt` we read) to `sending` with a
- * lease; only the relay whose update modified the document sends. This is atomic on MongoDB
- * (docs/database.md: job leases use the ordinary conditional update). A relay that dies
+ * Claim: an insert keyed by the message and its attempt count (shared/claims.ts), which one relay
+ * wins on every engine, then the update from `pending` (with the `nextAttemptAt` we read) to
+ * `sending` with a lease. The update alone is not enough: FerretDB v1 lets two concurrent
+ * conditional updates both apply, and two instances sent most receipts twice. A relay that dies
  * mid-send leaves the message `sending`; once its lease expires another relay puts it back to
- * `pending`, so mail is delivered at least once, and twice only after such a crash (the same
- * Message-ID lets mail systems recognise the copy).
+ * `pending` (one more attempt, so a new claim key), so mail is delivered at least once, and twice
+ * only after such a crash (the same Message-ID lets mail systems recognise the copy).
  */
+import { randomUUID } from 'node:crypto';
 import type { Types } from 'mongoose';
+import { claim, releaseClaim, type HeldClaim } from '../shared/claims.js';
 import type { Clock } from '../shared/clock.js';
 import { lte } from '../shared/db/operators.js';
 import type { Logger } from '../shared/logger.js';
@@ -67,6 +70,7 @@ export interface OutboxRelay {
 
 type Outcome = keyof RelayRunResult;
 export type HeldMessage = { _id: Types.ObjectId; status: 'sending'; leaseUntil: Date };
+type Hold = { message: HeldMessage; claim: HeldClaim };
 
 const later = (from: Date, ms: number): Date => new Date(from.getTime() + ms);
 
@@ -82,19 +86,26 @@ function messageIdDomain(from: string): string {
   return /@([A-Za-z0-9.-]+)>?\s*$/.exec(from)?.[1] ?? 'tawasul.localhost';
 }
 
+const processRelay = `relay-${randomUUID()}`;
+
 /**
- * Takes a message read as `pending` for sending. Succeeds for one caller only: the filter carries
- * the `nextAttemptAt` that was read, so a message another relay has claimed, or claimed, failed and
- * rescheduled since, is not taken again. Returns the hold (with its lease), or null.
+ * Takes a message read as `pending` for sending. Succeeds for one caller only, on every engine: the
+ * claim of `outbox:<id>:<attempts>`, then an update whose filter carries the `nextAttemptAt` that was
+ * read, so a message another relay has claimed, or claimed, failed and rescheduled since, is not
+ * taken again. Returns the hold (with its lease), or null.
  */
-export async function claimOutboxMessage(message: Pick<StoredOutboxMessage, '_id' | 'nextAttemptAt'>, now: Date, leaseMs: number): Promise<HeldMessage | null> {
+export async function claimOutboxMessage(message: Pick<StoredOutboxMessage, '_id' | 'nextAttemptAt' | 'attempts'>, now: Date, leaseMs: number, owner = processRelay): Promise<Hold | null> {
+  const held = await claim(`outbox:${String(message._id)}:${message.attempts}`, owner, now, leaseMs);
+  if (!held) return null;
   const leaseUntil = later(now, leaseMs);
   const res = await OutboxMessageModel.updateOne(
     { _id: message._id, status: 'pending', nextAttemptAt: message.nextAttemptAt },
     { $set: { status: 'sending', leaseUntil, updatedAt: now } },
     { timestamps: false },
   );
-  return res.modifiedCount === 1 ? { _id: message._id, status: 'sending', leaseUntil } : null;
+  if (res.modifiedCount === 1) return { message: { _id: message._id, status: 'sending', leaseUntil }, claim: held };
+  await releaseClaim(held, now); // what we read has moved on: leave the spell to whoever has it
+  return null;
 }
 
 export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
@@ -102,10 +113,12 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   const batchSize = options.batchSize ?? 20;
   const leaseMs = options.leaseMs ?? 5 * 60_000;
   const domain = messageIdDomain(from);
+  const owner = `relay-${randomUUID()}`;
   let warnedNoTransport = false;
 
   /** Ends our hold on a message, if we still hold it (the lease may have expired and been taken back). */
   async function settle(held: HeldMessage, set: Record<string, unknown> & { status: OutboxStatus }): Promise<boolean> {
+    // updateOne(held, …): the filter is the hold itself (id, `sending`, our lease's end).
     const res = await OutboxMessageModel.updateOne(held, { $set: { ...set, updatedAt: clock.now() }, $unset: { leaseUntil: 1 } }, { timestamps: false });
     return res.modifiedCount === 1;
   }
@@ -132,7 +145,8 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     return failed;
   }
 
-  async function checkSubject(message: StoredOutboxMessage, held: HeldMessage): Promise<Outcome | null> {
+  async function checkSubject(message: StoredOutboxMessage, hold: Hold): Promise<Outcome | null> {
+    const held = hold.message;
     if (!message.subject || !isSubjectLive) return null;
     const outboxId = String(message._id);
     let live: boolean | 'unknown';
@@ -149,15 +163,18 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       logger.info({ outboxId, template: message.template, subjectKind: message.subject.kind }, 'outbox message cancelled: its subject was never stored');
       return 'cancelled';
     }
+    // Back to pending without an attempt counted: the same claim key, so give it up for the next try.
     await settle(held, { status: 'pending', nextAttemptAt: later(now, SUBJECT_RECHECK_MS) });
+    await releaseClaim(hold.claim, now);
     return 'retried';
   }
 
   async function deliver(message: StoredOutboxMessage, mailer: MailTransport): Promise<Outcome | null> {
-    const held = await claimOutboxMessage(message, clock.now(), leaseMs);
-    if (!held) return null; // another relay took it
+    const hold = await claimOutboxMessage(message, clock.now(), leaseMs, owner);
+    if (!hold) return null; // another relay took it
+    const held = hold.message;
     const outboxId = String(message._id);
-    const subjectOutcome = await checkSubject(message, held);
+    const subjectOutcome = await checkSubject(message, hold);
     if (subjectOutcome) return subjectOutcome;
 
     let messageId: string;

@@ -1,13 +1,19 @@
 /**
  * Scheduled work shared by several app instances: a job runs at most once per period, by whichever
- * instance claims it first (a conditional update on the job's row: due, and no live lease).
+ * instance claims it first. The claim is ./claims.ts (an insert keyed by the job and its run count,
+ * which only one instance can win on any engine); the job's row says when it last ran and how many
+ * runs it has had, so each run has a claim key of its own.
  */
 import { Schema, model } from 'mongoose';
-import { lte } from './db/operators.js';
+import { claim } from './claims.js';
+import { isDuplicateKeyError } from './db/connect.js';
 
 const jobSchema = new Schema({
   _id: { type: String, required: true },
   lastRunAt: { type: Date, required: true },
+  /** Finished runs; the next run's claim is `job:<name>:<runs>`. */
+  runs: { type: Number },
+  /** The instance running it now and until when its claim holds (for people reading the row). */
   owner: { type: String },
   leaseUntil: { type: Date },
 });
@@ -16,17 +22,25 @@ export const JobModel = model('Job', jobSchema, 'jobs');
 
 /** Claims `name` if it last ran at least `everyMs` ago and nobody holds it; true when this caller may run it. */
 export async function claimJob(name: string, owner: string, now: Date, everyMs: number, leaseMs: number): Promise<boolean> {
-  await JobModel.updateOne({ _id: name }, { $setOnInsert: { lastRunAt: new Date(0) } }, { upsert: true });
-  const result = await JobModel.updateOne(
-    { _id: name, lastRunAt: lte(new Date(now.getTime() - everyMs)), $or: [{ leaseUntil: null }, { leaseUntil: lte(now) }] },
-    { $set: { owner, leaseUntil: new Date(now.getTime() + leaseMs) } },
-  );
-  return result.modifiedCount === 1;
+  let job = await JobModel.findById(name).lean();
+  if (!job) {
+    try {
+      await JobModel.create({ _id: name, lastRunAt: new Date(0), runs: 0 });
+    } catch (err) {
+      if (!isDuplicateKeyError(err)) throw err; // another instance made the row first
+    }
+    job = (await JobModel.findById(name).lean())!;
+  }
+  if (job.lastRunAt.getTime() > now.getTime() - everyMs) return false;
+  const leaseUntil = new Date(now.getTime() + leaseMs);
+  if (!(await claim(`job:${name}:${job.runs ?? 0}`, owner, now, leaseMs))) return false;
+  await JobModel.updateOne({ _id: name }, { $set: { owner, leaseUntil } });
+  return true;
 }
 
-/** Records a run and releases the lease (only by the instance that holds it). */
+/** Records a run (only by the instance that holds it): the next run claims the next key. */
 export async function finishJob(name: string, owner: string, now: Date): Promise<void> {
-  await JobModel.updateOne({ _id: name, owner }, { $set: { lastRunAt: now }, $unset: { leaseUntil: 1, owner: 1 } });
+  await JobModel.updateOne({ _id: name, owner }, { $set: { lastRunAt: now }, $inc: { runs: 1 }, $unset: { leaseUntil: 1, owner: 1 } });
 }
 
 /**

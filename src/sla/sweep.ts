@@ -7,8 +7,9 @@
  * A case that jumps levels (the sweep was down) gets the levels it skipped, except "at risk" once
  * it is already breached.
  *
- * Safe with several instances over one database: an instance first claims the case with a lease
- * (a conditional update on the level it read and on no live lease), then queues the emails with
+ * Safe with several instances over one database: an instance first claims the case's escalation
+ * from the level it read (shared/claims.ts: an insert only one instance wins, on every engine), takes
+ * a lease on the case (a conditional update on that level and on no live lease), then queues the emails with
  * keys unique per case, level and recipient (so even a lease lost mid-way cannot send twice), then
  * records the level and releases the lease in one conditional update. Emails go through the outbox,
  * each in its recipient's language.
@@ -17,6 +18,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { CaseModel, type CaseDoc, type HistoryEntry } from '../cases/case.model.js';
 import { findAgency } from '../directory/index.js';
 import { enqueueEmail } from '../notifications/index.js';
+import { claim } from '../shared/claims.js';
 import { lte, oneOf } from '../shared/db/operators.js';
 import { UserModel } from '../users/user.model.js';
 import { getCalendarEntryCached } from './calendar.service.js';
@@ -102,12 +104,14 @@ export async function runSlaSweep(now: Date, options: SweepOptions): Promise<Swe
       await CaseModel.updateOne(guard, { $set: { 'sla.nextCheckAt': nextCheckAfter(clock, c.dueAt, clock.level) } }, { timestamps: false });
       continue;
     }
-    const claim = await CaseModel.updateOne(
+    const escalation = `sla:${c._id.toHexString()}:${clock.startedAt.getTime()}:L${clock.level}`;
+    if (!(await claim(escalation, owner, now, leaseMs))) continue; // another instance has it
+    const lease = await CaseModel.updateOne(
       { ...guard, $or: [{ 'sla.lease': null }, { 'sla.lease.until': lte(now) }] },
       { $set: { 'sla.lease': { owner, until: new Date(now.getTime() + leaseMs) } } },
       { timestamps: false },
     );
-    if (claim.modifiedCount !== 1) continue; // another instance has it
+    if (lease.modifiedCount !== 1) continue; // the case moved on since we read it
 
     const { calendar } = await getCalendarEntryCached(clock.calendar);
     const agency = c.agency ? await findAgency(options.profile, c.agency) : null;

@@ -1,14 +1,14 @@
 /**
  * Rotating refresh tokens with reuse detection (OAuth 2.0 Security BCP, "refresh token rotation").
  *
- * A token is spent by a conditional update `{_id, rotatedAt: null} → rotatedAt = now` whose
- * modifiedCount says whether this request spent it. On MongoDB that update is atomic, so of two
- * requests presenting the same token only one wins; the loser is treated like any reuse: the
- * family is revoked. (FerretDB v1 does not guarantee the atomicity under concurrency; the tests do
- * not race it, docs/database.md.) `{field: null}` matches a missing field on both engines.
+ * A token is spent by a claim on it (shared/claims.ts: an insert that one request wins, on every
+ * engine; a conditional update alone let several of eight simultaneous uses through on FerretDB),
+ * then `rotatedAt = now`. Of requests presenting the same token only one wins; a loser is treated
+ * like any reuse: the family is revoked. `{field: null}` matches a missing field on both engines.
  */
 import crypto from 'node:crypto';
 import type { Types } from 'mongoose';
+import { claim } from '../shared/claims.js';
 import { lt } from '../shared/db/operators.js';
 import { invalidToken } from './tokens.js';
 import { RefreshTokenModel, type RefreshTokenDoc } from './refresh-token.model.js';
@@ -63,8 +63,10 @@ export async function rotateRefreshToken(presented: unknown, now: Date): Promise
     throw invalidToken();
   }
   if (stored.expiresAt.getTime() <= now.getTime()) throw invalidToken();
-  const spent = await RefreshTokenModel.updateOne({ _id: stored._id, rotatedAt: null, revokedAt: null }, { $set: { rotatedAt: now } });
-  if (spent.modifiedCount !== 1) {
+  // Held for the token's whole life: a spent token is never taken over.
+  const won = await claim(`refresh:${stored._id.toHexString()}`, 'rotation', now, stored.expiresAt.getTime() - now.getTime());
+  const spent = won ? await RefreshTokenModel.updateOne({ _id: stored._id, rotatedAt: null, revokedAt: null }, { $set: { rotatedAt: now } }) : null;
+  if (spent?.modifiedCount !== 1) {
     await revokeFamily(stored.familyId, now); // another request spent it first
     throw invalidToken();
   }

@@ -75,6 +75,14 @@ describe('refresh tokens', () => {
     return { user, first: res.body as { accessToken: string; refreshToken: string } };
   };
 
+  it('when eight requests present one live refresh token at once, then exactly one is answered a new pair', async () => {
+    for (let round = 0; round < 5; round++) {
+      const { first } = await signIn();
+      const answers = await Promise.all(Array.from({ length: 8 }, () => refresh(first.refreshToken)));
+      expect(answers.map((r) => r.status).sort()).to.deep.equal([200, 401, 401, 401, 401, 401, 401, 401]);
+    }
+  });
+
   it('when a live refresh token is presented, then it is spent and a new pair is issued in the same family', async () => {
     const { user, first } = await signIn();
     clock.advance(20 * 60_000); // the access token has expired meanwhile

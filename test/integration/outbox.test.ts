@@ -247,6 +247,34 @@ describe('email outbox', () => {
       expect(smtp.received).to.have.length(1);
     });
 
+    it('when four claimers race for each of 50 pending messages at once, then each message is taken exactly once', async () => {
+      const inputs = Array.from({ length: 50 }, () => receipt());
+      for (const input of inputs) await enqueueEmail(input, clock.now());
+      let doubles = 0;
+      let none = 0;
+      for (const input of inputs) {
+        const read = await stored(input.key);
+        const wins = (await Promise.all([1, 2, 3, 4].map((n) => claimOutboxMessage(read, clock.now(), 60_000, `claimer-${n}`)))).filter(Boolean).length;
+        if (wins > 1) doubles++;
+        if (wins === 0) none++;
+      }
+      // With the conditional update alone, FerretDB let most of them be taken two to four times.
+      expect({ doubles, none }).to.deep.equal({ doubles: 0, none: 0 });
+    });
+
+    it('when two relays run at the same time over 40 messages, then every message is delivered exactly once', async () => {
+      smtp = await startSmtpServer();
+      const inputs = Array.from({ length: 40 }, () => receipt());
+      for (const input of inputs) await enqueueEmail(input, clock.now());
+      const [a, b] = [relayTo(smtp.url, { batchSize: 40 }), relayTo(smtp.url, { batchSize: 40 })];
+      const results = await Promise.all([a.runOnce(), b.runOnce(), a.runOnce(), b.runOnce()]);
+      expect(results.reduce((n, r) => n + r.sent, 0)).to.equal(40);
+      const ids = smtp.received.map((r) => r.mail.messageId);
+      expect(ids).to.have.length(40);
+      expect(new Set(ids).size).to.equal(40);
+      expect(await OutboxMessageModel.countDocuments({ status: 'sent' })).to.equal(40);
+    });
+
     it('when a relay runs while another holds the message, then it leaves the message alone', async () => {
       smtp = await startSmtpServer();
       await enqueueEmail(receipt(), clock.now());
@@ -274,7 +302,7 @@ describe('email outbox', () => {
       const heldByA = await claimOutboxMessage(readByA, clock.now(), 60_000);
       const heldByB = await claimOutboxMessage(readByB, clock.now(), 60_000);
 
-      expect(heldByA?.leaseUntil.toISOString()).to.equal(new Date(START.getTime() + 60_000).toISOString());
+      expect(heldByA?.message.leaseUntil.toISOString()).to.equal(new Date(START.getTime() + 60_000).toISOString());
       expect(heldByB).to.equal(null);
       expect((await stored(input.key)).status).to.equal('sending');
     });

@@ -122,6 +122,19 @@ describe('SLA escalation sweep', () => {
     expect(stored.sla!.lease ?? null).to.equal(null);
   });
 
+  it('when four sweeps run at once over twelve breached cases, then each case is escalated by exactly one of them, once', async () => {
+    const filed = [];
+    for (let i = 0; i < 12; i++) filed.push(await fileAndStart());
+    clock.set('2026-11-24T11:01:00Z');
+    const results = await Promise.all(['a', 'b', 'c', 'd'].map((instanceId) => runSlaSweep(clock.now(), { ...sweepOptions, instanceId })));
+    expect(results.reduce((n, r) => n + r.escalated, 0)).to.equal(12);
+    for (const f of filed) {
+      const stored = await load(f.reference);
+      expect(stored.history.filter((h) => h.event === 'escalated').map((h) => h.to)).to.deep.equal(['breached']); // at risk is skipped once late
+      expect(stored.sla!.escalations!.map((e) => e.level)).to.deep.equal([2]);
+    }
+  });
+
   it('when a case waits for the citizen, then it is not escalated while paused, and its schedule resumes with the deadline moved', async () => {
     const filed = await fileAndStart();
     await request(app).patch(`/api/v1/cases/${filed.reference}`).set(...as(officer)).send({ action: 'request_information' });
