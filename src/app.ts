@@ -11,6 +11,7 @@ import { pinoHttp } from 'pino-http';
 import type { Config } from './config/index.js';
 import { casesApiRouter, casePagesRouter, workspacePagesRouter, type CaseLimits } from './cases/index.js';
 import { createCsrf } from './shared/csrf.js';
+import { jsonBodies } from './shared/json-body.js';
 import { createLimiter } from './shared/rate-limit.js';
 import { slaRouter } from './sla/sla.routes.js';
 import { classifierApiRouter, classifierPagesRouter } from './classification/classifier.routes.js';
@@ -99,6 +100,7 @@ export function createApp(deps: AppDeps): Express {
   const api = express.Router();
   // 1 MB: large enough that an over-long field is a 400 naming the field, not a bare 413.
   api.use(express.json({ limit: '1mb', strict: true }));
+  api.use(jsonBodies);
   api.use('/directory', directoryRouter(deps.config.deploymentProfile));
   api.use('/cases/similar', similarCasesRouter(deps, limits.tracking));
   api.use('/cases', followRouter(limits.tracking));

@@ -67,7 +67,16 @@ export const listQuerySchema = Joi.object({
   agency: agencyCode,
   overdue: Joi.boolean(),
   assignedToMe: Joi.boolean(),
-  q: Joi.string().trim().min(1).max(200),
+  // Control, format and line-separator characters (NUL, U+200F, U+2028 …) mean nothing in a search:
+  // they become spaces, so no such character reaches the query.
+  q: Joi.string()
+    .trim()
+    .min(1)
+    .max(200)
+    .custom((value: string, helpers) => {
+      const clean = value.replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]+/gu, ' ').replace(/\s+/g, ' ').trim();
+      return clean === '' ? helpers.error('string.empty') : clean;
+    }),
   phone: Joi.string().trim().max(20).pattern(/^\+?[0-9 ()-]{4,20}$/),
   identityConfirmed: Joi.boolean(),
   sort: Joi.string().valid(...SORTS).default('-createdAt'),

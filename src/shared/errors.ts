@@ -120,6 +120,8 @@ export function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;
   const e = err as { status?: unknown; statusCode?: unknown; expose?: unknown; type?: unknown } | null;
   const status = typeof e?.status === 'number' ? e.status : typeof e?.statusCode === 'number' ? e.statusCode : undefined;
+  // The router could not decode a percent-encoded path parameter (`/cases/bad%ZZ`).
+  if (err instanceof URIError && status === 400) return new AppError('bad_request', 'MALFORMED_URL', 'The address is not correctly encoded.');
   if (e && (e as { code?: unknown }).code === 'CSRF_INVALID') {
     return new AppError('forbidden', 'CSRF_INVALID', 'The form has expired or did not come from this site.');
   }
