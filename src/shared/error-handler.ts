@@ -36,7 +36,8 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     const translated = (req as { i18n?: typeof req.i18n }).i18n?.exists(key);
     const message = translated ? req.t(key, appError.params) : appError.message;
     res.status(status);
-    if (appError.kind === 'rate_limited') res.set('Retry-After', '60');
+    // A limiter sets the seconds left in its window; 60 only when nothing better is known.
+    if (appError.kind === 'rate_limited' && !res.get('Retry-After')) res.set('Retry-After', '60');
     if (wantsJson(req)) {
       res.json({ error: { code: appError.code, message, ...(appError.details ? { details: appError.details } : {}), ...(status >= 500 ? { requestId } : {}) } });
       return;

@@ -1,32 +1,32 @@
 /**
- * Rate limits shared by every app instance: a fixed-window counter per key in MongoDB. FerretDB has
- * no TTL indexes, so old windows are removed by purgeRateLimitWindows() from the server's loop.
- * Counts may run a little over under heavy concurrency on FerretDB (its updates are not atomic);
- * on MongoDB the upsert with $inc is exact. Either way abuse is slowed, which is the point.
- *
- * A window is one document whose `_id` is `<limiter>:<key>:<window start>`: every instance names
- * the same window the same way, the `_id` index keeps it unique, and each hit is one upsert by `_id`.
- * FerretDB v1 (SQLite) hands only an `_id`-alone filter down to SQLite; any other filter makes it read
- * and decode the whole collection in Go, so a filter on another field would cost O(windows) per request.
+ * Rate limits shared by every app instance: a fixed window per key in MongoDB, counted exactly on
+ * every engine. Each hit is a document of its own (inserted, never updated), tagged with its window
+ * `w` = `<limiter>:<key>:<window start>`; the count is the number of the window's documents after
+ * ours is in, and taking a hit back deletes one of them. So parallel requests can never all see a
+ * count under the limit: at most `limit` of them find themselves within it. (A single counter
+ * document with `$inc` lost updates under concurrency on FerretDB v1, whose updates are not
+ * isolated: parallel sign-ins got through a limit of 20 thirty times in forty.) FerretDB has no TTL
+ * indexes, so ended windows are removed by purgeRateLimitWindows() from the server's loop.
  */
+import { randomUUID } from 'node:crypto';
 import type { Request, RequestHandler, Response } from 'express';
 import { ipKeyGenerator, rateLimit, type Options, type Store } from 'express-rate-limit';
+import { slowDown } from 'express-slow-down';
 import { Schema, model } from 'mongoose';
 import type { Clock } from './clock.js';
-import { isDuplicateKeyError } from './db/connect.js';
 import { lt } from './db/operators.js';
 import { AppError } from './errors.js';
 
-const windowSchema = new Schema({
+const hitSchema = new Schema({
   _id: { type: String, required: true },
-  hits: { type: Number, required: true },
+  w: { type: String, required: true },
   resetAt: { type: Date, required: true },
 });
-windowSchema.index({ resetAt: 1, _id: 1 });
-// A new collection name, not `rate_limit_windows`: that one held `{key}` documents under a unique index
-// on `key`, which `_id`-keyed documents (without `key`) would break. Windows live 15 minutes, so nothing
-// worth keeping is left behind; the old collection can be dropped by hand.
-export const RateLimitWindowModel = model('RateLimitWindow', windowSchema, 'rate_limit_counters');
+hitSchema.index({ w: 1, _id: 1 });
+hitSchema.index({ resetAt: 1, _id: 1 });
+// A new collection name: `rate_limit_counters` held one `{_id, hits}` counter per window. Windows
+// live 15 minutes, so nothing worth keeping is left behind; the old collections can be dropped by hand.
+export const RateLimitHitModel = model('RateLimitHit', hitSchema, 'rate_limit_hits');
 
 /**
  * The store is handed keys `<client key>:<window start>` (createLimiter's keyGenerator reads the
@@ -54,14 +54,9 @@ export class MongoRateLimitStore implements Store {
 
   async increment(key: string): Promise<{ totalHits: number; resetTime: Date }> {
     const { id, resetAt } = this.window(key);
-    for (let attempt = 0; ; attempt++) {
-      try {
-        const doc = await RateLimitWindowModel.findOneAndUpdate({ _id: id }, { $inc: { hits: 1 }, $setOnInsert: { resetAt } }, { upsert: true, returnDocument: 'after' }).lean();
-        return { totalHits: doc.hits, resetTime: this.onWallClock(resetAt) };
-      } catch (err) {
-        if (!isDuplicateKeyError(err) || attempt > 0) throw err; // two first hits raced the upsert
-      }
-    }
+    await RateLimitHitModel.create({ _id: `${id}:${randomUUID()}`, w: id, resetAt });
+    const totalHits = await RateLimitHitModel.countDocuments({ w: id });
+    return { totalHits, resetTime: this.onWallClock(resetAt) };
   }
 
   /**
@@ -75,16 +70,23 @@ export class MongoRateLimitStore implements Store {
   }
 
   async decrement(key: string): Promise<void> {
-    await RateLimitWindowModel.updateOne({ _id: this.window(key).id }, { $inc: { hits: -1 } });
+    // Delete one hit by its _id, and make sure it was ours to delete: two decrements racing for the
+    // same document would otherwise take back only one hit between them.
+    const { id } = this.window(key);
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const hits = await RateLimitHitModel.find({ w: id }).sort({ w: 1, _id: 1 }).skip(attempt).limit(1).select({ _id: 1 }).lean();
+      if (hits.length === 0) return;
+      if ((await RateLimitHitModel.deleteOne({ _id: hits[0]!._id })).deletedCount === 1) return;
+    }
   }
 
   async resetKey(key: string): Promise<void> {
-    await RateLimitWindowModel.deleteOne({ _id: this.window(key).id });
+    await RateLimitHitModel.deleteMany({ w: this.window(key).id });
   }
 }
 
 export async function purgeRateLimitWindows(now: Date): Promise<number> {
-  return (await RateLimitWindowModel.deleteMany({ resetAt: lt(now) })).deletedCount;
+  return (await RateLimitHitModel.deleteMany({ resetAt: lt(now) })).deletedCount;
 }
 
 export interface LimitSettings {
@@ -97,23 +99,56 @@ export interface LimitSettings {
   countFailuresOnly?: boolean;
 }
 
-/** A limiter whose refusal goes through the error chain as 429 RATE_LIMITED (JSON or page). */
-export function createLimiter(name: string, settings: LimitSettings, clock: Clock): RequestHandler {
+export interface SlowDownSettings extends Omit<LimitSettings, 'limit'> {
+  /** Requests counted in a window before answers are delayed. */
+  after: number;
+  /** Delay added per request over `after`, up to `maxDelayMs`. */
+  stepMs: number;
+  maxDelayMs: number;
+}
+
+/** What every counter shares: our store, a key per window of the injected clock, failures-only counting. */
+function counting(name: string, settings: Omit<LimitSettings, 'limit'>, clock: Clock) {
   // express-rate-limit's own default key, the address (IPv6 by its /56 block), unless told otherwise.
   const clientKey = settings.key ?? ((req: Request) => ipKeyGenerator(req.ip ?? ''));
-  return rateLimit({
+  return {
     windowMs: settings.windowMs,
-    limit: settings.limit,
-    standardHeaders: 'draft-8',
-    legacyHeaders: false,
     store: new MongoRateLimitStore(`rl:${name}`, clock),
-    keyGenerator: (req, res) => {
+    keyGenerator: (req: Request, res: Response) => {
       const start = Math.floor(clock.now().getTime() / settings.windowMs) * settings.windowMs;
       return `${clientKey(req, res)}:${start}`;
     },
     skipSuccessfulRequests: settings.countFailuresOnly ?? false,
     // A database hiccup must not block citizens: count nothing rather than refuse.
     passOnStoreError: true,
-    handler: (_req, _res, next) => next(new AppError('rate_limited', 'RATE_LIMITED', 'Too many requests.')),
+  };
+}
+
+/**
+ * A limiter whose refusal goes through the error chain as 429 RATE_LIMITED (JSON or page), with
+ * `Retry-After` the seconds left in the window.
+ */
+export function createLimiter(name: string, settings: LimitSettings, clock: Clock): RequestHandler {
+  return rateLimit({
+    ...counting(name, settings, clock),
+    limit: settings.limit,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    handler: (req, res, next) => {
+      const resetTime = (req as Request & { rateLimit?: { resetTime?: Date } }).rateLimit?.resetTime;
+      const seconds = resetTime ? Math.max(1, Math.ceil((resetTime.getTime() - Date.now()) / 1000)) : Math.ceil(settings.windowMs / 1000);
+      res.set('Retry-After', String(seconds));
+      next(new AppError('rate_limited', 'RATE_LIMITED', 'Too many requests.'));
+    },
+  });
+}
+
+/** Never refuses: once `after` requests are counted in a window, each answer waits a little longer. */
+export function createSlowDown(name: string, settings: SlowDownSettings, clock: Clock): RequestHandler {
+  return slowDown({
+    ...counting(name, settings, clock),
+    delayAfter: settings.after,
+    delayMs: (used) => (used - settings.after) * settings.stepMs,
+    maxDelayMs: settings.maxDelayMs,
   });
 }

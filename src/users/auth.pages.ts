@@ -51,7 +51,7 @@ export function authPagesRouter(deps: AppDeps, csrf: Csrf, limits: AuthLimits = 
     renderSignIn(req, res, 200, { next }, {}, null);
   });
 
-  router.post('/signin', noStore, limits.perAddress, limits.perAccount, csrf.protect, async (req, res) => {
+  router.post('/signin', noStore, ...limits.signIn, csrf.protect, async (req, res) => {
     const body = (req.body ?? {}) as FormBody;
     try {
       const input = validateWith(loginSchema, { email: text(body, 'email'), password: text(body, 'password') }, req.t, CONVERT) as LoginInput;
@@ -78,7 +78,7 @@ export function authPagesRouter(deps: AppDeps, csrf: Csrf, limits: AuthLimits = 
     renderSignUp(req, res, 200, {}, {});
   });
 
-  router.post('/signup', noStore, limits.perAddress, csrf.protect, async (req, res) => {
+  router.post('/signup', noStore, limits.signUp, csrf.protect, async (req, res) => {
     const body = (req.body ?? {}) as FormBody;
     try {
       const input = validateWith(registerSchema, { email: text(body, 'email'), password: text(body, 'password'), name: text(body, 'name') }, req.t, CONVERT) as RegisterBody;

@@ -6,7 +6,8 @@ import crypto from 'node:crypto';
 import { Router, type Request, type RequestHandler } from 'express';
 import type { AppDeps } from '../app.js';
 import { requestLanguage } from '../shared/i18n.js';
-import { createLimiter } from '../shared/rate-limit.js';
+import { ipKeyGenerator } from 'express-rate-limit';
+import { createLimiter, createSlowDown } from '../shared/rate-limit.js';
 import { validate } from '../shared/validate.js';
 import { registerCitizen } from './account.service.js';
 import { accountOf, refreshSession, signIn, signOut } from './auth.service.js';
@@ -16,12 +17,28 @@ import { tokenSettings } from './tokens.js';
 
 const WINDOW_MS = 15 * 60_000;
 
+/**
+ * Brute force is kept out without handing anyone a way to lock someone else out:
+ *   - failures per (account, address): after RATE_LIMIT_SIGNIN_ACCOUNT (5) in 15 minutes, that
+ *     address may not try that account again until the window ends (429). Another address, say the
+ *     account's owner at their desk, is not affected;
+ *   - failures per address, whatever the account (password spraying): after RATE_LIMIT_SIGNIN (20);
+ *   - failures per account from anywhere: never refused, but past RATE_LIMIT_SIGNIN_ACCOUNT each
+ *     answer waits half a second more, up to 5 s, so a distributed guesser is slowed;
+ *   - successful sign-ins and refreshes never count, so an office behind one NAT address is never
+ *     locked out by its own staff. Sign-ups count every attempt per address.
+ */
 export interface AuthLimits {
-  /** Sign-in and registration attempts per client address. */
-  perAddress: RequestHandler;
-  /** Failed sign-ins per account (the email asked for), from any address. */
-  perAccount: RequestHandler;
+  /** Sign-in: the three counters above, in order. */
+  signIn: RequestHandler[];
+  /** Refresh: failures per address. */
+  refresh: RequestHandler;
+  /** Sign-up: attempts per address. */
+  signUp: RequestHandler;
 }
+
+const SLOW_STEP_MS = 500;
+const SLOW_MAX_MS = 5_000;
 
 /** The account a sign-in names, hashed: the limiter's store never holds an email address. */
 function accountKey(req: Request): string {
@@ -30,14 +47,23 @@ function accountKey(req: Request): string {
   return `account:${crypto.createHash('sha256').update(normalised).digest('hex').slice(0, 32)}`;
 }
 
+const accountAtAddress = (req: Request): string => `${accountKey(req)}@${ipKeyGenerator(req.ip ?? '')}`;
+
 /**
  * One set of counters for the API and the pages (the store is keyed by limiter name), so that
  * switching between them gains an attacker nothing.
  */
 export function createAuthLimits(deps: Pick<AppDeps, 'config' | 'clock'>): AuthLimits {
+  const { config, clock } = deps;
+  const failures = { windowMs: WINDOW_MS, countFailuresOnly: true };
   return {
-    perAddress: createLimiter('signin', { limit: deps.config.rateLimitSignIn, windowMs: WINDOW_MS }, deps.clock),
-    perAccount: createLimiter('signin-account', { limit: deps.config.rateLimitSignInAccount, windowMs: WINDOW_MS, key: accountKey, countFailuresOnly: true }, deps.clock),
+    signIn: [
+      createLimiter('signin-account-address', { ...failures, limit: config.rateLimitSignInAccount, key: accountAtAddress }, clock),
+      createLimiter('signin-address', { ...failures, limit: config.rateLimitSignIn }, clock),
+      createSlowDown('signin-account', { ...failures, key: accountKey, after: config.rateLimitSignInAccount, stepMs: SLOW_STEP_MS, maxDelayMs: SLOW_MAX_MS }, clock),
+    ],
+    refresh: createLimiter('refresh-address', { ...failures, limit: config.rateLimitSignIn }, clock),
+    signUp: createLimiter('signup', { windowMs: WINDOW_MS, limit: config.rateLimitSignIn }, clock),
   };
 }
 
@@ -50,11 +76,11 @@ export function authApiRouter(deps: AppDeps, limits: AuthLimits = createAuthLimi
     next();
   });
 
-  router.post('/login', limits.perAddress, limits.perAccount, validate('body', loginSchema, CONVERT), async (_req, res) => {
+  router.post('/login', ...limits.signIn, validate('body', loginSchema, CONVERT), async (_req, res) => {
     res.json(await signIn(res.locals.body as LoginInput, settings));
   });
 
-  router.post('/refresh', limits.perAddress, validate('body', refreshSchema), async (_req, res) => {
+  router.post('/refresh', limits.refresh, validate('body', refreshSchema), async (_req, res) => {
     res.json(await refreshSession((res.locals.body as { refreshToken: string }).refreshToken, settings));
   });
 
@@ -63,7 +89,7 @@ export function authApiRouter(deps: AppDeps, limits: AuthLimits = createAuthLimi
     res.status(204).end();
   });
 
-  router.post('/register', limits.perAddress, validate('body', registerSchema, CONVERT), async (req, res) => {
+  router.post('/register', limits.signUp, validate('body', registerSchema, CONVERT), async (req, res) => {
     const body = res.locals.body as RegisterBody;
     await registerCitizen({ ...body, language: body.language ?? requestLanguage(req) }, { publicUrl: deps.config.publicUrl, now: deps.clock.now() });
     // The same answer whether or not the address has an account (no enumeration).

@@ -219,3 +219,51 @@ describe('sign-in rate limits', () => {
     expect((await attempt()).status).to.equal(429);
   });
 });
+
+describe('sign-in limits that nobody can turn against someone else', () => {
+  const clock = new ManualClock('2026-11-25T10:00:00Z');
+  const limits = { TRUST_PROXY: 'true', RATE_LIMIT_SIGNIN: '20', RATE_LIMIT_SIGNIN_ACCOUNT: '5' };
+  const app = makeApp({ clock, config: authTestConfig(limits) });
+  const from = (address: string, email: string, password: string) =>
+    request(app).post('/api/v1/auth/login').set('X-Forwarded-For', address).set('Accept-Language', 'en').send({ email, password });
+
+  it('when someone fails five times for an officer from one address, then the officer signs in from another address at once', async () => {
+    const { user, password } = await makeAccount('officer', {}, clock.now());
+    for (let i = 0; i < 5; i++) expect((await from('203.0.113.7', user.email, `guess-${i}-password`)).status).to.equal(401);
+    expect((await from('203.0.113.7', user.email, password)).status).to.equal(429); // the failing address waits
+    const officer = await from('198.51.100.20', user.email, password);
+    expect(officer.status).to.equal(200);
+  });
+
+  it('when thirty colleagues behind one office address sign in within the window, then none is refused', async () => {
+    const accounts = await Promise.all(Array.from({ length: 30 }, () => makeAccount('officer', {}, clock.now())));
+    for (const { user, password } of accounts) expect((await from('192.0.2.44', user.email, password)).status).to.equal(200);
+  });
+
+  it('when one address fails for many accounts (password spraying), then it is refused after the limit, while others go on', async () => {
+    for (let i = 0; i < 20; i++) expect((await from('203.0.113.99', uniqueEmail('spray'), 'spring-2026-pw')).status).to.equal(401);
+    const refused = await from('203.0.113.99', uniqueEmail('spray'), 'spring-2026-pw');
+    expect(refused.status).to.equal(429);
+    // Retry-After is the time left in the 15-minute window, not a fixed minute.
+    expect(Number(refused.headers['retry-after'])).to.be.greaterThan(60).and.at.most(15 * 60);
+    const { user, password } = await makeAccount('citizen', {}, clock.now());
+    expect((await from('198.51.100.21', user.email, password)).status).to.equal(200);
+  });
+
+  it('when forty wrong sign-ins arrive from one address at once, then no more than the limit of twenty are tried', async () => {
+    const answers = await Promise.all(Array.from({ length: 40 }, (_, i) => from('203.0.113.150', uniqueEmail(`burst${i}`), 'spring-2026-pw')));
+    const statuses = answers.map((r) => r.status);
+    expect(statuses.filter((s) => s === 401).length).to.be.at.most(20);
+    expect(statuses.filter((s) => s !== 401 && s !== 429)).to.deep.equal([]);
+  });
+
+  it('when an account fails from many addresses, then answers slow down but the right password still signs in', async () => {
+    const { user, password } = await makeAccount('supervisor', {}, clock.now());
+    for (let i = 0; i < 7; i++) expect((await from(`198.18.0.${i + 1}`, user.email, `guess-${i}-password`)).status).to.equal(401);
+    const started = Date.now();
+    const res = await from('198.51.100.30', user.email, password);
+    expect(res.status).to.equal(200);
+    expect(Date.now() - started).to.be.at.least(900); // 7 failures over 5: two steps of half a second
+  });
+});
+

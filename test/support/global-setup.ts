@@ -36,6 +36,8 @@ function uriOf(dbName: string): string {
 export async function useFreshDatabase(): Promise<string> {
   const previous = mongoose.connection.readyState === mongoose.ConnectionStates.connected ? mongoose.connection.name : undefined;
   const dbName = `${runName}_${++files}`;
+  // Work a response leaves behind (a rate limit taking back a success) lands in its own file's database.
+  await new Promise((r) => setTimeout(r, 50));
   await mongoose.disconnect();
   await connectMongoose(uriOf(dbName));
   clearReadCaches();
