@@ -116,8 +116,20 @@ const CODE_BY_STATUS: Readonly<Record<number, [ErrorKind, string]>> = {
  * `expose: true`) keep their 4xx meaning; anything else is an internal error whose message is
  * never shown to the client.
  */
+/** The driver's and Mongoose's ways of saying that no database answered in time. */
+const DATABASE_DOWN = new Set(['MongoServerSelectionError', 'MongooseServerSelectionError', 'MongoNetworkError', 'MongoNetworkTimeoutError', 'MongoNotConnectedError', 'MongoTopologyClosedError', 'MongoPoolClearedError', 'MongoOperationTimeoutError']);
+
+export function isDatabaseUnavailable(err: unknown): boolean {
+  const e = err as { name?: unknown; message?: unknown } | null;
+  if (!e || typeof e.name !== 'string') return false;
+  if (DATABASE_DOWN.has(e.name)) return true;
+  // Mongoose queues operations while disconnected and gives up after `bufferTimeoutMS`.
+  return e.name === 'MongooseError' && typeof e.message === 'string' && /buffering timed out/.test(e.message);
+}
+
 export function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;
+  if (isDatabaseUnavailable(err)) return new AppError('unavailable', 'DATABASE_UNAVAILABLE', 'The database is not answering.');
   const e = err as { status?: unknown; statusCode?: unknown; expose?: unknown; type?: unknown } | null;
   const status = typeof e?.status === 'number' ? e.status : typeof e?.statusCode === 'number' ? e.statusCode : undefined;
   // The router could not decode a percent-encoded path parameter (`/cases/bad%ZZ`).

@@ -111,6 +111,22 @@ describe('the service process (npm start)', function () {
     expect(cli.output()).to.contain('0 inserted, 69 already present');
   });
 
+  it('when the embedded database it started dies, then it starts it again on the same port and filing works again by itself', async () => {
+    const before = JSON.parse(fs.readFileSync(path.join(dataDir, 'engine.json'), 'utf8')) as { port: number; pid: number };
+    process.kill(before.pid, 'SIGKILL');
+    await waitFor(() => server!.output().includes('The embedded database is running again'), 'the engine to be restarted', 30_000);
+    const after = JSON.parse(fs.readFileSync(path.join(dataDir, 'engine.json'), 'utf8')) as { port: number; pid: number };
+    expect(after.port).to.equal(before.port);
+    expect(after.pid).to.not.equal(before.pid);
+    let status = 0;
+    for (let i = 0; i < 40 && status !== 201; i++) {
+      const res = await fetch(`${base()}/api/v1/cases`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ type: 'complaint', category: 'WASTE_COLLECTION', area: 'HIDD', description: 'Rubbish has not been collected for a week.', contact: { name: 'Black Box', email: 'blackbox@example.bh' } }) });
+      status = res.status;
+      if (status !== 201) await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(status).to.equal(201);
+  });
+
   it('when sent SIGTERM, then it stops cleanly and stops the engine it started', async () => {
     const state = JSON.parse(fs.readFileSync(path.join(dataDir, 'engine.json'), 'utf8')) as { port: number; pid: number };
     // Change something directly in its database, to see it again after the restart.

@@ -54,14 +54,23 @@ export async function openDatabase(options: { mongodbUri?: string; dataDir: stri
     const again = await findRunningEngine(stateFile); // someone may have started it while we waited
     if (again) return describeShared(again);
     const started = await startEngine({ persistentDir: options.dataDir, engine: options.engine, say: options.say });
-    const state: EngineState = { engine: started.engine, port: started.port, pid: started.child.pid ?? 0, ownerPid: process.pid };
-    fs.writeFileSync(stateFile, JSON.stringify(state));
+    const record = (pid: number): EngineState => {
+      const state: EngineState = { engine: started.engine, port: started.port, pid, ownerPid: process.pid };
+      fs.writeFileSync(stateFile, JSON.stringify(state));
+      return state;
+    };
+    let state = record(started.child.pid ?? 0);
+    // The process that started the engine keeps it running: if it dies, it is started again on the
+    // same port and files, with back-off, and the driver reconnects by itself.
+    const supervisor = superviseEngine(started.child, () => startEngine({ persistentDir: options.dataDir, engine: started.engine, say: options.say, port: started.port }).then((s) => s.child), options.say, (child) => {
+      state = record(child.pid ?? 0);
+    });
     return {
       engine: started.engine,
       uri: `mongodb://127.0.0.1:${started.port}/${DB_NAME}`,
       description: `embedded ${started.engine} on 127.0.0.1:${started.port}, data in ${options.dataDir}`,
       stop: async () => {
-        await stopChild(started.child);
+        await supervisor.stop();
         try {
           const current = JSON.parse(fs.readFileSync(stateFile, 'utf8')) as EngineState;
           if (current.pid === state.pid) fs.unlinkSync(stateFile);
@@ -92,13 +101,62 @@ export async function openEphemeralDatabase(options: { engine: EmbeddedEngine; t
   };
 }
 
+const RESTART_FIRST_MS = 500;
+const RESTART_MAX_MS = 30_000;
+
+/** Restarts an engine that exits while nobody asked it to stop: after 0.5 s, then doubling up to 30 s. */
+export function superviseEngine(first: ChildProcess, restart: () => Promise<ChildProcess>, say: Say, onRestarted: (child: ChildProcess) => void): { stop(): Promise<void> } {
+  let current = first;
+  let stopping = false;
+  let failures = 0;
+  let timer: NodeJS.Timeout | undefined;
+  const watch = (child: ChildProcess): void => {
+    child.once('exit', (code, signal) => {
+      if (stopping) return;
+      say(`The embedded database stopped unexpectedly (${signal ?? `exit code ${code}`}); starting it again.`);
+      schedule();
+    });
+  };
+  const schedule = (): void => {
+    const delay = Math.min(RESTART_FIRST_MS * 2 ** failures, RESTART_MAX_MS);
+    timer = setTimeout(() => {
+      restart().then(
+        (child) => {
+          if (stopping) return void stopChild(child);
+          failures = 0;
+          current = child;
+          onRestarted(child);
+          watch(child);
+          say(`The embedded database is running again (pid ${child.pid}).`);
+        },
+        (err: unknown) => {
+          failures++;
+          say(`The embedded database could not be started again (${err instanceof Error ? err.message : String(err)}); next try in ${Math.min(RESTART_FIRST_MS * 2 ** failures, RESTART_MAX_MS) / 1000} s.`);
+          if (!stopping) schedule();
+        },
+      );
+    }, delay);
+    timer.unref();
+  };
+  watch(first);
+  return {
+    async stop() {
+      stopping = true;
+      if (timer) clearTimeout(timer);
+      await stopChild(current);
+    },
+  };
+}
+
 async function startEngine(options: {
   engine: EmbeddedEngine;
   say: Say;
   persistentDir?: string;
   ephemeralDir?: string;
+  /** The port to start on (a restart keeps its port); a free one by default. */
+  port?: number;
 }): Promise<{ engine: 'mongod' | 'ferretdb'; port: number; child: ChildProcess }> {
-  const port = await freeLoopbackPort();
+  const port = options.port ?? (await freeLoopbackPort());
   const baseDir = options.persistentDir ?? options.ephemeralDir ?? '.';
   if (options.engine !== 'ferretdb') {
     const mongod = await findMongod(options.say, options.engine === 'auto' || options.engine === 'mongod');
