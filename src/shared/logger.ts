@@ -17,10 +17,26 @@ export const REDACT_PATHS = [
   ...SENSITIVE.flatMap((k) => [k, `*.${k}`, `*.*.${k}`]),
 ];
 
+/**
+ * Database errors repeat what they were sent: a duplicate key names the value (an email), a failed
+ * query its filter (a name searched for). Their message and extra fields stay out of the logs; the
+ * type, code and where it happened are kept.
+ */
+export function serializeError(err: unknown): unknown {
+  const plain = pino.stdSerializers.err(err as Error) as unknown as Record<string, unknown> | undefined;
+  if (!plain || typeof plain !== 'object') return plain;
+  const type = typeof plain.type === 'string' ? plain.type : '';
+  const name = (err as { name?: unknown } | null)?.name;
+  if (!/^Mongo/.test(type) && !(typeof name === 'string' && /^Mongo/.test(name))) return plain;
+  const frames = typeof plain.stack === 'string' ? plain.stack.split('\n').filter((l) => /^\s+at /.test(l)).join('\n') : undefined;
+  return { type: type || name, ...(plain.code !== undefined ? { code: plain.code } : {}), ...(plain.codeName !== undefined ? { codeName: plain.codeName } : {}), message: '[database error: message withheld]', ...(frames ? { stack: frames } : {}) };
+}
+
 export function createLogger(options: { level: string; destination?: DestinationStream }): Logger {
   return pino(
     {
       level: options.level,
+      serializers: { err: serializeError },
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
       base: { service: 'tawasul' },
       timestamp: pino.stdTimeFunctions.isoTime,
