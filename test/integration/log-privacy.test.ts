@@ -11,7 +11,7 @@ import { uniqueEmail } from '../support/accounts.js';
 describe('personal data in logged database errors', () => {
   it('when a duplicate key error with an email is logged, then the line has its code and no email', async () => {
     const email = uniqueEmail('someone.private');
-    const doc = { email, passwordHash: 'x'.repeat(20), role: 'citizen', name: 'Maryam Private', language: 'en', tokenVersion: 0 };
+    const doc = { email, passwordHash: 'x'.repeat(20), role: 'citizen' as const, name: 'Maryam Private', language: 'en' as const, tokenVersion: 0 };
     await UserModel.create(doc);
     const err = await UserModel.create(doc).then(
       () => null,
