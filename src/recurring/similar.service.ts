@@ -14,6 +14,7 @@ import { placeWordsFor, windowCandidates } from './detection.service.js';
 import { RecurringIssueModel } from './recurring.model.js';
 import { rulesFor } from './rules.service.js';
 import { cosine, sharedWords, unpackVector, vectorOf } from './similarity.js';
+import { problemVocabulary, problemWordsOf, withinVocabulary } from './vocabulary.js';
 
 /** The filing body without contact details: what a look-alike search needs. */
 export const similarSchema = fileCaseSchema.fork(['contact'], (s) => s.optional());
@@ -44,23 +45,30 @@ export async function findSimilarOpenCases(profile: string, input: SimilarInput,
     }
   }
   if (!category || !area) return { category, area, items: [] };
-  // Without place names, as the stored vectors are: naming the place must not lower the score.
-  const vector = vectorOf(text, await placeWordsFor(profile));
+  // Without place names, as the stored vectors are: naming the place must not lower the score. And
+  // both texts on the category's problem vocabulary only (vocabulary.ts): a name, number or rare word
+  // of another citizen's description must neither be shown as a shared word nor, typed by the
+  // searcher, raise that case's score or bring it into the answer.
+  const vocabulary = problemVocabulary(profile, category);
+  const vector = withinVocabulary(vectorOf(problemWordsOf(text, vocabulary), await placeWordsFor(profile)), vocabulary);
   const rules = (await rulesFor(profile))(category);
   const candidates = await windowCandidates(profile, category, { area }, now, rules);
   const scored = candidates
-    .map((c) => ({ c, score: cosine(vector, unpackVector(c.vector)) }))
+    .map((c) => {
+      const other = withinVocabulary(unpackVector(c.vector), vocabulary);
+      return { c, other, score: cosine(vector, other) };
+    })
     .filter((x) => x.score >= rules.similarity)
     .sort((a, b) => b.score - a.score);
   const open = await CaseModel.find({ _id: oneOf(scored.map((x) => x.c._id)), status: oneOf(OPEN_STATUSES) }).select({ reference: 1, status: 1, createdAt: 1 }).lean();
   const byId = new Map(open.map((o) => [o._id.toHexString(), o]));
-  // Never another citizen's words: the reference, status, date and the words the two texts share.
+  // Never another citizen's words: the reference, status, date and the vocabulary words the two texts share.
   const items = scored
     .filter((x) => byId.has(x.c._id.toHexString()))
     .slice(0, 5)
     .map((x) => {
       const o = byId.get(x.c._id.toHexString())!;
-      return { reference: o.reference, status: o.status, createdAt: o.createdAt.toISOString(), score: x.score, sharedWords: sharedWords(vector, unpackVector(x.c.vector)) };
+      return { reference: o.reference, status: o.status, createdAt: o.createdAt.toISOString(), score: x.score, sharedWords: sharedWords(vector, x.other).filter((w) => vocabulary.stems.has(w)) };
     });
   return { category, area, items };
 }
