@@ -26,9 +26,10 @@ export interface CitizenNotice {
   to: string;
   language: 'ar' | 'en';
   event: CaseAction | 'reply';
+  /** The agency's text for the filer (reply, resolution note, reason): never sent to followers. */
   message: string | null;
-  /** Set when the notice goes to a citizen following the case rather than its filer. */
-  follower?: string;
+  /** A move the filer is not emailed about (work started) but the citizens following the case are. */
+  followersOnly?: boolean;
 }
 
 export interface ActResult {
@@ -214,7 +215,14 @@ export async function applyTransition(
   // A case routed out of triage with its first category reaches recurring-issue detection now.
   if (!c.category && updated.category) await queueForRecurrence(updated, now);
   const tellsCitizen: CaseAction[] = ['resolve', 'request_information', 'reject', 'transfer', 'accept_suggestion', 'decline_suggestion', 'implement'];
-  return { updated, notice: tellsCitizen.includes(command.action) ? noticeFor(updated, command.action, note ?? null) : null };
+  // Citizens who follow the case are also told when work starts on the shared problem (notices.ts).
+  const tellsFollowers: CaseAction[] = ['start'];
+  const notice = tellsCitizen.includes(command.action)
+    ? noticeFor(updated, command.action, note ?? null)
+    : tellsFollowers.includes(command.action)
+      ? { ...noticeFor(updated, command.action, null), followersOnly: true }
+      : null;
+  return { updated, notice };
 }
 
 function noticeFor(c: CaseDoc, event: CitizenNotice['event'], message: string | null): CitizenNotice {

@@ -44,6 +44,23 @@ export interface CaseUpdateData {
   caseUrl: string;
 }
 
+/** How the problem a follower follows moved (cases/notices.ts maps the case's action to one of these). */
+export const FOLLOWER_EVENTS = ['in_progress', 'resolved', 'rejected', 'transferred', 'accepted', 'declined', 'implemented'] as const;
+export type FollowerEvent = (typeof FOLLOWER_EVENTS)[number];
+
+/**
+ * To a citizen who follows someone else's case as affected: only that the shared problem moved. No
+ * reply, note or reason written to the filer, and no link to the case (a follower cannot open it).
+ */
+export interface CaseFollowerUpdateData {
+  reference: string;
+  event: FollowerEvent;
+  /** One line saying how the problem moved, in the message's language (e.g. "A problem you follow has been resolved"). */
+  headline: string;
+  /** A note the agency wrote for every citizen affected (a recurring issue's resolve-linked note), or null. Never a reply to the filer. */
+  noteForEveryone: string | null;
+}
+
 export interface SlaEscalationData {
   reference: string;
   /** at_risk: 75 % of the working time used; breached: past the deadline; managers: still breached after the further period. */
@@ -72,6 +89,7 @@ export interface EmailDataByTemplate {
   'case-receipt': CaseReceiptData;
   'account-verify': AccountVerifyData;
   'case-update': CaseUpdateData;
+  'case-follower-update': CaseFollowerUpdateData;
   'sla-escalation': SlaEscalationData;
   'recurring-issue': RecurringIssueData;
 }
@@ -94,6 +112,14 @@ const DATA_SCHEMAS: Readonly<Record<EmailTemplate, Joi.ObjectSchema<Record<strin
     headline: label.required(),
     message: Joi.string().max(5000).allow(null).required(),
     caseUrl: Joi.string().uri({ scheme: ['http', 'https'] }).max(2000).required(),
+  }),
+  'case-follower-update': Joi.object({
+    reference: Joi.string().trim().min(1).max(64).required(),
+    event: Joi.string()
+      .valid(...FOLLOWER_EVENTS)
+      .required(),
+    headline: label.required(),
+    noteForEveryone: Joi.string().max(5000).allow(null).required(),
   }),
   'sla-escalation': Joi.object({
     reference: Joi.string().trim().min(1).max(64).required(),

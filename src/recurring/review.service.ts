@@ -181,8 +181,9 @@ export async function linkCases(p: Principal, profile: string, id: string, refer
 }
 
 /**
- * Resolves the linked open cases with one public note (each case's citizen is told through the
- * usual case-update email, in their language). A case someone changed meanwhile is reported, not forced.
+ * Resolves the linked open cases with one public note written for every citizen affected (each
+ * case's filer is told through the usual case-update email, each follower through the follower
+ * notice with the note, in their language). A case someone changed meanwhile is reported, not forced.
  */
 export async function resolveLinkedCases(p: Principal, profile: string, id: string, note: string, now: Date, publicUrl: string): Promise<{ resolved: string[]; skipped: { reference: string; code: string }[] }> {
   const issue = await load(p, profile, id);
@@ -194,7 +195,8 @@ export async function resolveLinkedCases(p: Principal, profile: string, id: stri
   for (const c of cases) {
     try {
       const { notice } = await transitionCase(p, c.reference, { action: 'resolve', note }, now, profile);
-      if (notice) await sendCitizenNotice(notice, publicUrl, now); // the filer and the citizens who follow the case
+      // The filer, and the citizens who follow the case: this note is written for all of them.
+      if (notice) await sendCitizenNotice(notice, publicUrl, now, { messageForEveryone: true });
       resolved.push(c.reference);
     } catch (err) {
       if (!(err instanceof AppError) || STATUS_BY_KIND[err.kind] >= 500) throw err;

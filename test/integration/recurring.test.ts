@@ -153,9 +153,12 @@ describe('recurring issues: detection and review', function () {
     const follow = await request(app).post(`/api/v1/cases/${sitra[0]}/follow`).set(...as(citizen));
     expect(follow.status).to.equal(201);
     expect((await RecurringIssueModel.findById(issueId).lean())!.citizenCount).to.equal(before + 1);
-    // A follower is told of the case's progress, in their language.
+    // A follower is told that the problem moved, in their language; a reply to the filer is the filer's alone.
     await request(app).patch(`/api/v1/cases/${sitra[0]}`).set(...as(officer)).send({ reply: { message: 'A team is on its way.', visibility: 'public' } });
-    expect(await OutboxMessageModel.countDocuments({ template: 'case-update', to: citizen.user.email })).to.equal(1);
+    await request(app).patch(`/api/v1/cases/${sitra[0]}`).set(...as(officer)).send({ action: 'start' });
+    expect(await OutboxMessageModel.countDocuments({ to: citizen.user.email, template: 'case-update' })).to.equal(0);
+    const told = await OutboxMessageModel.find({ to: citizen.user.email, template: 'case-follower-update' }).lean();
+    expect(told.map((m) => [m.language, (m.data as { event: string }).event])).to.deep.equal([['en', 'in_progress']]);
     expect((await request(app).post(`/api/v1/cases/${sitra[0]}/follow`)).status).to.equal(401);
     expect((await request(app).post('/api/v1/cases/similar').send({ type: 'complaint' })).status).to.equal(400);
   });
@@ -207,9 +210,15 @@ describe('recurring issues: detection and review', function () {
       const c = (await CaseModel.findOne({ reference: ref }).lean())!;
       expect(c.status).to.equal('resolved');
       expect(c.history.at(-1)).to.deep.include({ note, visibility: 'public' });
-      expect(await OutboxMessageModel.countDocuments({ template: 'case-update', 'subject.id': c._id.toHexString(), 'data.message': note })).to.equal(ref === sitra[0] ? 2 : 1);
+      expect(await OutboxMessageModel.countDocuments({ template: 'case-update', 'subject.id': c._id.toHexString(), 'data.message': note })).to.equal(1); // its filer
+      const followers = (c.followers ?? []).length;
+      expect(await OutboxMessageModel.countDocuments({ template: 'case-follower-update', 'subject.id': c._id.toHexString(), 'data.event': 'resolved', 'data.noteForEveryone': note })).to.equal(followers);
     }
-    expect(await OutboxMessageModel.countDocuments({ template: 'case-update', to: citizen.user.email })).to.equal(2); // the follower of the first case: the reply, then the answer
+    // The follower of the first case: work started, then the note written for everyone affected; never a case-update.
+    const toFollower = await OutboxMessageModel.find({ to: citizen.user.email, 'subject.id': (await CaseModel.findOne({ reference: sitra[0] }).lean())!._id.toHexString() }).sort({ createdAt: 1, _id: 1 }).lean();
+    expect(toFollower.map((m) => [m.template, (m.data as { event: string }).event])).to.deep.equal([['case-follower-update', 'in_progress'], ['case-follower-update', 'resolved']]);
+    expect((toFollower[1]!.data as { noteForEveryone: string }).noteForEveryone).to.equal(note);
+    expect(await OutboxMessageModel.countDocuments({ to: citizen.user.email, template: 'case-update' })).to.equal(0);
   });
 
   it('when staff split cases out of an issue and merge them back, then the figures follow, the history says so, and the rebuild check leaves their groups out', async () => {

@@ -30,7 +30,7 @@ describe('working a case', () => {
     const { view, notice } = await transitionCase(officer, c.reference, { action: 'start' }, NOW, 'bh');
     expect(view.status).to.equal('in_progress');
     expect(view.assignee).to.equal('Officer Hassan');
-    expect(notice).to.equal(null);
+    expect(notice).to.include({ event: 'start', message: null, followersOnly: true }); // not for the filer: for citizens who follow the case
     const stored = await CaseModel.findById(c._id).lean<CaseDoc>();
     const last = stored!.history.at(-1)!;
     expect([last.event, last.from, last.to, last.actor.role, last.actor.name]).to.deep.equal(['status_changed', 'assigned', 'in_progress', 'officer', 'Officer Hassan']);

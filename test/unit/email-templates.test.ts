@@ -81,4 +81,17 @@ describe('email templates', () => {
     expect(badLink).to.be.instanceOf(EmailRenderError).and.to.have.property('code', 'RENDER_FAILED');
     expect((badLink as Error).message).to.include('trackingUrl');
   });
+
+  it('when a follower is told that a problem they follow moved, then each language says so with the reference, and a note for everyone only when given', async () => {
+    const follower = { reference: 'TW-26-7KQ4-M9XD', event: 'resolved', headline: 'A problem you follow has been resolved', noteForEveryone: null };
+    const en = await renderEmail('case-follower-update', 'en', follower);
+    expect(en.subject).to.equal('A problem you follow has been resolved — TW-26-7KQ4-M9XD');
+    expect(en.html).to.include('<html lang="en" dir="ltr">');
+    expect(en.text).not.to.include("The entity's note to everyone affected");
+    const ar = await renderEmail('case-follower-update', 'ar', { ...follower, headline: 'تم حل مشكلة تتابعها', noteForEveryone: 'تم استبدال خط الصرف.' });
+    expect(ar.subject).to.equal('تم حل مشكلة تتابعها — TW-26-7KQ4-M9XD');
+    expect(ar.html).to.include('<html lang="ar" dir="rtl">').and.include('تم استبدال خط الصرف.');
+    expect(ar.text).to.include('ملاحظة الجهة إلى جميع المتأثرين:\nتم استبدال خط الصرف.');
+    expect(await rejection(renderEmail('case-follower-update', 'en', { ...follower, event: 'reply' }))).to.be.instanceOf(EmailRenderError);
+  });
 });
