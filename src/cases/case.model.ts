@@ -107,6 +107,8 @@ const caseSchema = new Schema(
     },
     /** Normalised (lower-case) contact email: links guest cases to an account with the same verified email. */
     contactEmail: { type: String, required: true },
+    /** The Idempotency-Key record the case was filed under, so a retry can find it (shared/idempotency.ts). */
+    idempotencyKey: { type: String },
     citizenId: { type: Schema.Types.ObjectId },
     /** The contact-centre agent who filed for a caller, when channel is phone. */
     filedBy: { type: actorSchema },
@@ -184,6 +186,7 @@ caseSchema.index({ 'sla.nextCheckAt': 1 });
 caseSchema.index({ 'sla.calendar': 1, 'sla.calendarRevision': 1 });
 // Recurring issues: the hourly requeue looks for cases routed in the last days (recurring/queue.ts).
 caseSchema.index({ 'routing.routedAt': 1 });
+caseSchema.index({ idempotencyKey: 1 });
 
 caseSchema.plugin(toJSONPlugin);
 caseSchema.set('toJSON', {

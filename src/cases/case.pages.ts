@@ -14,14 +14,14 @@ import { principalOf, requireRole } from '../users/index.js';
 import { listCases } from './list.service.js';
 import { allowedActions, RATING_WINDOW_DAYS } from './status.js';
 import { applyTransition, findCaseFor, rateCase } from './workspace.service.js';
-import { sealingKey, seal, unseal, withIdempotency } from '../shared/idempotency.js';
+import { sealingKey, seal, unseal, withIdempotency, type IdempotentStep } from '../shared/idempotency.js';
 import { requestLanguage, type Language } from '../shared/i18n.js';
 import { validateWith } from '../shared/validate.js';
 import { checkAttachments, receiveAttachments, storeAttachments, type IncomingFile } from './attachments.js';
 import { sendAttachment, type CaseLimits } from './case.routes.js';
 import { CASE_TYPES, type Actor, type CaseType } from './case.model.js';
 import { citizenMessageSchema, fileCaseSchema, ratingSchema, type FileCaseInput } from './case.schemas.js';
-import { DEFAULT_EXPECTED_WORKING_DAYS, fileCase, type FiledCase } from './intake.service.js';
+import { DEFAULT_EXPECTED_WORKING_DAYS, fileCase, filingScope, isFiledUnder, type FiledCase } from './intake.service.js';
 import { findSimilarOpenCases, followCase, similarSchema, type SimilarAnswer } from '../recurring/similar.service.js';
 import { routingBarOf } from '../classification/classifier.service.js';
 import { normaliseReference } from './reference.js';
@@ -143,11 +143,14 @@ export function casePagesRouter(deps: AppDeps, csrf: Csrf, limits: CaseLimits): 
         ? { kind: 'agent', userId: agent.userId as unknown as Actor['userId'], role: 'agent', name: agent.name }
         : { kind: 'citizen', ...(owner ? { userId: owner.userId as unknown as Actor['userId'] } : {}) };
       const ctx = { profile, publicUrl: deps.config.publicUrl, now, requestLanguage: lang, actor, classifierBar: routingBarOf(deps.config) };
-      const file = async () => ({ status: 201, body: await fileCase(input, ctx, await storeAttachments(files, now)) });
+      const file = async (step?: IdempotentStep<FiledCase>) => ({
+        status: 201,
+        body: await fileCase(input, { ...ctx, ...(step ? { idempotency: { recordId: step.recordId, prepare: (answer: FiledCase) => step.prepare({ status: 201, body: answer }) } } : {}) }, await storeAttachments(files, now)),
+      });
       const key = text(body, 'idempotencyKey');
       // A double click posts the same form twice: the second gets the first's answer.
-      const scope = `cases:create:form:${p ? p.userId : 'guest'}`;
-      filed = (key ? await withIdempotency({ scope, key, request: input, sealKey, now }, file) : await file()).body;
+      const scope = filingScope('cases:create:form', p?.userId, input);
+      filed = (key ? await withIdempotency({ scope, key, request: input, sealKey, now, stored: isFiledUnder }, file) : await file()).body;
     } catch (err) {
       if (!(err instanceof ValidationError)) throw err;
       await renderForm(req, res, 400, body, errorsByField(err.details ?? []));

@@ -6,11 +6,11 @@ import { validateWith } from '../shared/validate.js';
 import type { Principal } from '../users/principal.js';
 import type { Actor } from './case.model.js';
 import type { AppDeps } from '../app.js';
-import { sealingKey, withIdempotency } from '../shared/idempotency.js';
+import { sealingKey, withIdempotency, type IdempotentStep } from '../shared/idempotency.js';
 import { requestLanguage } from '../shared/i18n.js';
 import { validate } from '../shared/validate.js';
 import { agentFileCaseSchema, citizenMessageSchema, fileCaseSchema, type FileCaseInput } from './case.schemas.js';
-import { fileCase } from './intake.service.js';
+import { fileCase, filingScope, isFiledUnder, type FiledCase } from './intake.service.js';
 import { checkAttachments, openAttachment, receiveAttachments, storeAttachments, type IncomingFile } from './attachments.js';
 import { addCitizenAttachments, addCitizenMessage, citizenView, findAttachment, findVisibleCase, type Viewer } from './tracking.service.js';
 import { NotFoundError } from '../shared/errors.js';
@@ -52,9 +52,10 @@ export function casesApiRouter(deps: AppDeps, limits: CaseLimits): Router {
     const now = deps.clock.now();
     const p = principalOf(res);
     const { input, actor } = filingInput(p, req.body, req.t);
-    const file = async () => ({
+    const file = async (step?: IdempotentStep<FiledCase>) => ({
       status: 201,
       body: await fileCase(input, {
+        ...(step ? { idempotency: { recordId: step.recordId, prepare: (answer: FiledCase) => step.prepare({ status: 201, body: answer }) } } : {}),
         profile: deps.config.deploymentProfile,
         publicUrl: deps.config.publicUrl,
         now,
@@ -64,8 +65,8 @@ export function casesApiRouter(deps: AppDeps, limits: CaseLimits): Router {
       }),
     });
     const key = req.get('Idempotency-Key');
-    const scope = `cases:create:${p ? p.userId : 'guest'}`;
-    const answer = key ? await withIdempotency({ scope, key, request: req.body, sealKey, now }, file) : await file();
+    const scope = filingScope('cases:create', p?.userId, req.body);
+    const answer = key ? await withIdempotency({ scope, key, request: req.body, sealKey, now, stored: isFiledUnder }, file) : await file();
     if ('replayed' in answer && answer.replayed) res.set('Idempotent-Replayed', 'true');
     res.status(answer.status).location(`/api/v1/cases/${answer.body.reference}`).json(answer.body);
   });

@@ -2,6 +2,7 @@
  * Filing a case: check the codes against the directory, route by the taxonomy rule, give it a
  * reference and a tracking token, queue the receipt, store it. The story, in that order.
  */
+import crypto from 'node:crypto';
 import { queueForRecurrence } from '../recurring/queue.js';
 import { Types } from 'mongoose';
 import { findAgency, lookupCodes, type CodeLookup } from '../directory/index.js';
@@ -10,6 +11,7 @@ import { enqueueEmail } from '../notifications/index.js';
 import { isDuplicateKeyError } from '../shared/db/connect.js';
 import { ServiceUnavailableError, ValidationError, type ErrorDetail } from '../shared/errors.js';
 import { fixedT, type Language } from '../shared/i18n.js';
+import { canonicalJson } from '../shared/idempotency.js';
 import { reportKeys } from '../shared/report-keys.js';
 import { clockSetup } from '../sla/clock.service.js';
 import { startClock } from '../sla/clock.js';
@@ -35,6 +37,8 @@ export interface IntakeContext {
   actor: Actor;
   /** When the text classifier may route (CLASSIFIER_THRESHOLD, CLASSIFIER_MARGIN); default: a lead of 0.2 over the runner-up. */
   classifierBar?: { threshold: number; margin: number };
+  /** Filed under an Idempotency-Key: the answer is kept before the case is written, and the case names the record. */
+  idempotency?: { recordId: string; prepare(answer: FiledCase): Promise<void> };
 }
 
 export interface FiledCase {
@@ -49,6 +53,20 @@ export interface FiledCase {
   routing: { method: RoutingDecision['method']; confidence: number | null; reason: string; candidates: { category: string; agency: string | null; probability: number }[]; terms: string[] };
   dueAt: string | null;
   createdAt: string;
+}
+
+/** Whether a case was filed under the Idempotency-Key record `recordId` (for a retry after a failure). */
+export async function isFiledUnder(recordId: string): Promise<boolean> {
+  return (await CaseModel.exists({ idempotencyKey: recordId })) !== null;
+}
+
+/**
+ * Who an Idempotency-Key belongs to: a signed-in caller's account; for guests, the request itself,
+ * so that one guest's key never answers another guest's filing (only the exact same request, as a
+ * retry sends it, finds its first answer).
+ */
+export function filingScope(prefix: string, userId: string | undefined, request: unknown): string {
+  return `${prefix}:${userId ?? `guest-${crypto.createHash('sha256').update(canonicalJson(request)).digest('hex').slice(0, 32)}`}`;
 }
 
 /**
@@ -108,6 +126,19 @@ export async function fileCase(input: FileCaseInput, ctx: IntakeContext, attachm
       },
       ctx.now,
     );
+    const answer: FiledCase = {
+      reference,
+      trackingToken,
+      type: input.type,
+      status,
+      category: categoryCode,
+      area: areaCode,
+      agency,
+      routing: { method: routing.method, confidence: routing.confidence, reason: routing.reason, candidates: routing.candidates, terms: routing.terms },
+      dueAt: clock ? clock.dueAt.toISOString() : null,
+      createdAt: ctx.now.toISOString(),
+    };
+    await ctx.idempotency?.prepare(answer);
     try {
       const created = await new CaseModel({
         _id: caseId,
@@ -137,6 +168,7 @@ export async function fileCase(input: FileCaseInput, ctx: IntakeContext, attachm
         contact: input.contact,
         attachments,
         contactEmail: input.contact.email.toLowerCase(),
+        idempotencyKey: ctx.idempotency?.recordId,
         citizenId: ctx.actor.kind === 'citizen' ? ctx.actor.userId : undefined,
         filedBy: ctx.actor.kind === 'agent' ? ctx.actor : undefined,
         history: [
@@ -157,18 +189,7 @@ export async function fileCase(input: FileCaseInput, ctx: IntakeContext, attachm
         updatedAt: ctx.now,
       }).save({ timestamps: false }); // times come from the injected clock
       await queueForRecurrence(created, ctx.now);
-      return {
-        reference,
-        trackingToken,
-        type: created.type,
-        status,
-        category: categoryCode,
-        area: areaCode,
-        agency,
-        routing: { method: routing.method, confidence: routing.confidence, reason: routing.reason, candidates: routing.candidates, terms: routing.terms },
-        dueAt: clock ? clock.dueAt.toISOString() : null,
-        createdAt: ctx.now.toISOString(),
-      };
+      return answer;
     } catch (err) {
       if (!isDuplicateKeyError(err) || attempt >= REFERENCE_ATTEMPTS) throw err;
       // A reference collision (about 1 in 10^12 per pair): draw another; the queued receipt is cancelled by the relay.

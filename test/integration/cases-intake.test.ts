@@ -7,6 +7,7 @@ import { IdempotencyModel } from '../../src/shared/idempotency.model.js';
 import { OutboxMessageModel as OutboxMessage } from '../../src/notifications/index.js';
 import { makeApp } from '../support/app.js';
 import { caseBody } from '../support/cases.js';
+import { makeUser } from '../support/staff.js';
 
 describe('filing a case: POST /api/v1/cases', () => {
   const app = makeApp();
@@ -104,13 +105,36 @@ describe('filing a case: POST /api/v1/cases', () => {
       expect(await CaseModel.countDocuments({ contactEmail: (body.contact as { email: string }).email })).to.equal(1);
     });
 
-    it('when the same key comes with a different body, then it is 422 and nothing new is stored', async () => {
+    it('when a signed-in caller sends the same key with a different body, then it is 422 and nothing new is stored', async () => {
+      const citizen = await makeUser('citizen');
       const key = crypto.randomUUID();
       const body = caseBody();
-      await file(body).set('Idempotency-Key', key);
-      const res = await file({ ...body, description: 'A different description of another problem.' }).set('Idempotency-Key', key);
+      await file(body).set(...citizen.auth).set('Idempotency-Key', key);
+      const res = await file({ ...body, description: 'A different description of another problem.' }).set(...citizen.auth).set('Idempotency-Key', key);
       expect(res.status).to.equal(422);
       expect(res.body.error.code).to.equal('IDEMPOTENCY_KEY_REUSED');
+      expect(await CaseModel.countDocuments({ citizenId: citizen.user._id })).to.equal(1);
+    });
+
+    it('when two guests happen to send the same key, then each files their own case and neither gets the other\'s answer', async () => {
+      const key = 'my-first-complaint';
+      const [a, b] = [caseBody(), caseBody({ description: 'The street light in front of our house is broken since Monday.' })];
+      const first = await file(a).set('Idempotency-Key', key);
+      const second = await file(b).set('Idempotency-Key', key);
+      expect([first.status, second.status]).to.deep.equal([201, 201]);
+      expect(second.body.reference).to.not.equal(first.body.reference);
+      expect(second.body.trackingToken).to.not.equal(first.body.trackingToken);
+    });
+
+    it('when the record of a filed case was left pending (the database went away before it was marked), then a retry a minute later gets the case, not a second one or a 409', async () => {
+      const key = crypto.randomUUID();
+      const body = caseBody();
+      const first = await file(body).set('Idempotency-Key', key);
+      const scoped = new RegExp(`^cases:create:guest-[0-9a-f]{32}:${key}$`);
+      await IdempotencyModel.updateOne({ key: scoped }, { $set: { state: 'pending', createdAt: new Date(Date.now() - 120_000) } });
+      const retry = await file(body).set('Idempotency-Key', key);
+      expect(retry.status).to.equal(201);
+      expect(retry.body).to.deep.equal(first.body);
       expect(await CaseModel.countDocuments({ contactEmail: (body.contact as { email: string }).email })).to.equal(1);
     });
 
@@ -123,7 +147,7 @@ describe('filing a case: POST /api/v1/cases', () => {
     it('when an answer is kept for replay, then the tracking token is not stored in clear', async () => {
       const key = crypto.randomUUID();
       const res = await file(caseBody()).set('Idempotency-Key', key);
-      const record = await IdempotencyModel.findOne({ key: `cases:create:guest:${key}` }).lean();
+      const record = await IdempotencyModel.findOne({ key: new RegExp(`^cases:create:guest-[0-9a-f]{32}:${key}$`) }).lean();
       expect(record!.state).to.equal('done');
       expect(JSON.stringify(record)).not.to.contain(res.body.trackingToken);
     });

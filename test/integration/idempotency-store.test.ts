@@ -49,4 +49,50 @@ describe('idempotency store', () => {
 
     expect(await withIdempotency(options, () => Promise.resolve({ status: 201, body: 'second' }))).to.deep.equal({ status: 201, body: 'first', replayed: true });
   });
+
+  describe('the record and the work settle together', () => {
+    const sealKey = sealingKey('a-secret-a-secret-a-secret-a-secret');
+    const storedWork = new Set<string>();
+    const options = (key: string, now = new Date('2026-11-23T10:00:00Z')) => ({ scope: 'test:settle', key, request: { a: 1 }, sealKey, now, stored: (id: string) => Promise.resolve(storedWork.has(id)) });
+
+    it('when the attempt fails after the work was stored, then the key is kept and a retry gets the prepared answer instead of doing it twice', async () => {
+      let runs = 0;
+      const failing = withIdempotency(options('settle-0001'), async (step) => {
+        runs++;
+        await step.prepare({ status: 201, body: { copy: runs } });
+        storedWork.add(step.recordId); // the work's own write went through…
+        throw new Error('…and what came after it failed');
+      });
+      await failing.then(
+        () => expect.fail('the first attempt should fail'),
+        (err: Error) => expect(err.message).to.contain('failed'),
+      );
+      const retry = await withIdempotency(options('settle-0001'), () => Promise.resolve({ status: 201, body: { copy: ++runs } }));
+      expect(retry).to.deep.equal({ status: 201, body: { copy: 1 }, replayed: true });
+      expect(runs).to.equal(1);
+    });
+
+    it('when a record was left pending by an attempt that ended (its work stored), then a later retry is answered from it, not 409 for a day', async () => {
+      await withIdempotency(options('settle-0002'), async (step) => {
+        await step.prepare({ status: 201, body: 'prepared' });
+        storedWork.add(step.recordId);
+        return { status: 201, body: 'prepared' };
+      });
+      await IdempotencyModel.updateOne({ _id: 'test:settle:settle-0002' }, { $set: { state: 'pending' } }); // as if marking it done had failed
+      const soon = await withIdempotency(options('settle-0002', new Date('2026-11-23T10:00:10Z')), () => Promise.resolve({ status: 201, body: 'again' })).catch((e: { code?: string }) => e.code);
+      expect(soon).to.equal('IDEMPOTENCY_IN_PROGRESS'); // it may still be running
+      const later = await withIdempotency(options('settle-0002', new Date('2026-11-23T10:02:00Z')), () => Promise.resolve({ status: 201, body: 'again' }));
+      expect(later).to.deep.equal({ status: 201, body: 'prepared', replayed: true });
+      expect((await IdempotencyModel.findById('test:settle:settle-0002').lean())!.state).to.equal('done');
+    });
+
+    it('when a record was left pending and nothing was stored, then a later retry is told to send again, and the next one runs', async () => {
+      await IdempotencyModel.create({ _id: 'test:settle:settle-0003', key: 'test:settle:settle-0003', requestHash: (await import('node:crypto')).createHash('sha256').update('{"a":1}').digest('hex'), state: 'pending', createdAt: new Date('2026-11-23T10:00:00Z'), expiresAt: new Date('2026-11-24T10:00:00Z') });
+      const later = options('settle-0003', new Date('2026-11-23T10:02:00Z'));
+      const told = await withIdempotency(later, () => Promise.resolve({ status: 201, body: 'x' })).catch((e: { code?: string }) => e.code);
+      expect(told).to.equal('IDEMPOTENCY_RETRY');
+      expect(await withIdempotency(later, () => Promise.resolve({ status: 201, body: 'filed' }))).to.include({ body: 'filed', replayed: false });
+    });
+  });
 });
+
