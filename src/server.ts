@@ -2,7 +2,7 @@
  * The only file that connects, listens and starts background loops. On SIGTERM or SIGINT it stops
  * accepting connections, lets in-flight requests finish, then closes the database.
  */
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createApp } from './app.js';
 import { CaseModel, closeAfterRatingWindow } from './cases/index.js';
 import { recomputeStaleClocks, runSlaSweep } from './sla/index.js';
@@ -91,9 +91,24 @@ async function main(): Promise<void> {
   });
 
   let stopping = false;
+  // Once stopping, a kept-alive connection carries no new request: the answers in flight go out with
+  // `Connection: close`, and a request that arrives after the signal is turned away with 503 (a load
+  // balancer sends it to another instance) instead of being served for seconds more.
+  const inFlight = new Set<ServerResponse>();
+  server.prependListener('request', (_req: IncomingMessage, res: ServerResponse) => {
+    inFlight.add(res);
+    res.once('close', () => inFlight.delete(res));
+  });
+  const turnAway = (_req: IncomingMessage, res: ServerResponse): void => {
+    res.writeHead(503, { Connection: 'close', 'Retry-After': '1', 'Content-Type': 'application/json; charset=utf-8' });
+    res.end(JSON.stringify({ error: { code: 'SHUTTING_DOWN', message: 'This instance is stopping; send the request again.' } }));
+  };
   const shutdown = (signal: string): void => {
     if (stopping) return;
     stopping = true;
+    for (const res of inFlight) if (!res.headersSent) res.setHeader('Connection', 'close');
+    server.removeAllListeners('request');
+    server.on('request', turnAway);
     logger.info({ signal }, 'shutting down: no new connections, finishing in-flight requests');
     const force = setTimeout(() => {
       logger.warn('in-flight requests did not finish in time; closing them');
