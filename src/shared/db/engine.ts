@@ -47,41 +47,105 @@ export async function openDatabase(options: { mongodbUri?: string; dataDir: stri
   const stateFile = path.join(options.dataDir, 'engine.json');
 
   const running = await findRunningEngine(stateFile);
-  if (running) return describeShared(running);
+  if (running) return shareEngine(running, options, stateFile);
 
   const release = await acquireLock(path.join(options.dataDir, 'engine.lock'), options.say);
   try {
     const again = await findRunningEngine(stateFile); // someone may have started it while we waited
-    if (again) return describeShared(again);
-    const started = await startEngine({ persistentDir: options.dataDir, engine: options.engine, say: options.say });
-    const record = (pid: number): EngineState => {
-      const state: EngineState = { engine: started.engine, port: started.port, pid, ownerPid: process.pid };
-      fs.writeFileSync(stateFile, JSON.stringify(state));
-      return state;
-    };
-    let state = record(started.child.pid ?? 0);
-    // The process that started the engine keeps it running: if it dies, it is started again on the
-    // same port and files, with back-off, and the driver reconnects by itself.
-    const supervisor = superviseEngine(started.child, () => startEngine({ persistentDir: options.dataDir, engine: started.engine, say: options.say, port: started.port }).then((s) => s.child), options.say, (child) => {
-      state = record(child.pid ?? 0);
-    });
+    if (again) return shareEngine(again, options, stateFile);
+    const owned = await ownEngine(options, stateFile);
     return {
-      engine: started.engine,
-      uri: `mongodb://127.0.0.1:${started.port}/${DB_NAME}`,
-      description: `embedded ${started.engine} on 127.0.0.1:${started.port}, data in ${options.dataDir}`,
-      stop: async () => {
-        await supervisor.stop();
-        try {
-          const current = JSON.parse(fs.readFileSync(stateFile, 'utf8')) as EngineState;
-          if (current.pid === state.pid) fs.unlinkSync(stateFile);
-        } catch {
-          // already gone
-        }
-      },
+      engine: owned.engine,
+      uri: `mongodb://127.0.0.1:${owned.port}/${DB_NAME}`,
+      description: `embedded ${owned.engine} on 127.0.0.1:${owned.port}, data in ${options.dataDir}`,
+      stop: () => owned.stop(),
     };
   } finally {
     release();
   }
+}
+
+/**
+ * Starts the embedded engine (on `port` when one is given: a take-over keeps the address the other
+ * processes are connected to), records it in DATA_DIR/engine.json and supervises it: if it dies, it
+ * is started again on the same port and files, with back-off, and the driver reconnects by itself.
+ */
+async function ownEngine(options: { dataDir: string; engine: EmbeddedEngine; say: Say }, stateFile: string, port?: number): Promise<{ engine: 'mongod' | 'ferretdb'; port: number; stop(): Promise<void> }> {
+  const started = await startEngine({ persistentDir: options.dataDir, engine: options.engine, say: options.say, ...(port ? { port } : {}) });
+  const record = (pid: number): EngineState => {
+    const state: EngineState = { engine: started.engine, port: started.port, pid, ownerPid: process.pid };
+    fs.writeFileSync(stateFile, JSON.stringify(state));
+    return state;
+  };
+  let state = record(started.child.pid ?? 0);
+  const supervisor = superviseEngine(started.child, () => startEngine({ persistentDir: options.dataDir, engine: started.engine, say: options.say, port: started.port }).then((s) => s.child), options.say, (child) => {
+    state = record(child.pid ?? 0);
+  });
+  return {
+    engine: started.engine,
+    port: started.port,
+    stop: async () => {
+      await supervisor.stop();
+      try {
+        const current = JSON.parse(fs.readFileSync(stateFile, 'utf8')) as EngineState;
+        if (current.pid === state.pid) fs.unlinkSync(stateFile);
+      } catch {
+        // already gone
+      }
+    },
+  };
+}
+
+const WATCH_MS = 1_000;
+
+/**
+ * An engine another process started. That process may stop (and stop the engine with it) while this
+ * one still runs: then this one takes it over, on the same port and files, so that it and any other
+ * process sharing the engine carry on (one taker, by the lock file).
+ */
+function shareEngine(shared: EngineState, options: { dataDir: string; engine: EmbeddedEngine; say: Say }, stateFile: string): Database {
+  let owned: { stop(): Promise<void> } | undefined;
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  const watch = (): void => {
+    timer = setTimeout(() => void check().finally(() => !stopped && !owned && watch()), WATCH_MS);
+    timer.unref();
+  };
+  /** The owner, while it lives, restarts its own engine; only when it is gone is the engine taken over. */
+  const ownerGone = async (): Promise<boolean> => {
+    let state: EngineState | undefined;
+    try {
+      state = JSON.parse(fs.readFileSync(stateFile, 'utf8')) as EngineState;
+    } catch {
+      state = undefined; // removed by an owner that stopped
+    }
+    if (state && processAlive(state.ownerPid)) return false;
+    return !(await portAnswers(shared.port));
+  };
+  const check = async (): Promise<void> => {
+    if (!(await ownerGone())) return;
+    const release = await acquireLock(path.join(options.dataDir, 'engine.lock'), options.say);
+    try {
+      if (stopped || !(await ownerGone())) return; // someone else took it over
+      options.say(`The embedded database of process ${shared.ownerPid} has stopped; this process (${process.pid}) starts it again on port ${shared.port}.`);
+      owned = await ownEngine({ ...options, engine: shared.engine }, stateFile, shared.port);
+    } catch (err) {
+      options.say(`Could not take over the embedded database (${err instanceof Error ? err.message : String(err)}); trying again.`);
+    } finally {
+      release();
+    }
+  };
+  watch();
+  return {
+    engine: shared.engine,
+    uri: `mongodb://127.0.0.1:${shared.port}/${DB_NAME}`,
+    description: `embedded ${shared.engine} on 127.0.0.1:${shared.port}, shared with process ${shared.ownerPid}`,
+    stop: async () => {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      await owned?.stop();
+    },
+  };
 }
 
 /**
@@ -186,15 +250,6 @@ async function findRunningEngine(stateFile: string): Promise<EngineState | undef
   if (state.pid && processAlive(state.pid) && (await portAnswers(state.port))) return state;
   fs.rmSync(stateFile, { force: true }); // stale: its engine is gone
   return undefined;
-}
-
-function describeShared(state: EngineState): Database {
-  return {
-    engine: state.engine,
-    uri: `mongodb://127.0.0.1:${state.port}/${DB_NAME}`,
-    description: `embedded ${state.engine} on 127.0.0.1:${state.port}, shared with process ${state.ownerPid}`,
-    stop: async () => {},
-  };
 }
 
 /** An exclusive lock file: only one process starts the engine of a DATA_DIR at a time. */
