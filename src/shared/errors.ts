@@ -119,6 +119,8 @@ const CODE_BY_STATUS: Readonly<Record<number, [ErrorKind, string]>> = {
 /** The driver's and Mongoose's ways of saying that no database answered in time. */
 const DATABASE_DOWN = new Set(['MongoServerSelectionError', 'MongooseServerSelectionError', 'MongoNetworkError', 'MongoNetworkTimeoutError', 'MongoNotConnectedError', 'MongoTopologyClosedError', 'MongoPoolClearedError', 'MongoOperationTimeoutError']);
 
+const MALFORMED_MULTIPART = /^(Multipart: Boundary not found|Malformed part header|Unexpected end of (form|file))$/;
+
 export function isDatabaseUnavailable(err: unknown): boolean {
   const e = err as { name?: unknown; message?: unknown } | null;
   if (!e || typeof e.name !== 'string') return false;
@@ -132,6 +134,10 @@ export function toAppError(err: unknown): AppError {
   if (isDatabaseUnavailable(err)) return new AppError('unavailable', 'DATABASE_UNAVAILABLE', 'The database is not answering.');
   const e = err as { status?: unknown; statusCode?: unknown; expose?: unknown; type?: unknown } | null;
   const status = typeof e?.status === 'number' ? e.status : typeof e?.statusCode === 'number' ? e.statusCode : undefined;
+  // The multipart parser (busboy, under multer) gave up on a body that is not a well-formed form.
+  if (err instanceof Error && !(err as { code?: unknown }).code && MALFORMED_MULTIPART.test(err.message)) {
+    return new AppError('bad_request', 'MALFORMED_MULTIPART', 'The uploaded form is not well formed.');
+  }
   // The router could not decode a percent-encoded path parameter (`/cases/bad%ZZ`).
   if (err instanceof URIError && status === 400) return new AppError('bad_request', 'MALFORMED_URL', 'The address is not correctly encoded.');
   if (e && (e as { code?: unknown }).code === 'CSRF_INVALID') {
