@@ -22,6 +22,7 @@ import { homeRouter } from './home/home.pages.js';
 import type { Clock } from './shared/clock.js';
 import { errorHandler, notFoundHandler } from './shared/error-handler.js';
 import { healthRouter } from './shared/health.routes.js';
+import { createMetrics } from './metrics/index.js';
 import { directionOf, sharedI18n, i18nMiddleware, requestLanguage } from './shared/i18n.js';
 import type { Logger } from './shared/logger.js';
 import { adminUsersRouter, authApiRouter, authenticate, authPagesRouter, createAuthLimits } from './users/index.js';
@@ -62,6 +63,9 @@ export function createApp(deps: AppDeps): Express {
       autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
     }),
   );
+  // Operators: every response timed by route pattern; /metrics itself below, behind its token.
+  const metrics = createMetrics(deps);
+  app.use(metrics.observe);
   // Language first, so that every later answer, errors included, is in it.
   const i18n = sharedI18n();
   app.use(cookieParser());
@@ -76,6 +80,7 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
   app.use('/static', express.static(path.join(ROOT, 'public'), { maxAge: deps.config.nodeEnv === 'production' ? '1d' : 0, index: false }));
+  app.use(metrics.router);
   app.use(healthRouter(deps.isDatabaseReady));
 
   app.use((req, res, next) => {

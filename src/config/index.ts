@@ -40,12 +40,22 @@ export interface Config {
   readonly classifierMinCategory: number;
   /** Hours between scheduled retrainings of the classifier (0: only on demand). */
   readonly classifierRetrainHours: number;
+  /** Bearer token that `/metrics` requires; unset: `/metrics` does not exist (404). */
+  readonly metricsToken: string | undefined;
 }
+
+/** mongodb:// or mongodb+srv://, optional credentials, one host or several (name, IPv4 or [IPv6], optional port), optional /database and ?options. */
+const MONGODB_HOST = String.raw`(?:[A-Za-z0-9._-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?`;
+const MONGODB_URI = new RegExp(String.raw`^mongodb(?:\+srv)?://(?:[^\s/?#@]+@)?${MONGODB_HOST}(?:,${MONGODB_HOST})*(?:/[^\s/?#]*)?(?:\?[^\s#]*)?$`);
 
 const schema = Joi.object({
   NODE_ENV: Joi.string().valid('development', 'production', 'test').default('development'),
   PORT: Joi.number().integer().min(0).max(65535).default(3000),
-  MONGODB_URI: Joi.string().uri({ scheme: ['mongodb', 'mongodb+srv'] }),
+  // A replica set's URI lists its members (mongodb://a:27017,b:27017/db?replicaSet=rs0), which a
+  // generic URI check refuses. The message never quotes the value (it can hold a password).
+  MONGODB_URI: Joi.string()
+    .pattern(MONGODB_URI)
+    .messages({ 'string.pattern.base': 'must be a mongodb:// or mongodb+srv:// connection string: [user:password@]host[:port][,host[:port]...][/database][?options]' }),
   EMBEDDED_DB: Joi.string().valid('auto', 'mongod', 'ferretdb').default('auto'),
   DATA_DIR: Joi.string().default('./data'),
   PUBLIC_URL: Joi.string().uri({ scheme: ['http', 'https'] }),
@@ -64,6 +74,11 @@ const schema = Joi.object({
   CLASSIFIER_MARGIN: Joi.number().min(0).max(1).default(0.2),
   CLASSIFIER_MIN_CATEGORY: Joi.number().min(0).max(1).default(0.25),
   CLASSIFIER_RETRAIN_HOURS: Joi.number().min(0).max(24 * 30).default(24),
+  // Characters a Bearer credential may carry (RFC 6750 token68), at least 32 of them. The message never quotes the value.
+  METRICS_TOKEN: Joi.string()
+    .min(32)
+    .pattern(/^[A-Za-z0-9._~+/=-]+$/)
+    .messages({ 'string.pattern.base': 'may hold only the characters of a Bearer token: A-Z a-z 0-9 . _ ~ + / = -' }),
 }).unknown(true);
 
 export class ConfigError extends Error {
@@ -95,6 +110,7 @@ interface RawEnv {
   CLASSIFIER_MARGIN: number;
   CLASSIFIER_MIN_CATEGORY: number;
   CLASSIFIER_RETRAIN_HOURS: number;
+  METRICS_TOKEN?: string;
 }
 
 /** Validates `env` (normally `process.env`); throws a ConfigError naming every bad key. Pure. */
@@ -131,6 +147,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     classifierMargin: v.CLASSIFIER_MARGIN,
     classifierMinCategory: v.CLASSIFIER_MIN_CATEGORY,
     classifierRetrainHours: v.CLASSIFIER_RETRAIN_HOURS,
+    metricsToken: v.METRICS_TOKEN,
   });
 }
 
