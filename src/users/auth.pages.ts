@@ -1,5 +1,6 @@
 /**
- * Sign-in, registration, sign-out and the email-verification landing page. No JavaScript needed:
+ * Sign-in, registration, sign-out and the page the verification link opens, where the link's holder
+ * chooses the account's password (account.service.ts says why). No JavaScript needed:
  * forms post with a CSRF token, errors show beside the form, and a successful post redirects (303).
  * The session is the API's tokens in HttpOnly cookies (session-cookies.ts).
  */
@@ -10,11 +11,11 @@ import type { Csrf } from '../shared/csrf.js';
 import { AppError, ValidationError, type ErrorDetail } from '../shared/errors.js';
 import { requestLanguage } from '../shared/i18n.js';
 import { validateWith } from '../shared/validate.js';
-import { invalidVerificationLink, registerCitizen, verifyEmail } from './account.service.js';
-import { signIn, signOut } from './auth.service.js';
-import { principalOf } from './auth.middleware.js';
+import { completeVerification, invalidVerificationLink, openVerification, registerCitizen } from './account.service.js';
+import { signIn, signOut, startSession } from './auth.service.js';
+import { principalOf, requireAuth } from './auth.middleware.js';
 import { createAuthLimits, type AuthLimits } from './auth.routes.js';
-import { CONVERT, loginSchema, registerSchema, type LoginInput, type RegisterBody } from './auth.schemas.js';
+import { CONVERT, loginSchema, registerSchema, verifySchema, type LoginInput, type RegisterBody, type VerifyBody } from './auth.schemas.js';
 import { clearSessionCookies, readSessionCookies, setSessionCookies } from './session-cookies.js';
 import { tokenSettings } from './tokens.js';
 
@@ -81,7 +82,7 @@ export function authPagesRouter(deps: AppDeps, csrf: Csrf, limits: AuthLimits = 
   router.post('/signup', noStore, limits.signUp, csrf.protect, async (req, res) => {
     const body = (req.body ?? {}) as FormBody;
     try {
-      const input = validateWith(registerSchema, { email: text(body, 'email'), password: text(body, 'password'), name: text(body, 'name') }, req.t, CONVERT) as RegisterBody;
+      const input = validateWith(registerSchema, { email: text(body, 'email'), name: text(body, 'name') }, req.t, CONVERT) as RegisterBody;
       await registerCitizen({ ...input, language: requestLanguage(req) }, { publicUrl: deps.config.publicUrl, now: deps.clock.now() });
     } catch (err) {
       if (!(err instanceof ValidationError)) throw err;
@@ -101,15 +102,53 @@ export function authPagesRouter(deps: AppDeps, csrf: Csrf, limits: AuthLimits = 
     res.redirect(303, '/');
   });
 
-  // The link in the verification email. The token is checked, spent and never shown again.
-  router.get('/verify-email', noStore, async (req, res) => {
+  const isInvalidLink = (err: unknown): err is AppError => err instanceof AppError && err.code === invalidVerificationLink().code;
+  const renderInvalidLink = (req: Request, res: Response) => {
+    res.status(400).render('users/verified', { ok: false, linkedCases: 0, message: req.t('errors.VERIFICATION_LINK_INVALID') });
+  };
+  const renderVerify = (req: Request, res: Response, status: number, token: string, email: string, values: FormBody, errors: Record<string, string>) => {
+    // The password is never sent back into the page.
+    res.status(status).render('users/verify', { token, email, values: { name: text(values, 'name') ?? '' }, errors, csrfToken: csrf.token(req, res) });
+  };
+
+  // The link in the verification email: a form, so opening it (or a mail filter fetching it) spends nothing.
+  router.get('/verify-email', noStore, csrf.browserSession, async (req, res) => {
     try {
-      const result = await verifyEmail(req.query.token, deps.clock.now());
-      res.render('users/verified', { ok: true, linkedCases: result.linkedCases, message: null });
+      const pending = await openVerification(req.query.token, deps.clock.now());
+      renderVerify(req, res, 200, req.query.token as string, pending.email, { name: pending.name }, {});
     } catch (err) {
-      if (!(err instanceof AppError && err.code === invalidVerificationLink().code)) throw err;
-      res.status(400).render('users/verified', { ok: false, linkedCases: 0, message: req.t(`errors.${err.code}`) });
+      if (!isInvalidLink(err)) throw err;
+      renderInvalidLink(req, res);
     }
+  });
+
+  // The link's holder chooses the password: the account is created, verified, and signed in.
+  router.post('/verify-email', noStore, csrf.protect, async (req, res) => {
+    const body = (req.body ?? {}) as FormBody;
+    const token = text(body, 'token');
+    try {
+      const pending = await openVerification(token, deps.clock.now());
+      let input: VerifyBody;
+      try {
+        input = validateWith(verifySchema, { name: text(body, 'name'), password: text(body, 'password') }, req.t, CONVERT) as VerifyBody;
+      } catch (err) {
+        if (!(err instanceof ValidationError)) throw err;
+        renderVerify(req, res, 400, token!, pending.email, body, errorsByField(err.details ?? []));
+        return;
+      }
+      const { user, linkedCases } = await completeVerification({ token, ...input, language: requestLanguage(req) }, deps.clock.now());
+      setSessionCookies(res, await startSession(user, settings), secure);
+      res.redirect(303, `/verify-email/done?cases=${linkedCases}`);
+    } catch (err) {
+      if (!isInvalidLink(err)) throw err;
+      renderInvalidLink(req, res);
+    }
+  });
+
+  // Only the account's own session sees it; the count is what the completion linked (display only).
+  router.get('/verify-email/done', noStore, requireAuth, (req, res) => {
+    const cases = Number(req.query.cases);
+    res.render('users/verified', { ok: true, linkedCases: Number.isSafeInteger(cases) && cases > 0 ? cases : 0, message: null });
   });
 
   return router;

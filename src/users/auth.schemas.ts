@@ -14,11 +14,24 @@ export const loginSchema = Joi.object({
   password: Joi.string().min(1).max(MAX_PASSWORD_LENGTH).required(),
 });
 
+const name = Joi.string().trim().min(2).max(100);
+const newPassword = Joi.string().min(MIN_PASSWORD_LENGTH).max(MAX_PASSWORD_LENGTH);
+
+/**
+ * A sign-up gives no password: it is chosen on the page the emailed link opens (account.service.ts).
+ * One sent anyway is refused, not dropped, so that no client believes it was kept.
+ */
 export const registerSchema = Joi.object({
   email: email.required(),
-  password: Joi.string().min(MIN_PASSWORD_LENGTH).max(MAX_PASSWORD_LENGTH).required(),
-  name: Joi.string().trim().min(2).max(100).required(),
+  name: name.required(),
   language: Joi.string().valid('ar', 'en'),
+  password: Joi.any().custom((_value, helpers) => helpers.error('any.invalid', { code: 'PASSWORD_AFTER_VERIFICATION' })),
+});
+
+/** The page the verification link opens: the link's holder names the account and chooses its password. */
+export const verifySchema = Joi.object({
+  name: name.required(),
+  password: newPassword.required(),
 });
 
 export const refreshSchema = Joi.object({ refreshToken });
@@ -31,9 +44,13 @@ export interface LoginInput {
 
 export interface RegisterBody {
   email: string;
-  password: string;
   name: string;
   language?: 'ar' | 'en';
+}
+
+export interface VerifyBody {
+  name: string;
+  password: string;
 }
 
 /** Route-line validation options for these schemas (see the comment at the top). */

@@ -4,8 +4,9 @@
  *
  * Sign-in answers INVALID_CREDENTIALS alike for an unknown email, a wrong password and a disabled
  * account, and takes the same time for each (an unknown email is checked against a dummy argon2
- * hash). Only someone who gave the right password learns more: an unverified citizen account is
- * EMAIL_NOT_VERIFIED, which tells the password holder nothing they did not know (they registered it).
+ * hash). Only someone who gave the right password learns more: an unverified citizen account (only
+ * older sign-ups stored one; a sign-up is no account now) is EMAIL_NOT_VERIFIED, which tells the
+ * password holder nothing they did not know (they registered it).
  */
 import { CaseModel } from '../cases/case.model.js';
 import { UnauthenticatedError } from '../shared/errors.js';
@@ -78,6 +79,11 @@ export async function signIn(input: { email: string; password: string }, setting
   }
   await linkGuestCases(user);
   return sessionFor(user, await issueRefreshToken(user, now), settings);
+}
+
+/** A new session for an account that has just shown it holds its password (e.g. chose it). */
+export async function startSession(user: UserDoc, settings: TokenSettings): Promise<Session> {
+  return sessionFor(user, await issueRefreshToken(user, settings.clock.now()), settings);
 }
 
 export async function refreshSession(refreshToken: unknown, settings: TokenSettings): Promise<Session> {

@@ -3,10 +3,13 @@
  * disabling an account. Created accounts count as verified: whoever created them vouches for the
  * address. Creation is idempotent on email: an existing account is reported and left unchanged, so
  * that re-running a provisioning script never resets a password its owner has since changed.
+ * A citizen sign-up that was never verified is not an account and never blocks creation: its links
+ * stop working (and an unverified account an older sign-up stored is replaced).
  */
 import { AgencyModel, findAgency } from '../directory/index.js';
 import { isDuplicateKeyError } from '../shared/db/connect.js';
 import { NotFoundError, ValidationError, type ErrorDetail } from '../shared/errors.js';
+import { EmailVerificationModel } from './email-verification.model.js';
 import { hashPassword, MIN_PASSWORD_LENGTH } from './passwords.js';
 import { AGENCY_ROLES, ROLES, type Role } from './principal.js';
 import { revokeAllFamiliesOf } from './refresh-tokens.js';
@@ -62,12 +65,22 @@ async function checkNewUser(input: CreateUserInput, profile: string): Promise<Er
   return problems;
 }
 
+/**
+ * A citizen account stored unverified, as sign-ups did before the password moved to the link's page
+ * (account.service.ts). It does not take the address: a staff account replaces it, a completed
+ * verification takes it over with the verifier's password, and it is purged 48 hours after it was made.
+ */
+export function isPendingSignUp(user: Pick<UserDoc, 'role' | 'emailVerifiedAt' | 'disabledAt'>): boolean {
+  return user.role === 'citizen' && !user.emailVerifiedAt && !user.disabledAt;
+}
+
 export async function createUser(input: CreateUserInput, ctx: CreateUserContext): Promise<CreateUserResult> {
   const problems = await checkNewUser(input, ctx.profile);
   if (problems.length) throw new ValidationError(problems, problems.map((p) => p.message).join(' '));
   const email = normaliseEmail(input.email);
   const existing = await UserModel.findOne({ email }).lean<UserDoc>();
-  if (existing) return { status: 'exists', user: existing };
+  if (existing && !isPendingSignUp(existing)) return { status: 'exists', user: existing };
+  if (existing) await UserModel.deleteOne({ _id: existing._id, emailVerifiedAt: null, disabledAt: null });
   const user = new UserModel({
     email,
     passwordHash: await hashPassword(input.password),
@@ -89,6 +102,8 @@ export async function createUser(input: CreateUserInput, ctx: CreateUserContext)
     if (!raced) throw err;
     return { status: 'exists', user: raced };
   }
+  // The address's pending sign-ups end: their links would otherwise meet an account they did not make.
+  await EmailVerificationModel.updateMany({ email, usedAt: null }, { $set: { usedAt: ctx.now } });
   return { status: 'created', user: user.toObject() };
 }
 

@@ -6,12 +6,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
+import request from 'supertest';
+import { OutboxMessageModel } from '../../src/notifications/index.js';
 import { ManualClock } from '../../src/shared/clock.js';
-import { RefreshTokenModel, signIn, tokenSettings, UserModel } from '../../src/users/index.js';
+import { passwordMatches, RefreshTokenModel, signIn, tokenSettings, UserModel } from '../../src/users/index.js';
+import { makeApp } from '../support/app.js';
 import { authTestConfig, makeAccount, uniqueEmail } from '../support/accounts.js';
 import { runCli } from '../support/cli.js';
-
-
+import { csrfFrom } from '../support/pages.js';
 
 describe('users CLI', function () {
   this.timeout(60_000);
@@ -42,6 +44,29 @@ describe('users CLI', function () {
     expect(after!.passwordHash).to.equal(stored!.passwordHash);
     expect(after!.role).to.equal('officer');
     expect(first.stdout + first.stderr + second.stdout + second.stderr).to.not.contain('officer-password-1'); // never echoed
+  });
+
+  it('when the address has only an unverified citizen sign-up, then users:create makes the staff account and the sign-up\'s link stops working', async () => {
+    const app = makeApp({ config: authTestConfig() });
+    const email = uniqueEmail('squatted-officer');
+    const browser = request.agent(app);
+    const form = await browser.get('/signup');
+    const signedUp = await browser.post('/signup').type('form').send({ _csrf: csrfFrom(form.text), name: 'Squatter', email, password: 'the-squatters-password' });
+    expect(signedUp.status).to.equal(303);
+
+    const res = await cli('users:create', '--email', email, '--password', 'officer-password-1', '--role', 'officer', '--agency', 'WORKS', '--name', 'Khalid Ahmed');
+    expect(res.code, res.stderr).to.equal(0);
+    expect(res.stdout).to.contain(`Created ${email} (officer, WORKS)`);
+    const stored = await UserModel.find({ email }).lean();
+    expect(stored).to.have.length(1);
+    expect(stored[0]).to.deep.include({ role: 'officer', agency: 'WORKS', name: 'Khalid Ahmed' });
+    expect(await passwordMatches('officer-password-1', stored[0]!.passwordHash)).to.equal(true);
+
+    const message = await OutboxMessageModel.findOne({ to: email, template: 'account-verify' }).lean();
+    const link = new URL((message!.data as { verifyUrl: string }).verifyUrl);
+    const opened = await request(app).get(link.pathname + link.search);
+    expect(opened.status).to.equal(400);
+    expect(opened.text).to.contain('data-code="VERIFICATION_LINK_INVALID"');
   });
 
   it('when a staff role bound to an agency is given none, or an unknown code, then it fails clearly with a non-zero exit and creates nothing', async () => {
