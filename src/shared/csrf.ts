@@ -9,7 +9,13 @@ import { doubleCsrf } from 'csrf-csrf';
 import type { Config } from '../config/index.js';
 import { sealingKey } from './idempotency.js';
 
-export const BROWSER_SESSION_COOKIE = 'tw_sid';
+/**
+ * The browser-session cookie. In production `__Host-` named, like the CSRF and session cookies: the
+ * browser then accepts it only Secure, with Path=/ and no Domain, so no subdomain can plant one.
+ */
+export function browserSessionCookieName(secure: boolean): string {
+  return secure ? '__Host-tw_sid' : 'tw_sid';
+}
 
 export interface Csrf {
   /** Sets the browser-session cookie when missing; put it before anything that renders a form. */
@@ -22,9 +28,10 @@ export interface Csrf {
 export function createCsrf(config: Config & { jwtSecret: string }): Csrf {
   const secure = config.nodeEnv === 'production';
   const secret = sealingKey(config.jwtSecret, 'csrf-v1').toString('hex');
+  const sessionCookie = browserSessionCookieName(secure);
   const { doubleCsrfProtection, generateCsrfToken } = doubleCsrf({
     getSecret: () => secret,
-    getSessionIdentifier: (req) => (req.cookies as Record<string, string | undefined>)[BROWSER_SESSION_COOKIE] ?? '',
+    getSessionIdentifier: (req) => (req.cookies as Record<string, string | undefined>)[sessionCookie] ?? '',
     cookieName: secure ? '__Host-tw-csrf' : 'tw-csrf',
     cookieOptions: { sameSite: 'lax', secure, httpOnly: true, path: '/' },
     getCsrfTokenFromRequest: (req) => {
@@ -36,10 +43,10 @@ export function createCsrf(config: Config & { jwtSecret: string }): Csrf {
   return {
     browserSession: (req, res, next) => {
       const cookies = req.cookies as Record<string, string | undefined>;
-      if (!cookies[BROWSER_SESSION_COOKIE]) {
+      if (!cookies[sessionCookie]) {
         const sid = crypto.randomBytes(18).toString('base64url');
-        cookies[BROWSER_SESSION_COOKIE] = sid; // visible to this request's token generation too
-        res.cookie(BROWSER_SESSION_COOKIE, sid, { httpOnly: true, sameSite: 'lax', secure, path: '/' });
+        cookies[sessionCookie] = sid; // visible to this request's token generation too
+        res.cookie(sessionCookie, sid, { httpOnly: true, sameSite: 'lax', secure, path: '/' });
       }
       next();
     },
