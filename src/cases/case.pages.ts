@@ -17,9 +17,9 @@ import { applyTransition, findCaseFor, rateCase } from './workspace.service.js';
 import { sealingKey, seal, unseal, withIdempotency, type IdempotentStep } from '../shared/idempotency.js';
 import { requestLanguage, type Language } from '../shared/i18n.js';
 import { validateWith } from '../shared/validate.js';
-import { checkAttachments, receiveAttachments, storeAttachments, type IncomingFile } from './attachments.js';
+import { assertOpenForFiles, checkAttachments, displayFilename, receiveAttachments, storeAttachments, type IncomingFile } from './attachments.js';
 import { sendAttachment, type CaseLimits } from './case.routes.js';
-import { CASE_TYPES, type Actor, type CaseType } from './case.model.js';
+import { CASE_TYPES, type Actor, type CaseDoc, type CaseType } from './case.model.js';
 import { citizenMessageSchema, fileCaseSchema, ratingSchema, type FileCaseInput } from './case.schemas.js';
 import { DEFAULT_EXPECTED_WORKING_DAYS, fileCase, filingScope, isFiledUnder, type FiledCase } from './intake.service.js';
 import { findSimilarOpenCases, followCase, similarSchema, type SimilarAnswer } from '../recurring/similar.service.js';
@@ -254,6 +254,7 @@ export function casePagesRouter(deps: AppDeps, csrf: Csrf, limits: CaseLimits): 
       if (e.event === 'routed') return req.t(e.to === 'triage' ? 'case.events.routed_triage' : 'case.events.routed_agency');
       if (e.event === 'message') return req.t(e.by === 'citizen' ? 'case.events.message_citizen' : 'case.events.message_agency');
       if (e.event === 'status_changed') return req.t('case.events.status_changed', { status: req.t(`statuses.${e.to ?? ''}`) });
+      if (e.event === 'attachment_added') return req.t('case.events.attachment_added', { note: displayFilename(e.note ?? '') });
       return req.t(`case.events.${e.event}`, { note: e.note ?? '' });
     };
     res.status(status).render('cases/show', {
@@ -278,8 +279,16 @@ export function casePagesRouter(deps: AppDeps, csrf: Csrf, limits: CaseLimits): 
     await renderCase(req, res, 200, citizenView(await visibleFromCookie(req, res)), {}, {});
   });
 
-  router.post('/cases/:reference/messages', limits.tracking, receiveAttachments, csrf.protect, async (req, res) => {
+  // Who may add to the case is settled before the body is read: others get 404 without a byte buffered.
+  const uploadTarget = async (req: Request, res: Response, next: () => void) => {
     const found = await visibleFromCookie(req, res);
+    assertOpenForFiles(found);
+    res.locals.uploadTarget = found;
+    next();
+  };
+
+  router.post('/cases/:reference/messages', limits.tracking, uploadTarget, receiveAttachments, csrf.protect, async (req, res) => {
+    const found = res.locals.uploadTarget as CaseDoc;
     const body = (req.body ?? {}) as FormBody;
     const now = deps.clock.now();
     try {

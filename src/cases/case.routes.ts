@@ -11,7 +11,7 @@ import { requestLanguage } from '../shared/i18n.js';
 import { validate } from '../shared/validate.js';
 import { agentFileCaseSchema, citizenMessageSchema, fileCaseSchema, type FileCaseInput } from './case.schemas.js';
 import { fileCase, filingScope, isFiledUnder, type FiledCase } from './intake.service.js';
-import { checkAttachments, openAttachment, receiveAttachments, storeAttachments, type IncomingFile } from './attachments.js';
+import { assertOpenForFiles, checkAttachments, openAttachment, receiveAttachments, safeFilename, storeAttachments, type AttachmentType, type IncomingFile } from './attachments.js';
 import { addCitizenAttachments, addCitizenMessage, citizenView, findAttachment, findVisibleCase, type Viewer } from './tracking.service.js';
 import { NotFoundError } from '../shared/errors.js';
 import { principalOf, requireAuth } from '../users/index.js';
@@ -121,8 +121,16 @@ export function casesApiRouter(deps: AppDeps, limits: CaseLimits): Router {
     res.status(201).json(citizenView(await findVisibleCase(req.params.reference, viewerOf(req))));
   });
 
-  router.post('/:reference/attachments', receiveAttachments, async (req, res) => {
+  // Who may add files is settled before the body is read: others get 404 without a byte buffered.
+  const uploadTarget: RequestHandler = async (req, res, next) => {
     const found = await findVisibleCase(req.params.reference, viewerOf(req));
+    assertOpenForFiles(found);
+    res.locals.uploadTarget = found;
+    next();
+  };
+
+  router.post('/:reference/attachments', uploadTarget, receiveAttachments, async (req, res) => {
+    const found = res.locals.uploadTarget as CaseDoc;
     const files = checkAttachments((req.files as IncomingFile[] | undefined) ?? [], req.t, found.attachments.length);
     if (files.length === 0) throw new ValidationError([{ field: 'attachments', code: 'any.required', message: req.t('validation.any.required', { label: req.t('fields.attachments') }) }]);
     const now = deps.clock.now();
@@ -158,12 +166,16 @@ export function filingInput(p: Principal | undefined, body: unknown, t: TFunctio
   throw new ForbiddenError('ACTION_NOT_ALLOWED', 'Cases are filed by citizens and by the contact centre.');
 }
 
-/** Always a download with the type we identified: never rendered inline by the browser. */
+/**
+ * Always a download with the type we identified, under a name that ends with that type's extension
+ * and holds no bidi or other invisible characters (names stored before that rule included): never
+ * rendered inline by the browser.
+ */
 export function sendAttachment(res: Response, attachment: { fileId: Types.ObjectId; filename: string; contentType: string; size: number }): void {
   res.set({
     'Content-Type': attachment.contentType,
     'Content-Length': String(attachment.size),
-    'Content-Disposition': contentDisposition(attachment.filename),
+    'Content-Disposition': contentDisposition(safeFilename(attachment.filename, attachment.contentType as AttachmentType)),
     'X-Content-Type-Options': 'nosniff',
     'Content-Security-Policy': "default-src 'none'; sandbox",
     'Cache-Control': 'private, no-store',
@@ -174,6 +186,6 @@ export function sendAttachment(res: Response, attachment: { fileId: Types.Object
 }
 
 function contentDisposition(filename: string): string {
-  const ascii = filename.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
+  const ascii = filename.replace(/[^\x20-\x7e]/g, '_').replace(/["\\%]/g, '_');
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`;
 }

@@ -18,7 +18,7 @@ describe('attachment checks', () => {
   });
 
   it('when a name has a path or control characters, then only a clean base name is kept', () => {
-    expect(safeFilename('../../etc/passwd', 'application/pdf')).to.equal('passwd');
+    expect(safeFilename('../../etc/passwd', 'application/pdf')).to.equal('passwd.pdf');
     expect(safeFilename('C:\\Users\\x\\صورة.png', 'image/png')).to.equal('صورة.png');
     expect(safeFilename('a"b\r\n<c>.png', 'image/png')).to.equal('abc.png');
     expect(safeFilename('', 'image/jpeg')).to.equal('attachment.jpg');
