@@ -12,6 +12,7 @@ import type { Config } from './config/index.js';
 import { casesApiRouter, casePagesRouter, workspacePagesRouter, type CaseLimits } from './cases/index.js';
 import { createCsrf } from './shared/csrf.js';
 import { jsonBodies } from './shared/json-body.js';
+import { auditRouter } from './audit/index.js';
 import { createLimiter } from './shared/rate-limit.js';
 import { slaRouter } from './sla/sla.routes.js';
 import { classifierApiRouter, classifierPagesRouter } from './classification/classifier.routes.js';
@@ -116,6 +117,7 @@ export function createApp(deps: AppDeps): Express {
   api.use('/admin/users', adminUsersRouter(deps));
   api.use(slaRouter(deps));
   api.use('/admin/classifier', classifierApiRouter(deps));
+  api.use('/admin/audit', auditRouter(deps));
   app.use('/api/v1', api);
 
   app.use(express.urlencoded({ extended: false, limit: '100kb' }));

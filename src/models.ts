@@ -4,6 +4,7 @@
  */
 import './directory/directory.model.js';
 import './notifications/outbox.model.js';
+import './audit/audit.model.js';
 import './cases/case.model.js';
 import './shared/claims.js';
 import './shared/idempotency.model.js';

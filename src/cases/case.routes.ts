@@ -20,7 +20,7 @@ import { listQuerySchema, patchCaseSchema, ratingSchema } from './case.schemas.j
 import { countByStatus, listCases, type ListQuery } from './list.service.js';
 import { sendCitizenNotice } from './notices.js';
 import type { CaseAction } from './status.js';
-import { assignCase, findCaseFor, rateCase, replyToCase, setPriority, staffViewOf, transitionCase } from './workspace.service.js';
+import { assignCase, auditAttachmentRead, findCaseFor, openCase, rateCase, replyToCase, setPriority, transitionCase } from './workspace.service.js';
 import type { Priority } from '../sla/policy.js';
 import { routingBarOf } from '../classification/classifier.service.js';
 
@@ -85,7 +85,7 @@ export function casesApiRouter(deps: AppDeps, limits: CaseLimits): Router {
     const p = principalOf(res);
     if (p) {
       try {
-        res.json(await staffViewOf(p, await findCaseFor(p, req.params.reference), deps.clock.now()));
+        res.json((await openCase(p, req.params.reference, deps.clock.now(), 'api')).view);
         return;
       } catch (err) {
         if (!(err instanceof NotFoundError) || !req.get('X-Tracking-Token')) throw err;
@@ -140,7 +140,10 @@ export function casesApiRouter(deps: AppDeps, limits: CaseLimits): Router {
 
   router.get('/:reference/attachments/:attachmentId', async (req, res) => {
     const found = await findVisibleCase(req.params.reference, viewerOf(req));
-    sendAttachment(res, findAttachment(found, req.params.attachmentId));
+    const attachment = findAttachment(found, req.params.attachmentId);
+    const p = principalOf(res);
+    if (p) await auditAttachmentRead(p, found, req.params.attachmentId, deps.clock.now());
+    sendAttachment(res, attachment);
   });
 
   return router;

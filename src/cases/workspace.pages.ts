@@ -21,7 +21,7 @@ import { sendAttachment } from './case.routes.js';
 import { findAttachment } from './tracking.service.js';
 import type { CaseAction } from './status.js';
 import { requiredInputs } from './status.js';
-import { assignCase, findCaseFor, replyToCase, setPriority, staffViewOf, transitionCase, type ActResult } from './workspace.service.js';
+import { assignCase, auditAttachmentRead, findCaseFor, openCase, replyToCase, setPriority, transitionCase, type ActResult } from './workspace.service.js';
 
 const STAFF = ['agent', 'officer', 'supervisor', 'manager', 'admin'] as const;
 
@@ -98,8 +98,7 @@ export function workspacePagesRouter(deps: AppDeps, csrf: Csrf): Router {
   const renderCase = async (req: Request, res: Response, status: number, flash: { kind: 'ok' | 'error'; message: string } | null) => {
     const p = principalOf(res)!;
     const now = deps.clock.now();
-    const c = await findCaseFor(p, req.params.reference);
-    const view = await staffViewOf(p, c, now);
+    const { c, view } = await openCase(p, req.params.reference, now, 'page');
     const dir = await directory();
     const name = namer(req);
     const formatter = new Intl.DateTimeFormat(requestLanguage(req) === 'ar' ? 'ar-BH' : 'en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: dir.profile.timezone });
@@ -198,8 +197,11 @@ export function workspacePagesRouter(deps: AppDeps, csrf: Csrf): Router {
   );
 
   router.get('/work/cases/:reference/attachments/:attachmentId', requireRole(...STAFF), async (req, res) => {
-    const c = await findCaseFor(principalOf(res)!, req.params.reference);
-    sendAttachment(res, findAttachment(c, String(req.params.attachmentId)));
+    const p = principalOf(res)!;
+    const c = await findCaseFor(p, req.params.reference);
+    const attachment = findAttachment(c, String(req.params.attachmentId));
+    await auditAttachmentRead(p, c, String(req.params.attachmentId), deps.clock.now());
+    sendAttachment(res, attachment);
   });
 
   return router;

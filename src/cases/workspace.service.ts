@@ -3,6 +3,7 @@
  * internal notes, the citizen's answers and rating. Every change appends to the history, and the
  * write is conditional on the status read, so two people acting at once cannot both succeed.
  */
+import { recordAudit } from '../audit/audit.service.js';
 import { queueForRecurrence } from '../recurring/queue.js';
 import { findAgency, lookupCodes } from '../directory/index.js';
 import { lte } from '../shared/db/operators.js';
@@ -120,6 +121,24 @@ export async function staffViewOf(p: Principal, c: CaseDoc, now: Date): Promise<
   return staffView(p, c, now, await clockView(c, now));
 }
 
+/**
+ * A case opened by someone who may read it, for its page or the API: a staff member's read of its
+ * personal data goes into the audit log first (no record, no read); a citizen reading their own
+ * case is not audited.
+ */
+export async function openCase(p: Principal, referenceInput: unknown, now: Date, channel: 'api' | 'page'): Promise<{ c: CaseDoc; view: StaffCaseView }> {
+  const c = await findCaseFor(p, referenceInput);
+  if (p.role !== 'citizen') await recordAudit(p, { action: 'case.viewed', reference: c.reference, detail: channel }, now);
+  return { c, view: await staffViewOf(p, c, now) };
+}
+
+/** A staff member takes a case's attachment: recorded like a read. */
+export async function auditAttachmentRead(p: Principal, c: CaseDoc, attachmentId: string, now: Date): Promise<void> {
+  if (p.role !== 'citizen') await recordAudit(p, { action: 'case.attachment_downloaded', reference: c.reference, detail: attachmentId }, now);
+}
+
+const changed = (p: Principal, c: CaseDoc, detail: string, now: Date): Promise<void> => recordAudit(p, { action: 'case.changed', reference: c.reference, detail }, now);
+
 function canReplyOn(p: Principal, c: CaseDoc): boolean {
   return (p.role === 'officer' || p.role === 'supervisor') && c.agency === p.agency && !isTerminal(c.status);
 }
@@ -134,6 +153,7 @@ export interface TransitionCommand extends TransitionInput {
 export async function transitionCase(p: Principal, referenceInput: unknown, command: TransitionCommand, now: Date, profile: string): Promise<ActResult> {
   const c = await findCaseFor(p, referenceInput);
   const { updated, notice } = await applyTransition(c, machineActor(p, c), actorOf(p), command, now, profile, p);
+  await changed(p, c, command.action, now);
   return { view: staffView(p, updated, now, await clockView(updated, now)), notice };
 }
 
@@ -236,6 +256,7 @@ export async function replyToCase(p: Principal, referenceInput: unknown, reply: 
   const entry: HistoryEntry = { at: now, actor: actorOf(p), event: 'message', note: reply.message, visibility: reply.visibility };
   const firstResponse = reply.visibility === 'public' ? await firstResponseChanges(c, 'public_reply', now) : {};
   await CaseModel.updateOne({ _id: c._id }, { $push: { history: entry }, $set: { ...firstResponse, updatedAt: now } }, { timestamps: false });
+  await changed(p, c, `reply:${reply.visibility}`, now);
   const updated = (await CaseModel.findById(c._id).lean<CaseDoc>())!;
   return { view: staffView(p, updated, now, await clockView(updated, now)), notice: reply.visibility === 'public' ? noticeFor(updated, 'reply', reply.message) : null };
 }
@@ -267,6 +288,7 @@ export async function assignCase(p: Principal, referenceInput: unknown, assignee
   }
   const entry: HistoryEntry = { at: now, actor: actorOf(p), event: 'assigned', note: staff.name, visibility: 'internal', data: { assignee: staff.id } };
   await CaseModel.updateOne({ _id: c._id }, { $set: { assignee: { userId: staff.id, name: staff.name }, updatedAt: now }, $push: { history: entry } }, { timestamps: false });
+  await changed(p, c, 'assign', now);
   return { view: await staffViewOf(p, (await CaseModel.findById(c._id).lean<CaseDoc>())!, now), notice: null };
 }
 
@@ -314,6 +336,7 @@ export async function setPriority(p: Principal, referenceInput: unknown, priorit
   const entry: HistoryEntry = { at: now, actor: actorOf(p), event: 'priority_changed', from: c.priority ?? 'normal', to: priority, visibility: 'internal', data };
   const result = await CaseModel.updateOne({ _id: c._id, status: c.status, updatedAt: c.updatedAt }, { $set: set, $push: { history: entry } }, { timestamps: false });
   if (result.modifiedCount !== 1) throw new ConflictError('CASE_CHANGED', 'The case was changed by someone else. Reload it and try again.');
+  await changed(p, c, `priority:${priority}`, now);
   return { view: await staffViewOf(p, (await CaseModel.findById(c._id).lean<CaseDoc>())!, now), notice: null };
 }
 
