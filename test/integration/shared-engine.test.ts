@@ -3,52 +3,25 @@
  * that first one stops (and stops its engine), the second takes the engine over on the same port and
  * files, and goes on serving with the data intact.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
-import { freeLoopbackPort } from '../../src/shared/db/processes.js';
 import { caseBody } from '../support/cases.js';
-
-const ROOT = path.resolve(__dirname, '../..');
-
-interface Instance {
-  child: ChildProcess;
-  port: number;
-  output: () => string;
-  exited: Promise<number | null>;
-}
-
-async function waitFor(predicate: () => boolean | Promise<boolean>, what: string, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await predicate())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+import { startService, waitFor, type ServiceProcess } from '../support/service.js';
 
 describe('two processes sharing the embedded engine', function () {
   this.timeout(180_000);
   let dataDir: string;
-  const instances: Instance[] = [];
+  const instances: ServiceProcess[] = [];
 
-  async function start(): Promise<Instance> {
-    const port = await freeLoopbackPort();
-    const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'development', LOG_LEVEL: 'info', PORT: String(port), DATA_DIR: dataDir, RATE_LIMIT_FILING: '100000', CLASSIFIER_RETRAIN_HOURS: '0' };
-    delete env.MONGODB_URI; // the embedded chain, whatever this run's database is
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    const instance = { child, port, output: () => output, exited };
+  async function start(): Promise<ServiceProcess> {
+    // MONGODB_URI unset: the embedded chain, whatever this run's database is.
+    const instance = await startService({ MONGODB_URI: undefined, DATA_DIR: dataDir, RATE_LIMIT_FILING: '100000', CLASSIFIER_RETRAIN_HOURS: '0' });
     instances.push(instance);
-    await waitFor(() => output.includes('Tawasul listening') || child.exitCode !== null, 'an instance to listen');
-    expect(output, output).to.contain('Tawasul listening');
     return instance;
   }
-  const file = (i: Instance) => fetch(`http://127.0.0.1:${i.port}/api/v1/cases`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(caseBody()) });
+  const file = (i: ServiceProcess) => fetch(`http://127.0.0.1:${i.port}/api/v1/cases`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(caseBody()) });
 
   before(() => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tawasul-shared-'));

@@ -4,7 +4,6 @@
  * between the instances. Every receipt is delivered once and every escalation is sent once, whichever
  * instance's relay and sweep reach it. Bounded: 40 filings, 12 late cases, a minute at most of waiting.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,42 +11,20 @@ import { expect } from 'chai';
 import { CaseModel, type CaseDoc } from '../../src/cases/case.model.js';
 import { OutboxMessageModel } from '../../src/notifications/index.js';
 import { oneOf } from '../../src/shared/db/operators.js';
-import { freeLoopbackPort } from '../../src/shared/db/processes.js';
 import { caseBody } from '../support/cases.js';
 import { databaseUri } from '../support/cli.js';
 import { startSmtpServer, type TestSmtpServer } from '../support/smtp.js';
+import { startService, waitFor, type ServiceProcess } from '../support/service.js';
 import { makeUser } from '../support/staff.js';
-
-const ROOT = path.resolve(__dirname, '../..');
-
-interface Instance {
-  child: ChildProcess;
-  port: number;
-  output: () => string;
-  exited: Promise<number | null>;
-}
-
-async function waitFor(predicate: () => boolean | Promise<boolean>, what: string, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await predicate())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe('two instances of the service on one database', function () {
   this.timeout(180_000);
   let smtp: TestSmtpServer;
   let dataDir: string;
-  const instances: Instance[] = [];
+  const instances: ServiceProcess[] = [];
 
-  async function startInstance(): Promise<Instance> {
-    const port = await freeLoopbackPort();
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      NODE_ENV: 'development',
-      LOG_LEVEL: 'info',
-      PORT: String(port),
+  async function startInstance(): Promise<ServiceProcess> {
+    const instance = await startService({
       MONGODB_URI: databaseUri(),
       DATA_DIR: dataDir,
       JWT_SECRET: 'two-instances-secret-two-instances-secret',
@@ -55,16 +32,8 @@ describe('two instances of the service on one database', function () {
       SLA_SWEEP_INTERVAL_SECONDS: '5',
       RATE_LIMIT_FILING: '100000',
       CLASSIFIER_RETRAIN_HOURS: '0',
-    };
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    const instance = { child, port, output: () => output, exited };
+    });
     instances.push(instance);
-    await waitFor(() => output.includes('Tawasul listening') || child.exitCode !== null, 'an instance to listen');
-    expect(output, output).to.contain('Tawasul listening');
     return instance;
   }
 
