@@ -26,7 +26,7 @@ import { healthRouter } from './shared/health.routes.js';
 import { createMetrics } from './metrics/index.js';
 import { directionOf, sharedI18n, i18nMiddleware, requestLanguage } from './shared/i18n.js';
 import type { Logger } from './shared/logger.js';
-import { adminUsersRouter, authApiRouter, authenticate, authPagesRouter, createAuthLimits } from './users/index.js';
+import { adminUsersRouter, authApiRouter, authenticate, authPagesRouter, createAuthLimits, meRouter } from './users/index.js';
 
 export interface AppDeps {
   config: Config & { jwtSecret: string };
@@ -114,6 +114,7 @@ export function createApp(deps: AppDeps): Express {
   api.use('/recurring-issues', recurringApiRouter(deps));
   api.use('/admin/recurring-rules', recurringRulesRouter(deps));
   api.use('/auth', authApiRouter(deps, authLimits));
+  api.use('/me', meRouter(deps));
   api.use('/admin/users', adminUsersRouter(deps));
   api.use(slaRouter(deps));
   api.use('/admin/classifier', classifierApiRouter(deps));

@@ -4,7 +4,7 @@
  */
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createApp } from './app.js';
-import { CaseModel, closeAfterRatingWindow } from './cases/index.js';
+import { anonymiseExpiredCases, CaseModel, closeAfterRatingWindow } from './cases/index.js';
 import { recomputeStaleClocks, runSlaSweep } from './sla/index.js';
 import { routingBarOf, trainAndStore } from './classification/classifier.service.js';
 import { runJob } from './shared/jobs.js';
@@ -28,6 +28,10 @@ const CLAIM_KEEP_MS = 2 * 24 * 3_600_000;
 const CLOSE_INTERVAL_MS = 15 * 60_000;
 const RETRAIN_CHECK_MS = 10 * 60_000;
 const RECURRENCE_INTERVAL_MS = 15_000;
+/** Retention runs once a day (whichever instance claims it); each instance checks hourly whether it is due. */
+const RETENTION_CHECK_MS = 60 * 60_000;
+const RETENTION_EVERY_MS = 24 * 3_600_000;
+const RETENTION_BATCH = 200;
 
 async function main(): Promise<void> {
   const runtime = await startRuntime(process.env);
@@ -79,6 +83,19 @@ async function main(): Promise<void> {
         }
       });
     }, { onError: warn('scheduled classifier training failed') }),
+    // Retention (PDPL): ended cases older than RETENTION_YEARS are anonymised, in batches, by one instance a day.
+    repeat(RETENTION_CHECK_MS, async () => {
+      const now = systemClock.now();
+      await runJob('case-retention', instance, now, RETENTION_EVERY_MS, 60 * 60_000, systemClock, async () => {
+        let total = 0;
+        for (;;) {
+          const done = await anonymiseExpiredCases(now, { profile: config.deploymentProfile, years: config.retentionYears, batch: RETENTION_BATCH });
+          total += done;
+          if (done < RETENTION_BATCH) break;
+        }
+        if (total) logger.info({ anonymised: total, years: config.retentionYears }, 'retention: ended cases anonymised');
+      });
+    }, { onError: warn('retention (anonymising ended cases) failed') }),
     // Recurring issues: missed cases requeued, new cases grouped in filing order, quiet issues resolved, nightly check.
     repeat(RECURRENCE_INTERVAL_MS, () => runRecurrenceTurn(systemClock.now(), { profile: config.deploymentProfile, publicUrl: config.publicUrl, instanceId: instance, logger, clock: systemClock }), {
       onError: warn('recurring-issue detection failed'),

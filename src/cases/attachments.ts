@@ -283,3 +283,17 @@ export async function storeAttachments(files: CheckedFile[], now: Date): Promise
 export function openAttachment(fileId: Types.ObjectId): Readable {
   return bucket().openDownloadStream(fileId);
 }
+
+/**
+ * Deletes stored files (anonymisation: retention.ts). A file already gone is not an error, so that
+ * a run stopped half-way can be run again.
+ */
+export async function deleteAttachmentFiles(fileIds: readonly Types.ObjectId[]): Promise<void> {
+  for (const id of fileIds) {
+    try {
+      await bucket().delete(id);
+    } catch (err) {
+      if (!(err instanceof mongoose.mongo.MongoRuntimeError && /not found/i.test(err.message))) throw err;
+    }
+  }
+}

@@ -1,7 +1,8 @@
 /**
  * A case: one submission by a citizen. Shaped for what comes after intake — the staff workspace,
  * SLA clocks, classification, recurring issues, reports and Open311 — so they fit without rework:
- * every change appends to `history` (append-only: only ever `$push`ed, never `$set` or pulled), routing records
+ * every change appends to `history` (append-only: only ever `$push`ed, never `$set` or pulled, save for
+ * the one rewrite anonymisation makes to remove its free text: retention.ts), routing records
  * how the agency was chosen, and report keys are computed when the case is written.
  */
 import { Schema, model, type InferSchemaType, type Types } from 'mongoose';
@@ -166,6 +167,11 @@ const caseSchema = new Schema(
     resolutionMinutes: { type: Number },
     resolutionWorkingMinutes: { type: Number },
     slaBreached: { type: Number, enum: [0, 1] },
+    /**
+     * When the case's personal data was removed (retention.ts): contact, texts, attachments, the
+     * citizen link. The figures stay so that reports stay true.
+     */
+    anonymisedAt: { type: Date },
   },
   { timestamps: true },
 );
@@ -187,6 +193,9 @@ caseSchema.index({ 'sla.calendar': 1, 'sla.calendarRevision': 1 });
 // Recurring issues: the hourly requeue looks for cases routed in the last days (recurring/queue.ts).
 caseSchema.index({ 'routing.routedAt': 1 });
 caseSchema.index({ idempotencyKey: 1 });
+// Retention (retention.ts): terminal cases not yet anonymised, oldest closure first; a citizen's follows.
+caseSchema.index({ anonymisedAt: 1, profile: 1, status: 1, closedAt: 1, _id: 1 });
+caseSchema.index({ followers: 1 });
 
 caseSchema.plugin(toJSONPlugin);
 caseSchema.set('toJSON', {

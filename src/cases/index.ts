@@ -7,3 +7,4 @@ export { CaseModel, CASE_TYPES, CHANNELS, CASE_STATUSES, OPEN_STATUSES, type Cas
 export { routeByRule, type RoutingDecision } from './routing.js';
 export { generateReference, normaliseReference, REFERENCE_PATTERN } from './reference.js';
 export { closeAfterRatingWindow } from './workspace.service.js';
+export { anonymiseCase, anonymiseExpiredCases, retentionCutoff, type RetentionOptions } from './retention.js';

@@ -95,10 +95,10 @@ function taxonomyFor(profile: string): Promise<RoutingTaxonomy> {
 
 // ---- training ----
 
-/** Labelled examples: imported history, and cases whose routing staff corrected with a category. */
+/** Labelled examples: imported history, and cases whose routing staff corrected with a category (not anonymised ones: their text is gone). */
 async function examplesFor(profile: string): Promise<Example[]> {
   const history = await HistoryCaseModel.find({ profile }).sort({ ref: 1 }).lean();
-  const corrected = await CaseModel.find({ profile, 'routing.method': 'manual', category: ne(null), agency: ne(null), status: oneOf(['assigned', 'in_progress', 'awaiting_citizen', 'resolved', 'closed', 'reopened', 'under_study', 'accepted', 'declined', 'implemented']) })
+  const corrected = await CaseModel.find({ profile, anonymisedAt: null, 'routing.method': 'manual', category: ne(null), agency: ne(null), status: oneOf(['assigned', 'in_progress', 'awaiting_citizen', 'resolved', 'closed', 'reopened', 'under_study', 'accepted', 'declined', 'implemented']) })
     .select({ reference: 1, title: 1, description: 1, category: 1, area: 1, agency: 1 })
     .lean();
   return [

@@ -42,6 +42,8 @@ export interface Config {
   readonly classifierRetrainHours: number;
   /** Bearer token that `/metrics` requires; unset: `/metrics` does not exist (404). */
   readonly metricsToken: string | undefined;
+  /** Whole years an ended case keeps its personal data before it is anonymised (PDPL retention). */
+  readonly retentionYears: number;
 }
 
 /** mongodb:// or mongodb+srv://, optional credentials, one host or several (name, IPv4 or [IPv6], optional port), optional /database and ?options. */
@@ -74,6 +76,7 @@ const schema = Joi.object({
   CLASSIFIER_MARGIN: Joi.number().min(0).max(1).default(0.2),
   CLASSIFIER_MIN_CATEGORY: Joi.number().min(0).max(1).default(0.25),
   CLASSIFIER_RETRAIN_HOURS: Joi.number().min(0).max(24 * 30).default(24),
+  RETENTION_YEARS: Joi.number().integer().min(1).max(50).default(5),
   // Characters a Bearer credential may carry (RFC 6750 token68), at least 32 of them. The message never quotes the value.
   METRICS_TOKEN: Joi.string()
     .min(32)
@@ -111,6 +114,7 @@ interface RawEnv {
   CLASSIFIER_MIN_CATEGORY: number;
   CLASSIFIER_RETRAIN_HOURS: number;
   METRICS_TOKEN?: string;
+  RETENTION_YEARS: number;
 }
 
 /** Validates `env` (normally `process.env`); throws a ConfigError naming every bad key. Pure. */
@@ -148,6 +152,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     classifierMinCategory: v.CLASSIFIER_MIN_CATEGORY,
     classifierRetrainHours: v.CLASSIFIER_RETRAIN_HOURS,
     metricsToken: v.METRICS_TOKEN,
+    retentionYears: v.RETENTION_YEARS,
   });
 }
 

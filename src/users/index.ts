@@ -7,6 +7,8 @@ export { authenticate, requireAuth, requireRole, principalOf, type AuthenticateO
 export { authApiRouter, createAuthLimits, type AuthLimits } from './auth.routes.js';
 export { authPagesRouter } from './auth.pages.js';
 export { adminUsersRouter } from './admin.routes.js';
+export { meRouter } from './me.routes.js';
+export { exportMyData, closeMyAccount, type DataExport, type CloseResult } from './me.service.js';
 export { signIn, startSession, refreshSession, signOut, userView, linkGuestCases, type Session, type UserView } from './auth.service.js';
 export { registerCitizen, openVerification, completeVerification, purgeExpiredEmailVerifications, VERIFICATION_TTL_MS, type RegisterInput } from './account.service.js';
 export { createUser, disableUser, endAllSessions, normaliseEmail, isPendingSignUp, type CreateUserInput, type CreateUserResult } from './user.service.js';

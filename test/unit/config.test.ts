@@ -57,4 +57,13 @@ describe('config', () => {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('when RETENTION_YEARS is unset, then ended cases keep personal data for 5 years; whole years from 1 to 50 are accepted, anything else is refused', () => {
+    expect(loadConfig({}).retentionYears).to.equal(5);
+    expect(loadConfig({ RETENTION_YEARS: '1' }).retentionYears).to.equal(1);
+    expect(loadConfig({ RETENTION_YEARS: '50' }).retentionYears).to.equal(50);
+    for (const bad of ['0', '51', '2.5', 'five', '-3']) {
+      expect(() => loadConfig({ RETENTION_YEARS: bad }), bad).to.throw(ConfigError, /RETENTION_YEARS/);
+    }
+  });
 });

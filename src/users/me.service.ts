@@ -1,0 +1,106 @@
+/**
+ * A citizen's rights over their own data (Bahrain's and the UAE's PDPL): a copy of everything held
+ * about them, and closing their account.
+ *
+ * Closing keeps the cases that are still being worked (not yet ended: open, or resolved within the
+ * rating window) as they are: the agency needs the contact to answer, and the laws allow keeping
+ * data needed to perform the service asked for and to meet a legal obligation. Those cases are
+ * anonymised by retention RETENTION_YEARS after they end. Ended cases are anonymised at once, as
+ * retention does (cases/retention.ts), and the account loses its name, email and password.
+ */
+import crypto from 'node:crypto';
+import { recordAudit } from '../audit/audit.service.js';
+import { CaseModel, type CaseDoc } from '../cases/case.model.js';
+import { anonymiseCase } from '../cases/retention.js';
+import { isTerminal } from '../cases/status.js';
+import { citizenView, type CaseView } from '../cases/tracking.service.js';
+import { ForbiddenError, UnauthenticatedError } from '../shared/errors.js';
+import { EmailVerificationModel } from './email-verification.model.js';
+import { passwordMatches } from './passwords.js';
+import type { Principal } from './principal.js';
+import { revokeAllFamiliesOf } from './refresh-tokens.js';
+import { RefreshTokenModel } from './refresh-token.model.js';
+import { linkGuestCases, userView, type UserView } from './auth.service.js';
+import { UserModel, type UserDoc } from './user.model.js';
+
+export interface DataExport {
+  exportedAt: string;
+  account: UserView & { disabledAt: string | null; updatedAt: string };
+  /** Their cases as they see them: their own messages and the agency's public replies, never internal notes. */
+  cases: (CaseView & { contact: { name: string; email: string; phone: string | null } })[];
+  ratings: { reference: string; score: number; comment: string | null; at: string }[];
+  /** Cases of others they follow: what the public may know of them, nothing of the other citizen. */
+  follows: { reference: string; type: string; status: string; category: string | null; area: string | null; agency: string | null }[];
+}
+
+async function citizenAccount(p: Principal): Promise<UserDoc> {
+  if (p.role !== 'citizen') throw new ForbiddenError('CITIZENS_ONLY', 'Only a citizen account has this.');
+  const user = await UserModel.findById(p.userId).lean<UserDoc>();
+  if (!user || user.disabledAt) throw new UnauthenticatedError('INVALID_TOKEN', 'The session is not valid.');
+  return user;
+}
+
+/**
+ * Their cases: filed signed in, or as a guest with the account's verified email (linked first, as
+ * sign-in does, so one filed signed-out since the last sign-in is not missed). Index: citizenId.
+ */
+async function casesOf(user: UserDoc): Promise<CaseDoc[]> {
+  await linkGuestCases(user);
+  return CaseModel.find({ citizenId: user._id }).sort({ createdAt: -1, _id: 1 }).lean<CaseDoc[]>();
+}
+
+export async function exportMyData(p: Principal, now: Date): Promise<DataExport> {
+  const user = await citizenAccount(p);
+  const cases = await casesOf(user);
+  const followed = await CaseModel.find({ followers: user._id }).sort({ createdAt: -1, _id: 1 }).select({ reference: 1, type: 1, status: 1, category: 1, area: 1, agency: 1 }).lean<CaseDoc[]>();
+  await recordAudit(p, { action: 'account.exported', detail: `cases:${cases.length}` }, now);
+  return {
+    exportedAt: now.toISOString(),
+    account: { ...userView(user), disabledAt: user.disabledAt?.toISOString() ?? null, updatedAt: user.updatedAt.toISOString() },
+    cases: cases.map((c) => ({ ...citizenView(c), contact: { name: c.contact.name, email: c.contact.email, phone: c.contact.phone ?? null } })),
+    ratings: cases.filter((c) => c.rating).map((c) => ({ reference: c.reference, score: c.rating!.score, comment: c.rating!.comment ?? null, at: c.rating!.at.toISOString() })),
+    follows: followed.map((c) => ({ reference: c.reference, type: c.type, status: c.status, category: c.category ?? null, area: c.area ?? null, agency: c.agency ?? null })),
+  };
+}
+
+export interface CloseResult {
+  anonymisedCases: number;
+  keptOpenCases: number;
+}
+
+/**
+ * Closes the signed-in citizen's account after checking their password: ended cases anonymised,
+ * cases still being worked kept, follows removed, the account disabled and emptied (name, email,
+ * password), every session ended (tokenVersion bumped, refresh tokens revoked and deleted).
+ */
+export async function closeMyAccount(p: Principal, password: string, now: Date): Promise<CloseResult> {
+  const user = await citizenAccount(p);
+  if (!(await passwordMatches(password, user.passwordHash))) throw new ForbiddenError('PASSWORD_INCORRECT', 'The password is not right.');
+
+  // Sessions end first: whatever happens next, nobody goes on using the account.
+  await UserModel.updateOne({ _id: user._id }, { $set: { disabledAt: now, updatedAt: now }, $inc: { tokenVersion: 1 } }, { timestamps: false });
+  await revokeAllFamiliesOf(user._id, now);
+
+  let anonymisedCases = 0;
+  let keptOpenCases = 0;
+  for (const c of await casesOf(user)) {
+    if (isTerminal(c.status)) {
+      if (await anonymiseCase(c, now, 'account-closed')) anonymisedCases++;
+    } else keptOpenCases++;
+  }
+  await CaseModel.updateMany({ followers: user._id }, { $pull: { followers: user._id } }, { timestamps: false });
+
+  // The address is freed (someone may sign up with it again); the record stays, disabled, for the audit log's ids.
+  await UserModel.updateOne(
+    { _id: user._id },
+    {
+      $set: { email: `closed-${user._id.toHexString()}@closed.invalid`, name: 'closed account', passwordHash: `!closed:${crypto.randomBytes(16).toString('hex')}`, closedAt: now, updatedAt: now },
+      $unset: { triage: 1 },
+    },
+    { timestamps: false },
+  );
+  await RefreshTokenModel.deleteMany({ userId: user._id });
+  await EmailVerificationModel.deleteMany({ email: user.email });
+  await recordAudit(p, { action: 'account.closed', detail: `anonymised:${anonymisedCases} kept-open:${keptOpenCases}` }, now);
+  return { anonymisedCases, keptOpenCases };
+}
