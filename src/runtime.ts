@@ -41,7 +41,7 @@ export async function startRuntime(env: NodeJS.ProcessEnv, options: { logger?: L
   logger.info({ engine: database.engine }, `database engine: ${database.engine} (${database.description})`);
   try {
     registerModels();
-    await connectMongoose(database.uri);
+    await connectMongoose(database.uri, { operationTimeoutMs: config.dbOperationTimeoutMs });
     await ensureIndexes();
     // The embedded default is ready to use on its first start; a real deployment seeds on purpose.
     if (database.engine !== 'external' && !(await isDirectorySeeded(config.deploymentProfile))) {

@@ -32,6 +32,8 @@ export interface Config {
   readonly rateLimitSignInAccount: number;
   /** How often each instance runs the SLA escalation sweep. */
   readonly slaSweepIntervalSeconds: number;
+  /** How long one database operation may wait for an answer before the request gets 503. */
+  readonly dbOperationTimeoutMs: number;
   /** Probability the text classifier's agency must reach to route a case (0: the margin alone decides). */
   readonly classifierThreshold: number;
   /** How far the classifier's agency must lead the runner-up to route a case; otherwise it goes to triage. */
@@ -72,6 +74,7 @@ const schema = Joi.object({
   RATE_LIMIT_SIGNIN: Joi.number().integer().min(1).default(20),
   RATE_LIMIT_SIGNIN_ACCOUNT: Joi.number().integer().min(1).default(5),
   SLA_SWEEP_INTERVAL_SECONDS: Joi.number().integer().min(5).max(3600).default(60),
+  DB_OPERATION_TIMEOUT_MS: Joi.number().integer().min(1000).max(600_000).default(10_000),
   CLASSIFIER_THRESHOLD: Joi.number().min(0).max(1).default(0),
   CLASSIFIER_MARGIN: Joi.number().min(0).max(1).default(0.2),
   CLASSIFIER_MIN_CATEGORY: Joi.number().min(0).max(1).default(0.25),
@@ -109,6 +112,7 @@ interface RawEnv {
   RATE_LIMIT_SIGNIN: number;
   RATE_LIMIT_SIGNIN_ACCOUNT: number;
   SLA_SWEEP_INTERVAL_SECONDS: number;
+  DB_OPERATION_TIMEOUT_MS: number;
   CLASSIFIER_THRESHOLD: number;
   CLASSIFIER_MARGIN: number;
   CLASSIFIER_MIN_CATEGORY: number;
@@ -147,6 +151,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     rateLimitSignIn: v.RATE_LIMIT_SIGNIN,
     rateLimitSignInAccount: v.RATE_LIMIT_SIGNIN_ACCOUNT,
     slaSweepIntervalSeconds: v.SLA_SWEEP_INTERVAL_SECONDS,
+    dbOperationTimeoutMs: v.DB_OPERATION_TIMEOUT_MS,
     classifierThreshold: v.CLASSIFIER_THRESHOLD,
     classifierMargin: v.CLASSIFIER_MARGIN,
     classifierMinCategory: v.CLASSIFIER_MIN_CATEGORY,

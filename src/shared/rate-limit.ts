@@ -119,8 +119,9 @@ function counting(name: string, settings: Omit<LimitSettings, 'limit'>, clock: C
       return `${clientKey(req, res)}:${start}`;
     },
     skipSuccessfulRequests: settings.countFailuresOnly ?? false,
-    // A database hiccup must not block citizens: count nothing rather than refuse.
-    passOnStoreError: true,
+    // The counters live in the database: when it does not answer, the request could not be served
+    // anyway, so it is answered 503 DATABASE_UNAVAILABLE at once instead of after a second wait.
+    passOnStoreError: false,
   };
 }
 

@@ -36,7 +36,7 @@ describe('the database goes away and comes back', function () {
     launcher = await ensureFerretdbLauncher(() => {});
     [dbPort, port] = [await freeLoopbackPort(), await freeLoopbackPort()];
     await startEngine();
-    const env = { ...process.env, NODE_ENV: 'development', LOG_LEVEL: 'info', PORT: String(port), MONGODB_URI: `mongodb://127.0.0.1:${dbPort}/tawasul`, DATA_DIR: path.join(dir, 'data'), RATE_LIMIT_FILING: '100000', CLASSIFIER_RETRAIN_HOURS: '0' };
+    const env = { ...process.env, NODE_ENV: 'development', LOG_LEVEL: 'info', PORT: String(port), MONGODB_URI: `mongodb://127.0.0.1:${dbPort}/tawasul`, DATA_DIR: path.join(dir, 'data'), RATE_LIMIT_FILING: '100000', CLASSIFIER_RETRAIN_HOURS: '0', DB_OPERATION_TIMEOUT_MS: '3000' };
     // A database given by MONGODB_URI is seeded by the CLI, as an operator would.
     const seed = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'seed'], { cwd: ROOT, env, stdio: 'ignore' });
     expect(await new Promise((resolve) => seed.on('exit', resolve))).to.equal(0);
@@ -88,4 +88,27 @@ describe('the database goes away and comes back', function () {
     }
     expect(output).not.to.match(/"level":50.*DATABASE_UNAVAILABLE.*"stack"/);
   });
+
+  it('when the database is paused (it holds the connection but answers nothing), then a filing fails within seconds with 503 and, once it resumes, filing works again', async () => {
+    process.kill(engine!.pid!, 'SIGSTOP');
+    try {
+      const started = Date.now();
+      const stuck = await file();
+      const took = Date.now() - started;
+      expect(stuck.status).to.equal(503);
+      expect(((await stuck.json()) as { error: { code: string } }).error.code).to.equal('DATABASE_UNAVAILABLE');
+      expect(took).to.be.below(8_000); // DB_OPERATION_TIMEOUT_MS is 3 s here; 68 s before
+    } finally {
+      process.kill(engine!.pid!, 'SIGCONT');
+    }
+    let back: Response | undefined;
+    const deadline = Date.now() + 30_000;
+    while (Date.now() < deadline) {
+      back = await file();
+      if (back.status === 201) break;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    expect(back?.status).to.equal(201);
+  });
 });
+

@@ -66,4 +66,13 @@ describe('config', () => {
       expect(() => loadConfig({ RETENTION_YEARS: bad }), bad).to.throw(ConfigError, /RETENTION_YEARS/);
     }
   });
+
+  it('when DB_OPERATION_TIMEOUT_MS is unset, then one database operation may wait 10 s; 1 s to 10 min are accepted, anything else is refused', () => {
+    expect(loadConfig({}).dbOperationTimeoutMs).to.equal(10_000);
+    expect(loadConfig({ DB_OPERATION_TIMEOUT_MS: '3000' }).dbOperationTimeoutMs).to.equal(3000);
+    for (const bad of ['999', '600001', 'soon']) {
+      expect(() => loadConfig({ DB_OPERATION_TIMEOUT_MS: bad }), bad).to.throw(ConfigError, /DB_OPERATION_TIMEOUT_MS/);
+    }
+  });
 });
+

@@ -11,11 +11,16 @@ export function configureMongoose(): void {
   mongoose.set('bufferTimeoutMS', 5_000); // an operation waiting for a lost connection gives up within seconds
 }
 
-export async function connectMongoose(uri: string): Promise<typeof mongoose> {
+/**
+ * `operationTimeoutMs`: how long one operation may wait on its socket for the database's answer (a
+ * paused or stuck server); the service sets it (DB_OPERATION_TIMEOUT_MS), benchmarks and test
+ * set-up leave it unbounded for their long scans.
+ */
+export async function connectMongoose(uri: string, options: { operationTimeoutMs?: number } = {}): Promise<typeof mongoose> {
   configureMongoose();
   // Bounded waits when the database is away: a request fails within seconds (503
   // DATABASE_UNAVAILABLE) instead of hanging, and the driver reconnects by itself when it is back.
-  return mongoose.connect(uri, { serverSelectionTimeoutMS: 5_000 });
+  return mongoose.connect(uri, { serverSelectionTimeoutMS: 5_000, ...(options.operationTimeoutMs ? { socketTimeoutMS: options.operationTimeoutMs, connectTimeoutMS: options.operationTimeoutMs } : {}) });
 }
 
 /** Builds every registered model's indexes; unique indexes must exist before the first write. */
