@@ -10,11 +10,12 @@
  */
 import type { Readable } from 'node:stream';
 import zlib from 'node:zlib';
-import mongoose, { Types } from 'mongoose';
+import mongoose, { Schema, Types, model } from 'mongoose';
 import type { RequestHandler } from 'express';
 import multer from 'multer';
 import { AppError, BadRequestError, ConflictError, ServiceUnavailableError, ValidationError, type ErrorDetail } from '../shared/errors.js';
 import type { TFunction } from '../shared/i18n.js';
+import { isDuplicateKeyError } from '../shared/db/connect.js';
 import { OPEN_STATUSES, type CaseDoc } from './case.model.js';
 
 export const MAX_ATTACHMENTS = 5;
@@ -296,4 +297,53 @@ export async function deleteAttachmentFiles(fileIds: readonly Types.ObjectId[]):
       if (!(err instanceof mongoose.mongo.MongoRuntimeError && /not found/i.test(err.message))) throw err;
     }
   }
+}
+
+/**
+ * The 5 places of a case's files. Each file added to a case takes one: the insert of
+ * `<caseId>:<slot>` (slot 0–4), refused by the unique `_id` when someone took it first, on MongoDB
+ * and FerretDB alike (a count-then-push is not: parallel uploads put 20 files on one case). Kept in
+ * their own collection, not in `claims`, whose purge loop would free them again after a while.
+ * A slot is never given back once its file is on the case; only a refused or failed addition
+ * deletes the slots it took.
+ */
+const attachmentSlotSchema = new Schema({
+  _id: { type: String, required: true },
+  caseId: { type: Schema.Types.ObjectId, required: true },
+  at: { type: Date, required: true },
+});
+
+export const AttachmentSlotModel = model('AttachmentSlot', attachmentSlotSchema, 'attachment_slots');
+
+/**
+ * Takes `count` free slots of a case, trying from `from` (the number of files the case was read
+ * with: files added before slots existed hold none, so the slots below are left to them). All or
+ * nothing: null (and none kept) when fewer are free.
+ */
+export async function claimAttachmentSlots(caseId: Types.ObjectId, from: number, count: number, now: Date): Promise<string[] | null> {
+  const taken: string[] = [];
+  try {
+    for (let slot = Math.max(0, from); slot < MAX_ATTACHMENTS && taken.length < count; slot++) {
+      const id = `${caseId.toHexString()}:${slot}`;
+      try {
+        await AttachmentSlotModel.create({ _id: id, caseId, at: now });
+        taken.push(id);
+      } catch (err) {
+        if (!isDuplicateKeyError(err)) throw err;
+      }
+    }
+  } catch (err) {
+    await releaseAttachmentSlots(taken);
+    throw err;
+  }
+  if (taken.length < count) {
+    await releaseAttachmentSlots(taken);
+    return null;
+  }
+  return taken;
+}
+
+/** Frees slots taken for files that did not make it onto the case. */
+export async function releaseAttachmentSlots(slots: readonly string[]): Promise<void> {
+  for (const id of slots) await AttachmentSlotModel.deleteOne({ _id: id }); // by _id alone: FerretDB looks it up directly
 }

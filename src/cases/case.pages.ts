@@ -298,7 +298,7 @@ export function casePagesRouter(deps: AppDeps, csrf: Csrf, limits: CaseLimits): 
         const valid = validateWith(citizenMessageSchema, { message: text(body, 'message') }, req.t, { convert: true }) as { message: string };
         await addCitizenMessage(found, valid.message, now);
       }
-      if (files.length) await addCitizenAttachments(found, await storeAttachments(files, now), now);
+      if (files.length) await addCitizenAttachments(found, await storeAttachments(files, now), now, req.t);
     } catch (err) {
       if (!(err instanceof ValidationError)) throw err;
       await renderCase(req, res, 400, citizenView(found), body, errorsByField(err.details ?? []));

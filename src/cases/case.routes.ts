@@ -134,7 +134,7 @@ export function casesApiRouter(deps: AppDeps, limits: CaseLimits): Router {
     const files = checkAttachments((req.files as IncomingFile[] | undefined) ?? [], req.t, found.attachments.length);
     if (files.length === 0) throw new ValidationError([{ field: 'attachments', code: 'any.required', message: req.t('validation.any.required', { label: req.t('fields.attachments') }) }]);
     const now = deps.clock.now();
-    await addCitizenAttachments(found, await storeAttachments(files, now), now);
+    await addCitizenAttachments(found, await storeAttachments(files, now), now, req.t);
     res.status(201).json(citizenView(await findVisibleCase(req.params.reference, viewerOf(req))));
   });
 

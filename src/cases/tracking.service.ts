@@ -3,8 +3,9 @@
  * citizen and staff of its agency). Anyone else is told it does not exist (404, not 403), so that
  * references cannot be probed.
  */
-import { NotFoundError, ConflictError } from '../shared/errors.js';
-import type { StoredAttachment } from './attachments.js';
+import { NotFoundError, ConflictError, ValidationError } from '../shared/errors.js';
+import type { TFunction } from '../shared/i18n.js';
+import { claimAttachmentSlots, deleteAttachmentFiles, MAX_ATTACHMENTS, releaseAttachmentSlots, type StoredAttachment } from './attachments.js';
 import { CaseModel, OPEN_STATUSES, type Actor, type CaseDoc, type CaseStatus, type HistoryEntry } from './case.model.js';
 import { normaliseReference, secretMatches } from './reference.js';
 import { decideTransition } from './status.js';
@@ -124,21 +125,46 @@ export async function addCitizenMessage(c: CaseDoc, message: string, now: Date):
   if (result.modifiedCount !== 1) throw new ConflictError('CASE_CHANGED', 'The case was changed meanwhile. Reload it and try again.');
 }
 
-/** Adds already-stored files to an open case, with one history entry naming them. */
-export async function addCitizenAttachments(c: CaseDoc, files: StoredAttachment[], now: Date): Promise<void> {
-  assertOpen(c);
+/**
+ * Adds already-stored files to an open case, with one history entry naming them. Each file takes
+ * one of the case's 5 slots first (claimAttachmentSlots), so that parallel uploads cannot together
+ * pass the limit: when too few are free it is 400 TOO_MANY_FILES. Files that are not added (refused,
+ * or the update failed) are deleted, and their slots freed.
+ */
+export async function addCitizenAttachments(c: CaseDoc, files: StoredAttachment[], now: Date, t: TFunction): Promise<void> {
   if (files.length === 0) return;
-  await CaseModel.updateOne(
-    { _id: c._id },
-    {
-      $push: {
-        attachments: { $each: files },
-        history: { at: now, actor: { kind: 'citizen', userId: c.citizenId }, event: 'attachment_added', note: files.map((f) => f.filename).join(', '), visibility: 'public' },
+  const discard = () => deleteAttachmentFiles(files.map((f) => f.fileId));
+  try {
+    assertOpen(c);
+  } catch (err) {
+    await discard();
+    throw err;
+  }
+  const slots = await claimAttachmentSlots(c._id, c.attachments.length, files.length, now).catch(async (err: unknown) => {
+    await discard();
+    throw err;
+  });
+  if (!slots) {
+    await discard();
+    throw new ValidationError([{ field: 'attachments', code: 'TOO_MANY_FILES', message: t('validation.TOO_MANY_FILES', { limit: MAX_ATTACHMENTS }) }]);
+  }
+  try {
+    await CaseModel.updateOne(
+      { _id: c._id },
+      {
+        $push: {
+          attachments: { $each: files },
+          history: { at: now, actor: { kind: 'citizen', userId: c.citizenId }, event: 'attachment_added', note: files.map((f) => f.filename).join(', '), visibility: 'public' },
+        },
+        $set: { updatedAt: now },
       },
-      $set: { updatedAt: now },
-    },
-    { timestamps: false },
-  );
+      { timestamps: false },
+    );
+  } catch (err) {
+    await releaseAttachmentSlots(slots);
+    await discard();
+    throw err;
+  }
 }
 
 /** The attachment of a visible case; 404 ATTACHMENT_NOT_FOUND for anything else. */
