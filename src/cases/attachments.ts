@@ -5,13 +5,15 @@
  * random ids; they are served only to whoever may see the case, as downloads.
  *
  * Receiving: the route decides who may add files before a byte of the body is read; multer's
- * limits then apply as the bytes arrive, and only a few uploads are buffered at once per process
- * (the others are told to come back: 503 UPLOADS_BUSY with Retry-After).
+ * limits then apply as the bytes arrive, and only a few uploads are received at once per process
+ * (the others are told to come back: 503 UPLOADS_BUSY with Retry-After). Files are not buffered:
+ * the storage engine (gridFsStorage) sniffs the first bytes and streams the file into GridFS;
+ * only a PDF is also kept in memory (at most 5 MB) for the active-content check.
  */
-import type { Readable } from 'node:stream';
+import { Writable, pipeline, type Readable } from 'node:stream';
 import zlib from 'node:zlib';
 import mongoose, { Schema, Types, model } from 'mongoose';
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
 import multer from 'multer';
 import { AppError, BadRequestError, ConflictError, ServiceUnavailableError, ValidationError, type ErrorDetail } from '../shared/errors.js';
 import type { TFunction } from '../shared/i18n.js';
@@ -133,15 +135,145 @@ export function pdfActiveContent(buf: Buffer): string | null {
   return pdfNames(outside.join('\n')).find((n) => ACTIVE_PDF_NAMES.has(n)) ?? null;
 }
 
-/** Multipart parsing with hard limits, applied as the bytes arrive; files stay in memory until checked. */
+/** The bytes sniffContentType needs (WebP: 12). */
+const SNIFF_BYTES = 16;
+
+/** What the storage engine tells of one received file; a file refused here is not (or no longer) stored. */
+export interface ReceivedFile {
+  originalname: string;
+  size: number;
+  /** The type its bytes say; null when not an accepted kind. */
+  sniffed: AttachmentType | null;
+  /** The active content found in a PDF (then it was deleted again). */
+  activePdf: string | null;
+  /** Where it is stored; absent when it was refused, cut off or empty. */
+  fileId?: Types.ObjectId;
+}
+
+/** The files each request stored and no case refers to yet: deleted when its answer is sent (see adoptAttachments). */
+const pendingByRequest = new WeakMap<Request, Map<string, Types.ObjectId>>();
+
+function pendingOf(req: Request): Map<string, Types.ObjectId> {
+  let pending = pendingByRequest.get(req);
+  if (!pending) pendingByRequest.set(req, (pending = new Map<string, Types.ObjectId>()));
+  return pending;
+}
+
+/** These files are now referred to by a case: they are no longer deleted when the answer is sent. */
+export function adoptAttachments(req: Request, files: readonly { fileId: Types.ObjectId }[]): void {
+  const pending = pendingByRequest.get(req);
+  for (const f of files) pending?.delete(f.fileId.toHexString());
+}
+
+/** Deletes the files this request stored that no case refers to (a refused or failed request). */
+export async function discardAttachments(req: Request): Promise<void> {
+  const pending = pendingByRequest.get(req);
+  if (!pending?.size) return;
+  const ids = [...pending.values()];
+  pending.clear();
+  await deleteAttachmentFiles(ids);
+}
+
+/**
+ * A multer storage engine that never holds a whole file: the first bytes say the type; a file of
+ * an accepted type is piped into a GridFS upload stream as it arrives (with its back-pressure), one
+ * of another type is drained and nothing stored. A file that passes the size limit (busboy cuts it
+ * off, multer answers LIMIT_FILE_SIZE) or a PDF with active content is deleted from GridFS before
+ * the engine reports it. PDFs alone are also kept in a buffer, bounded by the size limit, because
+ * the active-content check reads the whole document.
+ */
+export const gridFsStorage: multer.StorageEngine = {
+  _handleFile(req, file, cb) {
+    const source = file.stream as Readable & { truncated?: boolean };
+    let head: Buffer = Buffer.alloc(0);
+    let size = 0;
+    let sniffed: AttachmentType | null | undefined;
+    let upload: mongoose.mongo.GridFSBucketWriteStream | undefined;
+    let pdf: Buffer[] | null = null;
+    let fileId: Types.ObjectId | undefined;
+    const decide = (): void => {
+      sniffed = sniffContentType(head);
+      if (!sniffed) return;
+      fileId = new Types.ObjectId();
+      pendingOf(req).set(fileId.toHexString(), fileId);
+      upload = bucket().openUploadStreamWithId(fileId, fileId.toHexString(), { metadata: { contentType: sniffed } });
+      upload.on('error', (e) => sink.destroy(e)); // a write waiting for 'drain' would wait for ever
+      if (sniffed === 'application/pdf') pdf = [];
+    };
+    const put = (chunk: Buffer, done: (err?: Error | null) => void): void => {
+      if (!upload || chunk.length === 0) return done();
+      pdf?.push(chunk);
+      if (upload.write(chunk)) done();
+      else upload.once('drain', () => done());
+    };
+    const sink = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        size += chunk.length;
+        if (size > MAX_ATTACHMENT_BYTES) return done(); // busboy cuts it off; what came is deleted below
+        if (sniffed !== undefined) return put(chunk, done);
+        head = Buffer.concat([head, chunk]);
+        if (head.length < SNIFF_BYTES) return done();
+        decide();
+        const first = head;
+        head = Buffer.alloc(0);
+        put(first, done);
+      },
+      final(done) {
+        const end = (): void => {
+          if (!upload) return done();
+          upload.end((err?: Error | null) => done(err));
+        };
+        if (sniffed === undefined && head.length > 0) {
+          decide();
+          const first = head;
+          head = Buffer.alloc(0);
+          put(first, (err) => (err ? done(err) : end()));
+        } else end();
+      },
+    });
+    const forget = async (): Promise<void> => {
+      if (!fileId) return;
+      const id = fileId;
+      fileId = undefined;
+      pendingOf(req).delete(id.toHexString());
+      await deleteAttachmentFiles([id]);
+    };
+    pipeline(source, sink, (err) => {
+      void (async () => {
+        if (err) {
+          if (upload && !upload.closed) await upload.abort().catch(() => undefined);
+          await forget().catch(() => undefined);
+          return cb(err);
+        }
+        let activePdf: string | null = null;
+        if (source.truncated || size > MAX_ATTACHMENT_BYTES) await forget();
+        else if (pdf) {
+          activePdf = pdfActiveContent(Buffer.concat(pdf));
+          pdf = null;
+          if (activePdf) await forget();
+        }
+        const info: ReceivedFile = { originalname: file.originalname, size, sniffed: sniffed ?? null, activePdf, ...(fileId ? { fileId } : {}) };
+        cb(null, info);
+      })().catch((e: unknown) => cb(e as Error));
+    });
+  },
+  _removeFile(req, file, cb) {
+    const { fileId } = file as unknown as ReceivedFile;
+    if (!fileId) return cb(null);
+    pendingOf(req).delete(fileId.toHexString());
+    deleteAttachmentFiles([fileId]).then(() => cb(null), cb);
+  },
+};
+
+/** Multipart parsing with hard limits, applied as the bytes arrive; files are streamed into GridFS, never buffered whole (but PDFs). */
 export const attachmentUpload = multer({
-  storage: multer.memoryStorage(),
+  storage: gridFsStorage,
   defParamCharset: 'utf8', // browsers send Arabic file names as UTF-8
   limits: { fileSize: MAX_ATTACHMENT_BYTES, files: MAX_ATTACHMENTS, fields: MAX_FIELDS, fieldSize: MAX_FIELD_BYTES, parts: 60 },
 });
 
 /**
- * How many uploads one process buffers at once (each up to 25 MB), how long one may take to
+ * How many uploads one process receives at once, how long one may take to
  * arrive, and the Retry-After given when all slots are taken.
  */
 export interface UploadSettings {
@@ -175,7 +307,8 @@ export function assertOpenForFiles(c: Pick<CaseDoc, 'status'>): void {
  * Parses multipart `attachments` files. Put it AFTER whatever decides that the caller may add
  * files: nothing of the body is read before it runs. A declared body over the limits is 413 at
  * once; when this process already receives `concurrency` uploads it is 503 UPLOADS_BUSY with
- * Retry-After; the slot is held until the answer is sent (the buffers live until then). An upload
+ * Retry-After; the slot is held until the answer is sent. Files stored for the request that no case
+ * refers to by then (adoptAttachments) are deleted when the connection closes. An upload
  * that has not arrived within `deadlineMs` is cut off. multer's limit errors become field errors
  * in the request's language.
  */
@@ -198,6 +331,7 @@ export const receiveAttachments: RequestHandler = (req, res, next) => {
   res.once('close', () => {
     clearTimeout(timer);
     uploads.inUse--;
+    void discardAttachments(req).catch(() => undefined); // best effort: the routes discard before answering
   });
   attachmentUpload.array('attachments', MAX_ATTACHMENTS)(req, res, (err: unknown) => {
     clearTimeout(timer);
@@ -218,23 +352,20 @@ export const receiveAttachments: RequestHandler = (req, res, next) => {
   });
 };
 
-export interface IncomingFile {
-  originalname: string;
-  buffer: Buffer;
-  size: number;
-}
-
+/** A file that passed the checks: stored in GridFS, under the name it is kept and served as. */
 export interface CheckedFile {
   filename: string;
   contentType: AttachmentType;
-  buffer: Buffer;
+  fileId: Types.ObjectId;
+  size: number;
 }
 
 /**
- * Checks every file: its type by its bytes, no active content in a PDF, the count. All problems at
- * once, with the field `attachments[i]`; the names kept are the safe ones (safeFilename).
+ * Checks every received file: its type by its bytes, no active content in a PDF (both found by the
+ * storage engine), the count. All problems at once, with the field `attachments[i]`; the names kept
+ * are the safe ones (safeFilename).
  */
-export function checkAttachments(files: IncomingFile[], t: TFunction, alreadyAttached = 0): CheckedFile[] {
+export function checkAttachments(files: ReceivedFile[], t: TFunction, alreadyAttached = 0): CheckedFile[] {
   const problems: ErrorDetail[] = [];
   const checked: CheckedFile[] = [];
   const usable = files.filter((f) => f.size > 0); // an empty file input sends an empty part
@@ -242,15 +373,21 @@ export function checkAttachments(files: IncomingFile[], t: TFunction, alreadyAtt
     problems.push({ field: 'attachments', code: 'TOO_MANY_FILES', message: t('validation.TOO_MANY_FILES', { limit: MAX_ATTACHMENTS }) });
   }
   usable.forEach((f, i) => {
-    const contentType = sniffContentType(f.buffer);
+    const contentType = f.sniffed;
     const shownName = [...displayFilename(f.originalname.split(/[\\/]/).pop() ?? '')].slice(0, 120).join('');
     if (!contentType) problems.push({ field: `attachments[${i}]`, code: 'UNSUPPORTED_FILE_TYPE', message: t('validation.UNSUPPORTED_FILE_TYPE', { name: shownName }) });
-    else if (contentType === 'application/pdf' && pdfActiveContent(f.buffer)) {
+    else if (contentType === 'application/pdf' && f.activePdf) {
       problems.push({ field: `attachments[${i}]`, code: 'PDF_ACTIVE_CONTENT', message: t('validation.PDF_ACTIVE_CONTENT', { name: shownName }) });
-    } else checked.push({ filename: safeFilename(f.originalname, contentType), contentType, buffer: f.buffer });
+    } else if (!f.fileId) problems.push({ field: `attachments[${i}]`, code: 'BAD_UPLOAD', message: t('validation.BAD_UPLOAD') });
+    else checked.push({ filename: safeFilename(f.originalname, contentType), contentType, fileId: f.fileId, size: f.size });
   });
   if (problems.length) throw new ValidationError(problems);
   return checked;
+}
+
+/** The received files of a request (multer's req.files, filled by gridFsStorage). */
+export function receivedFiles(req: Request): ReceivedFile[] {
+  return (req.files as unknown as ReceivedFile[] | undefined) ?? [];
 }
 
 function bucket(): mongoose.mongo.GridFSBucket {
@@ -265,8 +402,20 @@ export interface StoredAttachment {
   uploadedAt: Date;
 }
 
+/** Checked files as the case records them. */
+export function asStored(files: readonly CheckedFile[], now: Date): StoredAttachment[] {
+  return files.map((f) => ({ fileId: f.fileId, filename: f.filename, contentType: f.contentType, size: f.size, uploadedAt: now }));
+}
+
+/** A whole file in memory (imports, tests); uploads are streamed by gridFsStorage instead. */
+export interface FileToStore {
+  filename: string;
+  contentType: AttachmentType;
+  buffer: Buffer;
+}
+
 /** Stores files under random ids. Callers store them before the case refers to them. */
-export async function storeAttachments(files: CheckedFile[], now: Date): Promise<StoredAttachment[]> {
+export async function storeAttachments(files: FileToStore[], now: Date): Promise<StoredAttachment[]> {
   const stored: StoredAttachment[] = [];
   for (const f of files) {
     const fileId = new Types.ObjectId();

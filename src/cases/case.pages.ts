@@ -17,7 +17,7 @@ import { applyTransition, findCaseFor, rateCase } from './workspace.service.js';
 import { sealingKey, seal, unseal, withIdempotency, type IdempotentStep } from '../shared/idempotency.js';
 import { requestLanguage, type Language } from '../shared/i18n.js';
 import { validateWith } from '../shared/validate.js';
-import { assertOpenForFiles, checkAttachments, displayFilename, receiveAttachments, storeAttachments, type IncomingFile } from './attachments.js';
+import { adoptAttachments, asStored, assertOpenForFiles, checkAttachments, discardAttachments, displayFilename, receiveAttachments, receivedFiles } from './attachments.js';
 import { sendAttachment, type CaseLimits } from './case.routes.js';
 import { CASE_TYPES, type Actor, type CaseDoc, type CaseType } from './case.model.js';
 import { citizenMessageSchema, fileCaseSchema, ratingSchema, type FileCaseInput } from './case.schemas.js';
@@ -138,20 +138,24 @@ export function casePagesRouter(deps: AppDeps, csrf: Csrf, limits: CaseLimits): 
         return;
       }
       const input = validateWith(fileCaseSchema, form, req.t, { convert: true }) as FileCaseInput;
-      const files = checkAttachments((req.files as IncomingFile[] | undefined) ?? [], req.t);
+      const files = checkAttachments(receivedFiles(req), req.t);
       const actor: Actor = agent
         ? { kind: 'agent', userId: agent.userId as unknown as Actor['userId'], role: 'agent', name: agent.name }
         : { kind: 'citizen', ...(owner ? { userId: owner.userId as unknown as Actor['userId'] } : {}) };
       const ctx = { profile, publicUrl: deps.config.publicUrl, now, requestLanguage: lang, actor, classifierBar: routingBarOf(deps.config) };
       const file = async (step?: IdempotentStep<FiledCase>) => ({
         status: 201,
-        body: await fileCase(input, { ...ctx, ...(step ? { idempotency: { recordId: step.recordId, prepare: (answer: FiledCase) => step.prepare({ status: 201, body: answer }) } } : {}) }, await storeAttachments(files, now)),
+        body: await fileCase(input, { ...ctx, ...(step ? { idempotency: { recordId: step.recordId, prepare: (answer: FiledCase) => step.prepare({ status: 201, body: answer }) } } : {}) }, asStored(files, now)).then((answer) => {
+          adoptAttachments(req, files); // a replayed filing does not run this: its files are deleted
+          return answer;
+        }),
       });
       const key = text(body, 'idempotencyKey');
       // A double click posts the same form twice: the second gets the first's answer.
       const scope = filingScope('cases:create:form', p?.userId, input);
       filed = (key ? await withIdempotency({ scope, key, request: input, sealKey, now, stored: isFiledUnder }, file) : await file()).body;
     } catch (err) {
+      await discardAttachments(req);
       if (!(err instanceof ValidationError)) throw err;
       await renderForm(req, res, 400, body, errorsByField(err.details ?? []));
       return;
@@ -292,14 +296,18 @@ export function casePagesRouter(deps: AppDeps, csrf: Csrf, limits: CaseLimits): 
     const body = (req.body ?? {}) as FormBody;
     const now = deps.clock.now();
     try {
-      const files = checkAttachments((req.files as IncomingFile[] | undefined) ?? [], req.t, found.attachments.length);
+      const files = checkAttachments(receivedFiles(req), req.t, found.attachments.length);
       const message = text(body, 'message')?.trim();
       if (message || files.length === 0) {
         const valid = validateWith(citizenMessageSchema, { message: text(body, 'message') }, req.t, { convert: true }) as { message: string };
         await addCitizenMessage(found, valid.message, now);
       }
-      if (files.length) await addCitizenAttachments(found, await storeAttachments(files, now), now, req.t);
+      if (files.length) {
+        await addCitizenAttachments(found, asStored(files, now), now, req.t);
+        adoptAttachments(req, files);
+      }
     } catch (err) {
+      await discardAttachments(req);
       if (!(err instanceof ValidationError)) throw err;
       await renderCase(req, res, 400, citizenView(found), body, errorsByField(err.details ?? []));
       return;

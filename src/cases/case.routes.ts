@@ -11,7 +11,7 @@ import { requestLanguage } from '../shared/i18n.js';
 import { validate } from '../shared/validate.js';
 import { agentFileCaseSchema, citizenMessageSchema, fileCaseSchema, type FileCaseInput } from './case.schemas.js';
 import { fileCase, filingScope, isFiledUnder, type FiledCase } from './intake.service.js';
-import { assertOpenForFiles, checkAttachments, openAttachment, receiveAttachments, safeFilename, storeAttachments, type AttachmentType, type IncomingFile } from './attachments.js';
+import { adoptAttachments, asStored, assertOpenForFiles, checkAttachments, discardAttachments, openAttachment, receiveAttachments, receivedFiles, safeFilename, type AttachmentType } from './attachments.js';
 import { addCitizenAttachments, addCitizenMessage, citizenView, findAttachment, findVisibleCase, type Viewer } from './tracking.service.js';
 import { NotFoundError } from '../shared/errors.js';
 import { principalOf, requireAuth } from '../users/index.js';
@@ -131,10 +131,16 @@ export function casesApiRouter(deps: AppDeps, limits: CaseLimits): Router {
 
   router.post('/:reference/attachments', uploadTarget, receiveAttachments, async (req, res) => {
     const found = res.locals.uploadTarget as CaseDoc;
-    const files = checkAttachments((req.files as IncomingFile[] | undefined) ?? [], req.t, found.attachments.length);
-    if (files.length === 0) throw new ValidationError([{ field: 'attachments', code: 'any.required', message: req.t('validation.any.required', { label: req.t('fields.attachments') }) }]);
-    const now = deps.clock.now();
-    await addCitizenAttachments(found, await storeAttachments(files, now), now, req.t);
+    try {
+      const files = checkAttachments(receivedFiles(req), req.t, found.attachments.length);
+      if (files.length === 0) throw new ValidationError([{ field: 'attachments', code: 'any.required', message: req.t('validation.any.required', { label: req.t('fields.attachments') }) }]);
+      const now = deps.clock.now();
+      await addCitizenAttachments(found, asStored(files, now), now, req.t);
+      adoptAttachments(req, files);
+    } catch (err) {
+      await discardAttachments(req); // refused: nothing of this upload stays stored
+      throw err;
+    }
     res.status(201).json(citizenView(await findVisibleCase(req.params.reference, viewerOf(req))));
   });
 
