@@ -27,8 +27,16 @@ import { routingBarOf } from '../classification/classifier.service.js';
 import { normaliseReference } from './reference.js';
 import { addCitizenAttachments, addCitizenMessage, citizenView, findAttachment, findVisibleCase, type CaseView, type TimelineEntry } from './tracking.service.js';
 
-const FLASH_COOKIE = 'tw_filed';
-const TRACK_COOKIE_PREFIX = 'trk_';
+/**
+ * The page cookies that carry a tracking token: the one-time confirmation (`tw_filed`, Path=/cases/filed)
+ * and one per followed case (`trk_<reference>`, Path=/cases/). In production they are `__Secure-`
+ * named, so that a browser takes them only over HTTPS with Secure and nothing on plain HTTP can plant
+ * or overwrite them; `__Host-` would need Path=/, which these paths are not. Plain names in development.
+ */
+function pageCookieNames(secure: boolean): { flash: string; trackPrefix: string } {
+  const prefix = secure ? '__Secure-' : '';
+  return { flash: `${prefix}tw_filed`, trackPrefix: `${prefix}trk_` };
+}
 const TRACK_COOKIE_MS = 12 * 3600 * 1000;
 
 type FormBody = Record<string, unknown>;
@@ -65,6 +73,7 @@ function errorsByField(details: ErrorDetail[]): Record<string, string> {
 export function casePagesRouter(deps: AppDeps, csrf: Csrf, limits: CaseLimits): Router {
   const router = Router();
   const secure = deps.config.nodeEnv === 'production';
+  const { flash: FLASH_COOKIE, trackPrefix: TRACK_COOKIE_PREFIX } = pageCookieNames(secure);
   const cookieKey = sealingKey(deps.config.jwtSecret, 'page-cookies-v1');
   const sealKey = sealingKey(deps.config.jwtSecret);
   const profile = deps.config.deploymentProfile;
@@ -195,7 +204,7 @@ export function casePagesRouter(deps: AppDeps, csrf: Csrf, limits: CaseLimits): 
       res.redirect(303, '/track');
       return;
     }
-    res.clearCookie(FLASH_COOKIE, { path: '/cases/filed' }); // the token is shown once
+    res.clearCookie(FLASH_COOKIE, { httpOnly: true, sameSite: 'lax', secure, path: '/cases/filed' }); // the token is shown once
     res.render('cases/filed', { ...flash, expectedDays: DEFAULT_EXPECTED_WORKING_DAYS });
   });
 

@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import request from 'supertest';
 import { CaseModel } from '../../src/cases/index.js';
 import { csrfFrom } from '../support/pages.js';
-import { makeApp } from '../support/app.js';
+import { makeApp, testConfig } from '../support/app.js';
 import { caseBody } from '../support/cases.js';
 import { HTML_AS_PNG, PDF_MIN, PNG_1PX } from '../support/files.js';
 
@@ -253,5 +253,60 @@ describe('attachments over the API', () => {
   it('when someone without the token uploads, then it is 404', async () => {
     const res = await request(app).post(`/api/v1/cases/${reference}/attachments`).attach('attachments', PNG_1PX, 'a.png');
     expect(res.status).to.equal(404);
+  });
+});
+
+describe('the page cookies that carry a tracking token', () => {
+  /** Set-Cookie lines by cookie name. */
+  const setCookies = (res: request.Response): Map<string, string> => {
+    const raw = res.headers['set-cookie'] as unknown;
+    return new Map((Array.isArray(raw) ? (raw as string[]) : []).map((line) => [line.slice(0, line.indexOf('=')), line]));
+  };
+  const pair = (line: string): string => line.split(';')[0]!;
+
+  it('when the site runs in production, then trk_<reference> and tw_filed are __Secure- named and Secure, and plain-named ones are ignored', async () => {
+    const app = makeApp({ config: testConfig({ NODE_ENV: 'production', PUBLIC_URL: 'https://tawasul.example.bh' }) });
+    const filed = await request(app).post('/api/v1/cases').send(caseBody());
+    const { reference, trackingToken } = filed.body as { reference: string; trackingToken: string };
+
+    const followed = await request(app).get(`/track?reference=${reference}&token=${trackingToken}`);
+    expect(followed.status).to.equal(303);
+    const track = setCookies(followed).get(`__Secure-trk_${reference}`);
+    expect(track, [...setCookies(followed).keys()].join(', ')).to.be.a('string');
+    expect(track).to.match(/; Secure/).and.match(/; HttpOnly/).and.match(/; Path=\/cases\//);
+    expect(setCookies(followed).has(`trk_${reference}`)).to.equal(false);
+    expect((await request(app).get(`/cases/${reference}`).set('Cookie', pair(track!))).status).to.equal(200);
+    expect((await request(app).get(`/cases/${reference}`).set('Cookie', pair(track!).replace('__Secure-', ''))).status).to.equal(404);
+
+    // Filing from the form: the confirmation cookie (the browser session and CSRF cookies are __Host-, by hand: they are Secure).
+    const form = await request(app).get('/cases/new');
+    const jar = [...setCookies(form).values()].map(pair).join('; ');
+    const posted = await request(app)
+      .post('/cases/new')
+      .set('Cookie', jar)
+      .type('form')
+      .send({ _csrf: csrfFrom(form.text), idempotencyKey: idempotencyFrom(form.text), type: 'complaint', category: 'STREET_LIGHTING', area: 'SITRA', description: 'إنارة الشارع معطلة منذ أسبوع قرب المدرسة.', contact_name: 'فاطمة علي', contact_email: uniqueEmail() });
+    expect(posted.status, posted.text.slice(0, 300)).to.equal(303);
+    const flash = setCookies(posted).get('__Secure-tw_filed');
+    expect(flash, [...setCookies(posted).keys()].join(', ')).to.be.a('string');
+    expect(flash).to.match(/; Secure/).and.match(/; HttpOnly/).and.match(/; Path=\/cases\/filed/);
+    expect(setCookies(posted).has('tw_filed')).to.equal(false);
+    const planted = await request(app).get('/cases/filed').set('Cookie', pair(flash!).replace('__Secure-', ''));
+    expect(planted.status).to.equal(303); // a plain-named one is not read
+    const confirmation = await request(app).get('/cases/filed').set('Cookie', pair(flash!));
+    expect(confirmation.status).to.equal(200);
+    const cleared = setCookies(confirmation).get('__Secure-tw_filed');
+    expect(cleared).to.match(/Expires=Thu, 01 Jan 1970/).and.match(/; Secure/);
+  });
+
+  it('when the site runs in development, then the names are plain and not Secure (plain HTTP)', async () => {
+    const app = makeApp({ config: testConfig({ NODE_ENV: 'development' }) });
+    const filed = await request(app).post('/api/v1/cases').send(caseBody());
+    const { reference, trackingToken } = filed.body as { reference: string; trackingToken: string };
+    const followed = await request(app).get(`/track?reference=${reference}&token=${trackingToken}`);
+    const track = setCookies(followed).get(`trk_${reference}`);
+    expect(track).to.be.a('string');
+    expect(track).not.to.match(/; Secure/);
+    expect((await request(app).get(`/cases/${reference}`).set('Cookie', pair(track!))).status).to.equal(200);
   });
 });
