@@ -141,4 +141,13 @@ describe('uploads are streamed into GridFS', () => {
     expect(uploadsInProgress()).to.equal(0);
     expect(await stored()).to.deep.equal(before);
   });
+
+  it('when the filing form is posted with a photo but without its CSRF token, then it is 403 and the photo does not stay in GridFS', async () => {
+    const before = await stored();
+    const res = await request(app).post('/cases/new').field('description', 'x').attach('attachments', bigPng(400 * 1024), { filename: 'photo.png', contentType: 'image/png' });
+    expect(res.status).to.equal(403);
+    const end = Date.now() + 5000;
+    while (JSON.stringify(await stored()) !== JSON.stringify(before) && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
+    expect(await stored()).to.deep.equal(before);
+  });
 });
