@@ -29,7 +29,11 @@ export function configOrExit(env: NodeJS.ProcessEnv): Config & { jwtSecret: stri
   }
 }
 
-export async function startRuntime(env: NodeJS.ProcessEnv, options: { logger?: Logger } = {}): Promise<Runtime> {
+/**
+ * `boundedOperations`: the service answers requests, so one database operation may wait at most
+ * DB_OPERATION_TIMEOUT_MS; the CLI runs long imports and trainings, so it does not set it.
+ */
+export async function startRuntime(env: NodeJS.ProcessEnv, options: { logger?: Logger; boundedOperations?: boolean } = {}): Promise<Runtime> {
   const config = configOrExit(env);
   const logger = options.logger ?? createLogger({ level: config.logLevel });
   const database = await openDatabase({
@@ -41,7 +45,7 @@ export async function startRuntime(env: NodeJS.ProcessEnv, options: { logger?: L
   logger.info({ engine: database.engine }, `database engine: ${database.engine} (${database.description})`);
   try {
     registerModels();
-    await connectMongoose(database.uri, { operationTimeoutMs: config.dbOperationTimeoutMs });
+    await connectMongoose(database.uri, options.boundedOperations ? { operationTimeoutMs: config.dbOperationTimeoutMs } : {});
     await ensureIndexes();
     // The embedded default is ready to use on its first start; a real deployment seeds on purpose.
     if (database.engine !== 'external' && !(await isDirectorySeeded(config.deploymentProfile))) {

@@ -34,7 +34,7 @@ const RETENTION_EVERY_MS = 24 * 3_600_000;
 const RETENTION_BATCH = 200;
 
 async function main(): Promise<void> {
-  const runtime = await startRuntime(process.env);
+  const runtime = await startRuntime(process.env, { boundedOperations: true });
   const { config, logger } = runtime;
   const app = createApp({ config, logger, clock: systemClock, isDatabaseReady: () => pingDatabase() });
   const server: Server = app.listen(config.port, () => {
