@@ -107,10 +107,13 @@ export interface SlowDownSettings extends Omit<LimitSettings, 'limit'> {
   maxDelayMs: number;
 }
 
+/** The client address as every limiter counts it: express-rate-limit's own key (IPv6 by its /56 block). */
+export const addressKey = (req: Request): string => ipKeyGenerator(req.ip ?? '');
+
 /** What every counter shares: our store, a key per window of the injected clock, failures-only counting. */
 function counting(name: string, settings: Omit<LimitSettings, 'limit'>, clock: Clock) {
-  // express-rate-limit's own default key, the address (IPv6 by its /56 block), unless told otherwise.
-  const clientKey = settings.key ?? ((req: Request) => ipKeyGenerator(req.ip ?? ''));
+  // The address, unless told otherwise.
+  const clientKey = settings.key ?? addressKey;
   return {
     windowMs: settings.windowMs,
     store: new MongoRateLimitStore(`rl:${name}`, clock),

@@ -6,8 +6,7 @@ import crypto from 'node:crypto';
 import { Router, type Request, type RequestHandler } from 'express';
 import type { AppDeps } from '../app.js';
 import { requestLanguage } from '../shared/i18n.js';
-import { ipKeyGenerator } from 'express-rate-limit';
-import { createLimiter, createSlowDown } from '../shared/rate-limit.js';
+import { addressKey, createLimiter, createSlowDown } from '../shared/rate-limit.js';
 import { validate } from '../shared/validate.js';
 import { registerCitizen } from './account.service.js';
 import { accountOf, refreshSession, signIn, signOut } from './auth.service.js';
@@ -47,7 +46,7 @@ function accountKey(req: Request): string {
   return `account:${crypto.createHash('sha256').update(normalised).digest('hex').slice(0, 32)}`;
 }
 
-const accountAtAddress = (req: Request): string => `${accountKey(req)}@${ipKeyGenerator(req.ip ?? '')}`;
+const accountAtAddress = (req: Request): string => `${accountKey(req)}@${addressKey(req)}`;
 
 /**
  * One set of counters for the API and the pages (the store is keyed by limiter name), so that
