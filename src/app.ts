@@ -8,7 +8,6 @@ import cookieParser from 'cookie-parser';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
-import type { Config } from './config/index.js';
 import { casesApiRouter, casePagesRouter, workspacePagesRouter, type CaseLimits } from './cases/index.js';
 import { createCsrf } from './shared/csrf.js';
 import { jsonBodies } from './shared/json-body.js';
@@ -20,24 +19,18 @@ import { followRouter, recurringApiRouter, recurringRulesRouter, similarCasesRou
 import { recurringPagesRouter } from './recurring/recurring.pages.js';
 import { directoryRouter } from './directory/index.js';
 import { homeRouter } from './home/home.pages.js';
-import type { Clock } from './shared/clock.js';
 import { errorHandler, notFoundHandler } from './shared/error-handler.js';
 import { healthRouter } from './shared/health.routes.js';
 import { createMetrics } from './metrics/index.js';
+import type { AppDeps } from './shared/deps.js';
 import { directionOf, sharedI18n, i18nMiddleware, requestLanguage } from './shared/i18n.js';
-import type { Logger } from './shared/logger.js';
 import { adminUsersRouter, authApiRouter, authenticate, authPagesRouter, createAuthLimits, meRouter } from './users/index.js';
 
-export interface AppDeps {
-  config: Config & { jwtSecret: string };
-  logger: Logger;
-  clock: Clock;
-  /** Whether the database answers; `/readyz` reports it. */
-  isDatabaseReady: () => Promise<boolean>;
-}
 
 const ROOT = path.resolve(__dirname, '..');
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
+
+export type { AppDeps } from './shared/deps.js';
 
 export function createApp(deps: AppDeps): Express {
   const app = express();

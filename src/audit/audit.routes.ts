@@ -7,7 +7,7 @@
 import { Router } from 'express';
 import { stringify } from 'csv-stringify';
 import Joi from 'joi';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from '../shared/deps.js';
 import { validate } from '../shared/validate.js';
 import { requireRole } from '../users/index.js';
 import { AUDIT_ACTIONS } from './audit.model.js';

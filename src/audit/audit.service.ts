@@ -5,7 +5,7 @@
 import { Types } from 'mongoose';
 import { BadRequestError } from '../shared/errors.js';
 import { between, lt, oneOf } from '../shared/db/operators.js';
-import type { Principal } from '../users/principal.js';
+import type { Principal } from '../shared/principal.js';
 import { AuditModel, type AuditAction } from './audit.model.js';
 
 export interface AuditRecord {

@@ -11,7 +11,7 @@
  * Reading someone else's case is answered 404, never 403, so existence is not revealed.
  */
 import { Types } from 'mongoose';
-import type { Principal } from '../users/principal.js';
+import type { Principal } from '../shared/principal.js';
 
 export interface CaseAccessFacts {
   agency?: string | null;

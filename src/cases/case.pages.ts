@@ -6,7 +6,7 @@
  */
 import crypto from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from '../shared/deps.js';
 import { getDirectory, type DirectoryView } from '../directory/index.js';
 import type { Csrf } from '../shared/csrf.js';
 import { AppError, STATUS_BY_KIND, ValidationError, type ErrorDetail } from '../shared/errors.js';

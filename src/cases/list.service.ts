@@ -4,7 +4,7 @@
  * stays correct while new cases arrive).
  */
 import { Types } from 'mongoose';
-import type { Principal } from '../users/principal.js';
+import type { Principal } from '../shared/principal.js';
 import { BadRequestError } from '../shared/errors.js';
 import { gt, lt, oneOf } from '../shared/db/operators.js';
 import { listScope } from './access.js';

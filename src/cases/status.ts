@@ -19,7 +19,7 @@
  */
 import { CASE_STATUSES, CASE_TYPES, type CaseStatus, type CaseType } from './case.model.js';
 import { ConflictError, ForbiddenError, ValidationError } from '../shared/errors.js';
-import { ROLES, type Role } from '../users/principal.js';
+import { ROLES, type Role } from '../shared/principal.js';
 
 export const ACTIONS = [
   'send_to_triage',

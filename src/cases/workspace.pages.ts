@@ -4,14 +4,14 @@
  * and redirect; refusals show on the page with the error's code.
  */
 import { Router, type Request, type Response } from 'express';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from '../shared/deps.js';
 import { getDirectory, type DirectoryView } from '../directory/index.js';
 import type { Csrf } from '../shared/csrf.js';
 import { AppError, STATUS_BY_KIND } from '../shared/errors.js';
 import { requestLanguage } from '../shared/i18n.js';
 import { validateWith } from '../shared/validate.js';
 import { principalOf, requireRole, UserModel } from '../users/index.js';
-import type { Principal } from '../users/principal.js';
+import type { Principal } from '../shared/principal.js';
 import { CASE_STATUSES, OPEN_STATUSES } from './case.model.js';
 import { listQuerySchema } from './case.schemas.js';
 import { countByStatus, listCases, SORTS, type ListQuery } from './list.service.js';

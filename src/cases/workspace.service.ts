@@ -12,7 +12,7 @@ import type { Priority } from '../sla/policy.js';
 import { recomputeClock } from '../sla/clock.js';
 import { getCalendarEntryCached } from '../sla/calendar.service.js';
 import { ConflictError, ForbiddenError, ValidationError } from '../shared/errors.js';
-import { isStaff, type Principal } from '../users/principal.js';
+import { isStaff, type Principal } from '../shared/principal.js';
 import { canReadCase, seesInternalNotes } from './access.js';
 import { CaseModel, type Actor, type CaseDoc, type CaseStatus, type HistoryEntry } from './case.model.js';
 import { normaliseReference } from './reference.js';

@@ -5,7 +5,7 @@
  */
 import { Router, type Request, type Response } from 'express';
 import Joi from 'joi';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from '../shared/deps.js';
 import { getDirectory } from '../directory/index.js';
 import type { Csrf } from '../shared/csrf.js';
 import { AppError, STATUS_BY_KIND } from '../shared/errors.js';

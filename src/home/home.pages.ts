@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { BadRequestError } from '../shared/errors.js';
 import { isLanguage, LANGUAGE_COOKIE } from '../shared/i18n.js';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from '../shared/deps.js';
 
 const ONE_YEAR_MS = 365 * 24 * 3600 * 1000;
 

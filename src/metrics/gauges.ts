@@ -5,7 +5,7 @@
  */
 import type { Gauge, Registry } from 'prom-client';
 import { Gauge as GaugeMetric } from 'prom-client';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from '../shared/deps.js';
 import { CaseModel } from '../cases/case.model.js';
 import { OutboxMessageModel } from '../notifications/outbox.model.js';
 import { RecurrenceQueueModel } from '../recurring/recurring.model.js';

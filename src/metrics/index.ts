@@ -13,7 +13,7 @@
 import crypto from 'node:crypto';
 import { Router, type Request, type RequestHandler } from 'express';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from '../shared/deps.js';
 import { UnauthenticatedError } from '../shared/errors.js';
 import { registerDatabaseGauges } from './gauges.js';
 

@@ -4,7 +4,7 @@
  * review steps this person may take). Forms post and redirect; refusals show on the page.
  */
 import { Router, type Request, type Response } from 'express';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from '../shared/deps.js';
 import { getDirectory } from '../directory/index.js';
 import type { Csrf } from '../shared/csrf.js';
 import { AppError, STATUS_BY_KIND } from '../shared/errors.js';

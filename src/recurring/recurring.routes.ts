@@ -5,7 +5,7 @@
  */
 import { Router, type RequestHandler } from 'express';
 import Joi from 'joi';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from '../shared/deps.js';
 import { routingBarOf } from '../classification/classifier.service.js';
 import { validate, validateWith } from '../shared/validate.js';
 import { principalOf, requireRole } from '../users/index.js';

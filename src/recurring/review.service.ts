@@ -10,7 +10,7 @@ import { transitionCase } from '../cases/workspace.service.js';
 import { findAgency } from '../directory/index.js';
 import { oneOf } from '../shared/db/operators.js';
 import { AppError, ConflictError, ForbiddenError, NotFoundError, STATUS_BY_KIND, ValidationError } from '../shared/errors.js';
-import type { Principal } from '../users/principal.js';
+import type { Principal } from '../shared/principal.js';
 import { rulesFor } from './rules.service.js';
 import { RecurrenceItemModel, RecurringIssueModel, type RecurringIssueDoc } from './recurring.model.js';
 import { recomputeIssue } from './detection.service.js';

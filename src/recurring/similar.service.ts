@@ -9,7 +9,7 @@ import { normaliseReference } from '../cases/reference.js';
 import { routeByText, textOf } from '../classification/classifier.service.js';
 import { oneOf } from '../shared/db/operators.js';
 import { ConflictError, NotFoundError } from '../shared/errors.js';
-import type { Principal } from '../users/principal.js';
+import type { Principal } from '../shared/principal.js';
 import { placeWordsFor, windowCandidates } from './detection.service.js';
 import { RecurringIssueModel } from './recurring.model.js';
 import { rulesFor } from './rules.service.js';

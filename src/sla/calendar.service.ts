@@ -5,7 +5,7 @@
  */
 import { NotFoundError } from '../shared/errors.js';
 import { ReadCache } from '../shared/read-cache.js';
-import type { Principal } from '../users/principal.js';
+import type { Principal } from '../shared/principal.js';
 import { CalendarModel } from './calendar.model.js';
 import { loadSeedCalendar, parseCalendar, SEED_CALENDAR_CODES, type Calendar } from './calendar.js';
 

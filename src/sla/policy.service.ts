@@ -6,7 +6,7 @@
 import { Types } from 'mongoose';
 import { NotFoundError, ValidationError } from '../shared/errors.js';
 import { ReadCache } from '../shared/read-cache.js';
-import type { Principal } from '../users/principal.js';
+import type { Principal } from '../shared/principal.js';
 import { getCalendar } from './calendar.service.js';
 import { SlaPolicyModel } from './policy.model.js';
 import { checkPolicyShape, resolvePolicy, type PolicyMatch, type ResolvedPolicy, type SlaPolicy, type SlaTargets, NATIONAL_DEFAULT } from './policy.js';

@@ -6,7 +6,7 @@
  */
 import { Router } from 'express';
 import Joi from 'joi';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from '../shared/deps.js';
 import { findAgency, lookupCodes } from '../directory/index.js';
 import { ValidationError } from '../shared/errors.js';
 import { validate } from '../shared/validate.js';

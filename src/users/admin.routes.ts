@@ -5,10 +5,10 @@
  */
 import { Router } from 'express';
 import Joi from 'joi';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from '../shared/deps.js';
 import { validate } from '../shared/validate.js';
 import { requireRole } from './auth.middleware.js';
-import { ROLES } from './principal.js';
+import { ROLES } from '../shared/principal.js';
 import { userView } from './auth.service.js';
 import { createUser, disableUser, type CreateUserInput } from './user.service.js';
 

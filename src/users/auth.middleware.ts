@@ -11,12 +11,12 @@
  *   to send.
  */
 import type { Request, RequestHandler, Response } from 'express';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from '../shared/deps.js';
 import type { Csrf } from '../shared/csrf.js';
 import { ForbiddenError, UnauthenticatedError } from '../shared/errors.js';
 import { wantsJson } from '../shared/error-handler.js';
 import { refreshSession } from './auth.service.js';
-import type { Principal, Role } from './principal.js';
+import type { Principal, Role } from '../shared/principal.js';
 import { clearSessionCookies, readSessionCookies, setSessionCookies } from './session-cookies.js';
 import { invalidToken, principalFromAccessToken, tokenSettings } from './tokens.js';
 

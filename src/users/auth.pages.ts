@@ -5,7 +5,7 @@
  * The session is the API's tokens in HttpOnly cookies (session-cookies.ts).
  */
 import { Router, type Request, type Response } from 'express';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from '../shared/deps.js';
 import { safeLocalPath } from '../home/home.pages.js';
 import type { Csrf } from '../shared/csrf.js';
 import { AppError, ValidationError, type ErrorDetail } from '../shared/errors.js';

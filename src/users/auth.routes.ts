@@ -4,7 +4,7 @@
  */
 import crypto from 'node:crypto';
 import { Router, type Request, type RequestHandler } from 'express';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from '../shared/deps.js';
 import { requestLanguage } from '../shared/i18n.js';
 import { addressKey, createLimiter, createSlowDown } from '../shared/rate-limit.js';
 import { validate } from '../shared/validate.js';

@@ -12,7 +12,7 @@ import { CaseModel } from '../cases/case.model.js';
 import { UnauthenticatedError } from '../shared/errors.js';
 import { passwordMatches } from './passwords.js';
 import { issueRefreshToken, revokeFamilyOf, rotateRefreshToken } from './refresh-tokens.js';
-import type { Principal } from './principal.js';
+import type { Principal } from '../shared/principal.js';
 import { ACCESS_TOKEN_TTL_SECONDS, invalidToken, issueAccessToken, type TokenSettings } from './tokens.js';
 import { normaliseEmail } from './user.service.js';
 import { UserModel, type UserDoc } from './user.model.js';

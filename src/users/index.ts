@@ -2,7 +2,7 @@
  * The users module: accounts, roles, tokens and sign-in. Other modules use the guards and the
  * Principal; the routers are mounted by app.ts.
  */
-export { ROLES, AGENCY_ROLES, STAFF_ROLES, isStaff, type Role, type Principal } from './principal.js';
+export { ROLES, AGENCY_ROLES, STAFF_ROLES, isStaff, type Role, type Principal } from '../shared/principal.js';
 export { authenticate, requireAuth, requireRole, principalOf, type AuthenticateOptions } from './auth.middleware.js';
 export { authApiRouter, createAuthLimits, type AuthLimits } from './auth.routes.js';
 export { authPagesRouter } from './auth.pages.js';

@@ -5,7 +5,7 @@
  */
 import { Router } from 'express';
 import Joi from 'joi';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from '../shared/deps.js';
 import { createLimiter } from '../shared/rate-limit.js';
 import { validate } from '../shared/validate.js';
 import { principalOf, requireRole } from './auth.middleware.js';

@@ -17,7 +17,7 @@ import { citizenView, type CaseView } from '../cases/tracking.service.js';
 import { ForbiddenError, UnauthenticatedError } from '../shared/errors.js';
 import { EmailVerificationModel } from './email-verification.model.js';
 import { passwordMatches } from './passwords.js';
-import type { Principal } from './principal.js';
+import type { Principal } from '../shared/principal.js';
 import { revokeAllFamiliesOf } from './refresh-tokens.js';
 import { RefreshTokenModel } from './refresh-token.model.js';
 import { linkGuestCases, userView, type UserView } from './auth.service.js';

@@ -12,7 +12,7 @@ import type { Config } from '../config/index.js';
 import type { Clock } from '../shared/clock.js';
 import { UnauthenticatedError } from '../shared/errors.js';
 import { sealingKey } from '../shared/idempotency.js';
-import { ROLES, type Principal, type Role } from './principal.js';
+import { ROLES, type Principal, type Role } from '../shared/principal.js';
 import { UserModel, type UserDoc } from './user.model.js';
 
 export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60;

@@ -4,7 +4,7 @@
  * session of the account at once (disabling, "sign out everywhere", a role change).
  */
 import { Schema, model, type InferSchemaType, type Types } from 'mongoose';
-import { AGENCY_ROLES, ROLES } from './principal.js';
+import { AGENCY_ROLES, ROLES } from '../shared/principal.js';
 
 const userSchema = new Schema(
   {

@@ -11,7 +11,7 @@ import { isDuplicateKeyError } from '../shared/db/connect.js';
 import { NotFoundError, ValidationError, type ErrorDetail } from '../shared/errors.js';
 import { EmailVerificationModel } from './email-verification.model.js';
 import { hashPassword, MIN_PASSWORD_LENGTH } from './passwords.js';
-import { AGENCY_ROLES, ROLES, type Role } from './principal.js';
+import { AGENCY_ROLES, ROLES, type Role } from '../shared/principal.js';
 import { revokeAllFamiliesOf } from './refresh-tokens.js';
 import { UserModel, type UserDoc } from './user.model.js';
 

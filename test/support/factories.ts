@@ -3,7 +3,7 @@ import { Types } from 'mongoose';
 import { CaseModel, type CaseDoc } from '../../src/cases/case.model.js';
 import { generateReference, hashSecret } from '../../src/cases/reference.js';
 import { reportKeys } from '../../src/shared/report-keys.js';
-import type { Principal, Role } from '../../src/users/principal.js';
+import type { Principal, Role } from '../../src/shared/principal.js';
 
 /** A case written straight to the database, for tests about reading and working cases. */
 export async function makeCase(overrides: Record<string, unknown> = {}): Promise<CaseDoc> {

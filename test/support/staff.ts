@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import { systemClock, type Clock } from '../../src/shared/clock.js';
 import { createUser, issueAccessToken, tokenSettings, type UserDoc } from '../../src/users/index.js';
-import type { Role } from '../../src/users/principal.js';
+import type { Role } from '../../src/shared/principal.js';
 import { testConfig } from './app.js';
 
 export interface TestUser {

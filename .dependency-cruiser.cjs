@@ -1,0 +1,50 @@
+/**
+ * The house rules for src/ (issue 21), checked in `npm test` by `npm run boundaries`:
+ * - no import circle anywhere;
+ * - a module (a folder under src/) is entered only through its index.ts, except src/shared/,
+ *   which is the floor every module stands on and is imported file by file;
+ * - only cases/ touches the case model (the case document has one owner).
+ */
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    {
+      name: 'no-circular',
+      severity: 'error',
+      comment: 'An import circle: two files (or modules) that need each other. Pass a hook in deps instead.',
+      from: { path: '^src/' },
+      to: { circular: true },
+    },
+    {
+      name: 'module-face',
+      severity: 'error',
+      comment: "A module is entered only through its index.ts: import the other module's face, not its internals.",
+      from: { path: '^src/([^/]+)/' },
+      to: {
+        path: '^src/([^/]+)/.+',
+        pathNot: ['^src/$1/', '^src/shared/', '^src/[^/]+/index\\.ts$'],
+      },
+    },
+    {
+      name: 'top-level-through-faces',
+      severity: 'error',
+      comment: "app.ts, server.ts, cli.ts, runtime.ts and models.ts enter modules through their index.ts too.",
+      from: { path: '^src/[^/]+\\.ts$' },
+      to: { path: '^src/([^/]+)/.+', pathNot: ['^src/shared/', '^src/[^/]+/index\\.ts$'] },
+    },
+    {
+      name: 'cases-own-the-case-model',
+      severity: 'error',
+      comment: 'Only cases/ reads or writes the case collection: call the cases face instead.',
+      from: { path: '^src/', pathNot: '^src/cases/' },
+      to: { path: '^src/cases/case\\.model\\.ts$' },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    includeOnly: '^src/',
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: { extensions: ['.ts', '.js'] },
+  },
+};
