@@ -5,9 +5,39 @@
  *   which is the floor every module stands on and is imported file by file;
  * - only cases/ touches the case model (the case document has one owner).
  */
+/**
+ * The modules from the floor up. A module may import only modules on a lower line (arrows run one
+ * way); where a lower module must reach a higher one, it calls a hook (src/shared/hooks.ts).
+ */
+const LAYERS = [
+  ['config', 'locales'],
+  ['shared'],
+  ['directory', 'notifications'],
+  ['users'],
+  ['audit', 'sla'],
+  ['classification'],
+  ['cases'],
+  ['recurring'],
+  ['metrics', 'home', 'privacy'],
+];
+
+const layerRules = LAYERS.flatMap((layer, i) =>
+  layer.map((module) => {
+    const above = LAYERS.slice(i).flat().filter((m) => m !== module);
+    return {
+      name: `layers-${module}`,
+      severity: 'error',
+      comment: `${module}/ imports only modules below it (${LAYERS.slice(0, i).flat().join(', ') || 'none'}); call a hook (src/shared/hooks.ts) to reach one above.`,
+      from: { path: `^src/${module}/` },
+      to: { path: `^src/(${above.join('|')})/` },
+    };
+  }),
+);
+
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
   forbidden: [
+    ...layerRules,
     {
       name: 'no-circular',
       severity: 'error',

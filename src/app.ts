@@ -22,7 +22,8 @@ import { homeRouter } from './home/home.pages.js';
 import { errorHandler, notFoundHandler } from './shared/error-handler.js';
 import { healthRouter } from './shared/health.routes.js';
 import { createMetrics } from './metrics/index.js';
-import type { AppDeps } from './shared/deps.js';
+import type { AppDeps, ModuleDeps } from './shared/deps.js';
+import { wireHooks } from './wiring.js';
 import { directionOf, sharedI18n, i18nMiddleware, requestLanguage } from './shared/i18n.js';
 import { adminUsersRouter, authApiRouter, authenticate, authPagesRouter, createAuthLimits, meRouter } from './users/index.js';
 
@@ -32,7 +33,8 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
 
 export type { AppDeps } from './shared/deps.js';
 
-export function createApp(deps: AppDeps): Express {
+export function createApp(given: AppDeps): Express {
+  const deps: ModuleDeps = { ...given, hooks: given.hooks ?? wireHooks() };
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', deps.config.trustProxy);

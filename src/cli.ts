@@ -12,6 +12,9 @@ import { readProfileData, seedDirectory } from './directory/index.js';
 import { startRuntime, type Runtime } from './runtime.js';
 import { seedCalendars } from './sla/calendar.service.js';
 import { AppError } from './shared/errors.js';
+import { wireHooks } from './wiring.js';
+
+const hooks = wireHooks();
 import { createUser, disableUser } from './users/index.js';
 
 interface Command {
@@ -80,14 +83,14 @@ const COMMANDS: Record<string, Command> = {
         ...report.rejected.slice(0, 200).map((r) => `  line ${r.line}${r.ref ? ` (${r.ref})` : ''}: ${r.reason}`),
         ...(report.rejected.length > 200 ? [`  … and ${report.rejected.length - 200} more.`] : []),
       ];
-      if (values['no-train'] !== true) lines.push(describeTraining(await trainAndStore(profile, new Date(), routingBarOf(runtime.config), 'cli history:import')));
+      if (values['no-train'] !== true) lines.push(describeTraining(await trainAndStore(profile, new Date(), routingBarOf(runtime.config), 'cli history:import', hooks.correctedCases)));
       return lines.join('\n');
     },
   },
   'classifier:train': {
     summary: 'Train the text classifier on imported history and staff corrections; store it as a new version every instance uses.',
     async run(runtime) {
-      return describeTraining(await trainAndStore(runtime.config.deploymentProfile, new Date(), routingBarOf(runtime.config), 'cli classifier:train'));
+      return describeTraining(await trainAndStore(runtime.config.deploymentProfile, new Date(), routingBarOf(runtime.config), 'cli classifier:train', hooks.correctedCases));
     },
   },
   'recurring:rebuild': {

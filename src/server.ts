@@ -19,6 +19,7 @@ import { purgeExpiredIdempotencyRecords } from './shared/idempotency.js';
 import { purgeRateLimitWindows } from './shared/rate-limit.js';
 import { purgeExpiredEmailVerifications, purgeExpiredRefreshTokens } from './users/index.js';
 import { startRuntime } from './runtime.js';
+import { wireHooks } from './wiring.js';
 
 const SHUTDOWN_GRACE_MS = 15_000;
 const RELAY_INTERVAL_MS = 5_000;
@@ -36,7 +37,8 @@ const RETENTION_BATCH = 200;
 async function main(): Promise<void> {
   const runtime = await startRuntime(process.env, { boundedOperations: true });
   const { config, logger } = runtime;
-  const app = createApp({ config, logger, clock: systemClock, isDatabaseReady: () => pingDatabase() });
+  const hooks = wireHooks();
+  const app = createApp({ config, logger, clock: systemClock, isDatabaseReady: () => pingDatabase(), hooks });
   const server: Server = app.listen(config.port, () => {
     logger.info({ port: config.port, profile: config.deploymentProfile }, `Tawasul listening on ${config.publicUrl}`);
   });
@@ -76,7 +78,7 @@ async function main(): Promise<void> {
       const now = systemClock.now();
       await runJob('classifier-train', instance, now, config.classifierRetrainHours * 3_600_000, 30 * 60_000, systemClock, async () => {
         try {
-          const info = await trainAndStore(config.deploymentProfile, now, routingBarOf(config), 'schedule');
+          const info = await trainAndStore(config.deploymentProfile, now, routingBarOf(config), 'schedule', hooks.correctedCases);
           logger.info({ version: info.version, examples: info.examples, evaluation: info.evaluation && { agencyCorrect: info.evaluation.agencyCorrect, misrouted: info.evaluation.misrouted } }, 'classifier retrained');
         } catch (err) {
           if (!(err instanceof AppError && err.code === 'NOT_ENOUGH_HISTORY')) throw err;

@@ -5,7 +5,7 @@
  */
 import { Router, type Request, type Response } from 'express';
 import Joi from 'joi';
-import type { AppDeps } from '../shared/deps.js';
+import type { ModuleDeps } from '../shared/deps.js';
 import { getDirectory } from '../directory/index.js';
 import type { Csrf } from '../shared/csrf.js';
 import { AppError, STATUS_BY_KIND } from '../shared/errors.js';
@@ -30,7 +30,7 @@ async function trainOnce<T>(run: () => Promise<T>): Promise<T> {
   }
 }
 
-export function classifierApiRouter(deps: AppDeps): Router {
+export function classifierApiRouter(deps: ModuleDeps): Router {
   const router = Router();
   const profile = deps.config.deploymentProfile;
   router.use(requireRole('admin'));
@@ -41,7 +41,7 @@ export function classifierApiRouter(deps: AppDeps): Router {
 
   router.post('/train', async (_req, res) => {
     const p = principalOf(res)!;
-    res.status(201).json(await trainOnce(() => trainAndStore(profile, deps.clock.now(), routingBarOf(deps.config), `${p.name} (${p.userId})`)));
+    res.status(201).json(await trainOnce(() => trainAndStore(profile, deps.clock.now(), routingBarOf(deps.config), `${p.name} (${p.userId})`, deps.hooks.correctedCases)));
   });
 
   router.put('/keywords/:category', validate('params', Joi.object({ category })), validate('body', keywordsBody), async (_req, res) => {
@@ -54,7 +54,7 @@ export function classifierApiRouter(deps: AppDeps): Router {
   return router;
 }
 
-export function classifierPagesRouter(deps: AppDeps, csrf: Csrf): Router {
+export function classifierPagesRouter(deps: ModuleDeps, csrf: Csrf): Router {
   const router = Router();
   const profile = deps.config.deploymentProfile;
 
@@ -91,7 +91,7 @@ export function classifierPagesRouter(deps: AppDeps, csrf: Csrf): Router {
   router.post('/work/admin/classifier/train', requireRole('admin'), csrf.protect, async (req, res) => {
     const p = principalOf(res)!;
     try {
-      await trainOnce(() => trainAndStore(profile, deps.clock.now(), routingBarOf(deps.config), `${p.name} (${p.userId})`));
+      await trainOnce(() => trainAndStore(profile, deps.clock.now(), routingBarOf(deps.config), `${p.name} (${p.userId})`, deps.hooks.correctedCases));
     } catch (err) {
       if (!(err instanceof AppError) || STATUS_BY_KIND[err.kind] >= 500) throw err;
       await render(req, res, STATUS_BY_KIND[err.kind], { kind: 'error', message: req.t(`errors.${err.code}`, { defaultValue: err.message }) });

@@ -11,6 +11,7 @@ import { CaseModel } from '../cases/case.model.js';
 import { getDirectory } from '../directory/index.js';
 import { ne, oneOf } from '../shared/db/operators.js';
 import { BadRequestError, ValidationError } from '../shared/errors.js';
+import type { CorrectedCase, Hooks } from '../shared/hooks.js';
 import { ReadCache } from '../shared/read-cache.js';
 import { seedExamples } from './bh-category-seeds.js';
 import { ClassifierVersionModel, HistoryCaseModel, KeywordRuleModel } from './classifier.model.js';
@@ -95,15 +96,21 @@ function taxonomyFor(profile: string): Promise<RoutingTaxonomy> {
 
 // ---- training ----
 
-/** Labelled examples: imported history, and cases whose routing staff corrected with a category (not anonymised ones: their text is gone). */
-async function examplesFor(profile: string): Promise<Example[]> {
-  const history = await HistoryCaseModel.find({ profile }).sort({ ref: 1 }).lean();
+/** The cases whose routing staff corrected with a category (not anonymised ones: their text is gone). */
+export async function correctedCases(profile: string): Promise<CorrectedCase[]> {
   const corrected = await CaseModel.find({ profile, anonymisedAt: null, 'routing.method': 'manual', category: ne(null), agency: ne(null), status: oneOf(['assigned', 'in_progress', 'awaiting_citizen', 'resolved', 'closed', 'reopened', 'under_study', 'accepted', 'declined', 'implemented']) })
     .select({ reference: 1, title: 1, description: 1, category: 1, area: 1, agency: 1 })
     .lean();
+  return corrected.map((c) => ({ reference: c.reference, text: textOf(c), category: c.category!, area: c.area ?? null, agency: c.agency! }));
+}
+
+/** Labelled examples: imported history, and the cases staff corrected (hooks.correctedCases). */
+async function examplesFor(profile: string, corrections: Hooks['correctedCases']): Promise<Example[]> {
+  const history = await HistoryCaseModel.find({ profile }).sort({ ref: 1 }).lean();
+  const corrected = await corrections(profile);
   return [
     ...history.map((h) => ({ ref: h.ref, text: textOf(h), category: h.category, area: h.area ?? null, agency: h.agency, source: 'history' as const })),
-    ...corrected.map((c) => ({ ref: c.reference, text: textOf(c), category: c.category!, area: c.area ?? null, agency: c.agency!, source: 'correction' as const })),
+    ...corrected.map((c) => ({ ref: c.reference, text: c.text, category: c.category, area: c.area ?? null, agency: c.agency, source: 'correction' as const })),
   ];
 }
 
@@ -137,8 +144,8 @@ function evaluate(model: Model, taxonomy: RoutingTaxonomy, heldOut: Example[], b
 }
 
 /** Trains, evaluates and stores a new model version; returns what was stored. */
-export async function trainAndStore(profile: string, now: Date, bar: RoutingBar, trainedBy: string): Promise<ModelInfo> {
-  const examples = await examplesFor(profile);
+export async function trainAndStore(profile: string, now: Date, bar: RoutingBar, trainedBy: string, corrections: Hooks['correctedCases']): Promise<ModelInfo> {
+  const examples = await examplesFor(profile, corrections);
   if (examples.length < 20 || new Set(examples.map((e) => e.category)).size < 2) {
     throw new BadRequestError('NOT_ENOUGH_HISTORY', 'Too little labelled history to train on: import history first (npm run cli -- history:import FILE).');
   }

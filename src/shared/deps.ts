@@ -5,6 +5,7 @@
  */
 import type { Config } from '../config/index.js';
 import type { Clock } from './clock.js';
+import type { Hooks } from './hooks.js';
 import type { Logger } from './logger.js';
 
 export interface AppDeps {
@@ -13,4 +14,11 @@ export interface AppDeps {
   clock: Clock;
   /** Whether the database answers; `/readyz` reports it. */
   isDatabaseReady: () => Promise<boolean>;
+  /** The hooks between modules; createApp wires them (src/wiring.ts) when not given. */
+  hooks?: Hooks;
+}
+
+/** What the routers get: the app's dependencies and the hooks into the modules above them (shared/hooks.ts). */
+export interface ModuleDeps extends AppDeps {
+  hooks: Hooks;
 }

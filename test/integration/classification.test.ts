@@ -14,6 +14,7 @@ import { CaseModel } from '../../src/cases/case.model.js';
 import { ClassifierVersionModel, HistoryCaseModel } from '../../src/classification/classifier.model.js';
 import { invalidateModelCache, trainAndStore } from '../../src/classification/classifier.service.js';
 import { importHistoryFile } from '../../src/classification/history-import.js';
+import { wireHooks } from '../../src/wiring.js';
 import { makeApp } from '../support/app.js';
 import { caseBody } from '../support/cases.js';
 import { browserWith, csrfFrom } from '../support/pages.js';
@@ -74,7 +75,7 @@ describe('text classification: import, training, routing', function () {
 
   it('when there is too little history, then training is refused with a clear code', async () => {
     try {
-      await trainAndStore('bh', new Date(), { threshold: 0, margin: 0.2, minCategory: 0.25 }, 'test');
+      await trainAndStore('bh', new Date(), { threshold: 0, margin: 0.2, minCategory: 0.25 }, 'test', wireHooks().correctedCases);
       expect.fail('should refuse');
     } catch (err) {
       expect((err as { code?: string }).code).to.equal('NOT_ENOUGH_HISTORY');
