@@ -6,9 +6,10 @@
  */
 import crypto from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
-import type { AppDeps } from '../shared/deps.js';
+import type { ModuleDeps } from '../shared/deps.js';
 import { getDirectory, type DirectoryView } from '../directory/index.js';
 import type { Csrf } from '../shared/csrf.js';
+import type { SimilarAnswer } from '../shared/hooks.js';
 import { AppError, STATUS_BY_KIND, ValidationError, type ErrorDetail } from '../shared/errors.js';
 import { principalOf, requireRole } from '../users/index.js';
 import { listCases } from './list.service.js';
@@ -20,9 +21,8 @@ import { validateWith } from '../shared/validate.js';
 import { adoptAttachments, asStored, assertOpenForFiles, checkAttachments, discardAttachments, displayFilename, receiveAttachments, receivedFiles } from './attachments.js';
 import { sendAttachment, type CaseLimits } from './case.routes.js';
 import { CASE_TYPES, type Actor, type CaseDoc, type CaseType } from './case.model.js';
-import { citizenMessageSchema, fileCaseSchema, ratingSchema, type FileCaseInput } from './case.schemas.js';
+import { citizenMessageSchema, fileCaseSchema, ratingSchema, similarSchema, type FileCaseInput } from './case.schemas.js';
 import { DEFAULT_EXPECTED_WORKING_DAYS, fileCase, filingScope, isFiledUnder, type FiledCase } from './intake.service.js';
-import { findSimilarOpenCases, followCase, similarSchema, type SimilarAnswer } from '../recurring/similar.service.js';
 import { routingBarOf } from '../classification/classifier.service.js';
 import { normaliseReference } from './reference.js';
 import { addCitizenAttachments, addCitizenMessage, citizenView, findAttachment, findVisibleCase, type CaseView, type TimelineEntry } from './tracking.service.js';
@@ -70,7 +70,7 @@ function errorsByField(details: ErrorDetail[]): Record<string, string> {
   return errors;
 }
 
-export function casePagesRouter(deps: AppDeps, csrf: Csrf, limits: CaseLimits): Router {
+export function casePagesRouter(deps: ModuleDeps, csrf: Csrf, limits: CaseLimits): Router {
   const router = Router();
   const secure = deps.config.nodeEnv === 'production';
   const { flash: FLASH_COOKIE, trackPrefix: TRACK_COOKIE_PREFIX } = pageCookieNames(secure);
@@ -142,7 +142,7 @@ export function casePagesRouter(deps: AppDeps, csrf: Csrf, limits: CaseLimits): 
         // "Is this your problem?": look-alike open cases first, nothing stored; the form comes back as typed.
         const { contact: _contact, ...withoutContact } = form;
         const draft = validateWith(similarSchema, withoutContact, req.t, { convert: true }) as FileCaseInput;
-        const similar = await findSimilarOpenCases(profile, draft, routingBarOf(deps.config), now);
+        const similar = await deps.hooks.similarOpenCases(profile, draft, routingBarOf(deps.config), now);
         await renderForm(req, res, 200, body, {}, similar);
         return;
       }
@@ -151,7 +151,7 @@ export function casePagesRouter(deps: AppDeps, csrf: Csrf, limits: CaseLimits): 
       const actor: Actor = agent
         ? { kind: 'agent', userId: agent.userId as unknown as Actor['userId'], role: 'agent', name: agent.name }
         : { kind: 'citizen', ...(owner ? { userId: owner.userId as unknown as Actor['userId'] } : {}) };
-      const ctx = { profile, publicUrl: deps.config.publicUrl, now, requestLanguage: lang, actor, classifierBar: routingBarOf(deps.config) };
+      const ctx = { profile, publicUrl: deps.config.publicUrl, now, requestLanguage: lang, actor, classifierBar: routingBarOf(deps.config), onRouted: deps.hooks.caseRouted };
       const file = async (step?: IdempotentStep<FiledCase>) => ({
         status: 201,
         body: await fileCase(input, { ...ctx, ...(step ? { idempotency: { recordId: step.recordId, prepare: (answer: FiledCase) => step.prepare({ status: 201, body: answer }) } } : {}) }, asStored(files, now)).then((answer) => {
@@ -184,7 +184,7 @@ export function casePagesRouter(deps: AppDeps, csrf: Csrf, limits: CaseLimits): 
   router.post('/cases/new', limits.filing, receiveAttachments, csrf.protect, fileFromForm);
   // Following a look-alike instead of filing: for a signed-in citizen (a guest is asked to sign in).
   router.post('/cases/:reference/follow', limits.tracking, requireRole('citizen'), csrf.protect, async (req, res) => {
-    const reference = await followCase(principalOf(res)!, req.params.reference);
+    const reference = await deps.hooks.followCase(principalOf(res)!, req.params.reference);
     res.redirect(303, `/cases/new?followed=${encodeURIComponent(reference)}`);
   });
   router.get('/work/file', requireRole('agent'), async (req, res) => {

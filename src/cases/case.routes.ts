@@ -5,7 +5,7 @@ import type { TFunction } from '../shared/i18n.js';
 import { validateWith } from '../shared/validate.js';
 import type { Principal } from '../shared/principal.js';
 import type { Actor } from './case.model.js';
-import type { AppDeps } from '../shared/deps.js';
+import type { ModuleDeps } from '../shared/deps.js';
 import { sealingKey, withIdempotency, type IdempotentStep } from '../shared/idempotency.js';
 import { requestLanguage } from '../shared/i18n.js';
 import { validate } from '../shared/validate.js';
@@ -36,7 +36,7 @@ export interface CaseLimits {
   tracking: RequestHandler;
 }
 
-export function casesApiRouter(deps: AppDeps, limits: CaseLimits): Router {
+export function casesApiRouter(deps: ModuleDeps, limits: CaseLimits): Router {
   const router = Router();
   const sealKey = sealingKey(deps.config.jwtSecret);
 
@@ -62,6 +62,7 @@ export function casesApiRouter(deps: AppDeps, limits: CaseLimits): Router {
         requestLanguage: requestLanguage(req),
         classifierBar: routingBarOf(deps.config),
         actor,
+        onRouted: deps.hooks.caseRouted,
       }),
     });
     const key = req.get('Idempotency-Key');
@@ -102,7 +103,7 @@ export function casesApiRouter(deps: AppDeps, limits: CaseLimits): Router {
     if (body.reply) result = await replyToCase(p, req.params.reference, body.reply, now);
     else if (body.assignee) result = await assignCase(p, req.params.reference, body.assignee, now);
     else if (body.priority) result = await setPriority(p, req.params.reference, body.priority, now, deps.config.deploymentProfile);
-    else result = await transitionCase(p, req.params.reference, { ...body, action: body.action! }, now, deps.config.deploymentProfile);
+    else result = await transitionCase(p, req.params.reference, { ...body, action: body.action! }, now, deps.config.deploymentProfile, deps.hooks.caseRouted);
     if (result.notice) await sendCitizenNotice(result.notice, deps.config.publicUrl, now);
     res.json(result.view);
   });

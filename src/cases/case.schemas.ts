@@ -28,6 +28,9 @@ export const fileCaseSchema = Joi.object({
   channel: Joi.string().valid(...CHANNELS).default('web'),
 });
 
+/** The filing body without contact details: what a look-alike search ("is this your problem?") needs. */
+export const similarSchema = fileCaseSchema.fork(['contact'], (s) => s.optional());
+
 /** The contact centre may also set the priority of a call (citizens cannot: the field is dropped for them). */
 export const agentFileCaseSchema = fileCaseSchema.keys({ priority: Joi.string().valid(...PRIORITIES) });
 

@@ -8,3 +8,7 @@ export { routeByRule, type RoutingDecision } from './routing.js';
 export { generateReference, normaliseReference, REFERENCE_PATTERN } from './reference.js';
 export { closeAfterRatingWindow } from './workspace.service.js';
 export { anonymiseCase, anonymiseExpiredCases, retentionCutoff, type RetentionOptions } from './retention.js';
+export { similarSchema } from './case.schemas.js';
+export { transitionCase, type TransitionCommand, type ActResult } from './workspace.service.js';
+export { sendCitizenNotice } from './notices.js';
+export { addFollower, caseListOf, casesByReference, casesRoutedSince, caseStatusesOf, followersOf, openCasesAmong, routedCasesByIds, type CaseListItem } from './recurrence-lookups.js';

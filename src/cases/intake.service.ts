@@ -3,13 +3,13 @@
  * reference and a tracking token, queue the receipt, store it. The story, in that order.
  */
 import crypto from 'node:crypto';
-import { queueForRecurrence } from '../recurring/queue.js';
 import { Types } from 'mongoose';
 import { findAgency, lookupCodes, type CodeLookup } from '../directory/index.js';
 import { routeByText, textOf } from '../classification/classifier.service.js';
 import { enqueueEmail } from '../notifications/index.js';
 import { isDuplicateKeyError } from '../shared/db/connect.js';
 import { ServiceUnavailableError, ValidationError, type ErrorDetail } from '../shared/errors.js';
+import type { Hooks } from '../shared/hooks.js';
 import { fixedT, type Language } from '../shared/i18n.js';
 import { canonicalJson } from '../shared/idempotency.js';
 import { reportKeys } from '../shared/report-keys.js';
@@ -37,6 +37,8 @@ export interface IntakeContext {
   actor: Actor;
   /** When the text classifier may route (CLASSIFIER_THRESHOLD, CLASSIFIER_MARGIN); default: a lead of 0.2 over the runner-up. */
   classifierBar?: { threshold: number; margin: number };
+  /** A case filed with a category is handed to recurring-issue detection (the caseRouted hook). */
+  onRouted: Hooks['caseRouted'];
   /** Filed under an Idempotency-Key: the answer is kept before the case is written, and the case names the record. */
   idempotency?: { recordId: string; prepare(answer: FiledCase): Promise<void> };
 }
@@ -188,7 +190,7 @@ export async function fileCase(input: FileCaseInput, ctx: IntakeContext, attachm
         createdAt: ctx.now,
         updatedAt: ctx.now,
       }).save({ timestamps: false }); // times come from the injected clock
-      await queueForRecurrence(created, ctx.now);
+      await ctx.onRouted(created, ctx.now);
       return answer;
     } catch (err) {
       if (!isDuplicateKeyError(err) || attempt >= REFERENCE_ATTEMPTS) throw err;

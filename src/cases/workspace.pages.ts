@@ -4,7 +4,7 @@
  * and redirect; refusals show on the page with the error's code.
  */
 import { Router, type Request, type Response } from 'express';
-import type { AppDeps } from '../shared/deps.js';
+import type { ModuleDeps } from '../shared/deps.js';
 import { getDirectory, type DirectoryView } from '../directory/index.js';
 import type { Csrf } from '../shared/csrf.js';
 import { AppError, STATUS_BY_KIND } from '../shared/errors.js';
@@ -35,7 +35,7 @@ function durationOf(req: Request): (minutes: number) => string {
   return (minutes) => req.t('work.sla.duration', { h: Math.floor(minutes / 60), m: Math.round(minutes % 60) });
 }
 
-export function workspacePagesRouter(deps: AppDeps, csrf: Csrf): Router {
+export function workspacePagesRouter(deps: ModuleDeps, csrf: Csrf): Router {
   const router = Router();
   const profile = deps.config.deploymentProfile;
 
@@ -159,6 +159,7 @@ export function workspacePagesRouter(deps: AppDeps, csrf: Csrf): Router {
         { action: text(req.body, 'action') as CaseAction, note: text(req.body, 'note'), reason: text(req.body, 'reason'), agency: text(req.body, 'agency'), category: text(req.body, 'category') },
         deps.clock.now(),
         profile,
+        deps.hooks.caseRouted,
       ),
     ),
   );

@@ -4,7 +4,6 @@
  * write is conditional on the status read, so two people acting at once cannot both succeed.
  */
 import { recordAudit } from '../audit/audit.service.js';
-import { queueForRecurrence } from '../recurring/queue.js';
 import { findAgency, lookupCodes } from '../directory/index.js';
 import { lte } from '../shared/db/operators.js';
 import { clockChangesFor, clockView, firstResponseChanges, newClock, stored, type ClockView } from '../sla/clock.service.js';
@@ -12,6 +11,7 @@ import type { Priority } from '../sla/policy.js';
 import { recomputeClock } from '../sla/clock.js';
 import { getCalendarEntryCached } from '../sla/calendar.service.js';
 import { ConflictError, ForbiddenError, ValidationError } from '../shared/errors.js';
+import type { Hooks } from '../shared/hooks.js';
 import { isStaff, type Principal } from '../shared/principal.js';
 import { canReadCase, seesInternalNotes } from './access.js';
 import { CaseModel, type Actor, type CaseDoc, type CaseStatus, type HistoryEntry } from './case.model.js';
@@ -149,17 +149,25 @@ export interface TransitionCommand extends TransitionInput {
   category?: string | null;
 }
 
-/** Applies one status-machine action for a principal who may read the case. */
-export async function transitionCase(p: Principal, referenceInput: unknown, command: TransitionCommand, now: Date, profile: string): Promise<ActResult> {
+/**
+ * Applies one status-machine action for a principal who may read the case. Staff routing a case out
+ * of triage may give it its first category: then `onRouted` (the caseRouted hook) hands it to
+ * recurring-issue detection, which counts it as arriving now.
+ */
+export async function transitionCase(p: Principal, referenceInput: unknown, command: TransitionCommand, now: Date, profile: string, onRouted: Hooks['caseRouted']): Promise<ActResult> {
   const c = await findCaseFor(p, referenceInput);
   const { updated, notice } = await applyTransition(c, machineActor(p, c), actorOf(p), command, now, profile, p);
+  // A case routed out of triage with its first category reaches recurring-issue detection now.
+  if (!c.category && updated.category) await onRouted(updated, now);
   await changed(p, c, command.action, now);
   return { view: staffView(p, updated, now, await clockView(updated, now)), notice };
 }
 
 /**
  * The transition itself, once the caller has established who acts: a principal, or the owner who
- * holds the tracking code (`principal` undefined: the citizen acts as `owner`).
+ * holds the tracking code (`principal` undefined: the citizen acts as `owner`). Only staff route or
+ * transfer (status.ts), so only transitionCase sees a case get its first category here and tells
+ * recurring-issue detection.
  */
 export async function applyTransition(
   c: CaseDoc,
@@ -232,8 +240,6 @@ export async function applyTransition(
   if (result.modifiedCount !== 1) throw new ConflictError('CASE_CHANGED', 'The case was changed by someone else. Reload it and try again.');
 
   const updated = (await CaseModel.findById(c._id).lean<CaseDoc>())!;
-  // A case routed out of triage with its first category reaches recurring-issue detection now.
-  if (!c.category && updated.category) await queueForRecurrence(updated, now);
   const tellsCitizen: CaseAction[] = ['resolve', 'request_information', 'reject', 'transfer', 'accept_suggestion', 'decline_suggestion', 'implement'];
   // Citizens who follow the case are also told when work starts on the shared problem (notices.ts).
   const tellsFollowers: CaseAction[] = ['start'];

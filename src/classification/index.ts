@@ -9,3 +9,6 @@ export { type KeywordRule, type KeywordMatch } from './keywords.js';
 export { findArea, placeWords, type PlaceArea, type PlaceAlias, type PlaceMatch } from './places.js';
 export { BH_PLACE_ALIASES } from './bh-place-aliases.js';
 export { routeCase, type RouteDecision, type RouteRequest, type RouteSettings, type RoutingTaxonomy, type RoutedCandidate } from './route.js';
+export { textOf, routeByText, routingBarOf } from './classifier.service.js';
+export { placeAliasesOf, categorySeedsOf } from './profiles.js';
+export { CONCEPTS } from './concepts.js';

@@ -13,9 +13,8 @@
  * only written, and an issue's figures are updated from what it already holds.
  */
 import { Types } from 'mongoose';
-import { CaseModel } from '../cases/case.model.js';
-import { placeWords } from '../classification/index.js';
-import { placeAliasesOf } from '../classification/profiles.js';
+import { followersOf } from '../cases/index.js';
+import { placeAliasesOf, placeWords } from '../classification/index.js';
 import { getDirectory } from '../directory/index.js';
 import { enqueueEmail } from '../notifications/index.js';
 import { isDuplicateKeyError } from '../shared/db/connect.js';
@@ -23,7 +22,7 @@ import { between, lt, lte, oneOf } from '../shared/db/operators.js';
 import { claimJob, finishJob } from '../shared/jobs.js';
 import { systemClock } from '../shared/clock.js';
 import { ReadCache } from '../shared/read-cache.js';
-import { UserModel } from '../users/user.model.js';
+import { activeSupervisorsOf } from '../users/index.js';
 import { assign, locationOf, reachesFlag, rebuildGroups, type CaseForRecurrence, type Match, type RecurrenceRules } from './grouping.js';
 import { RecurrenceItemModel, RecurrenceLogModel, RecurrenceQueueModel, RecurringIssueModel, type RecurrenceItem, type RecurrenceLogEntry, type RecurrenceQueued, type RecurringIssueDoc } from './recurring.model.js';
 import { decideReview, MONITORING_DAYS } from './review.js';
@@ -255,8 +254,7 @@ function figuresOf(members: readonly Member[], citizensBefore: readonly string[]
 export async function recomputeIssue(id: Types.ObjectId, caseIds: readonly Types.ObjectId[], now: Date): Promise<void> {
   const members = await RecurrenceLogModel.find({ _id: oneOf([...caseIds]) }).sort({ createdAt: 1, _id: 1 }).lean<RecurrenceLogEntry[]>();
   if (members.length === 0) return;
-  const followed = await CaseModel.find({ _id: oneOf(members.map((i) => i._id)) }).select({ followers: 1 }).lean();
-  const followers = followed.flatMap((c) => (c.followers ?? []).map((f) => f.toHexString()));
+  const followers = await followersOf(members.map((i) => i._id));
   await RecurringIssueModel.updateOne({ _id: id }, { $set: { ...figuresOf(members, followers), updatedAt: now } }, { timestamps: false });
 }
 
@@ -307,7 +305,7 @@ async function refreshIssue(id: Types.ObjectId, added: readonly Member[], matche
 async function notifySupervisors(issue: RecurringIssueDoc, event: 'flagged' | 'recurred', now: Date, options: DetectOptions): Promise<void> {
   if (!issue.agency) return;
   const d = await getDirectory(options.profile);
-  const supervisors = await UserModel.find({ role: 'supervisor', agency: issue.agency, disabledAt: null }).select({ email: 1, language: 1 }).lean();
+  const supervisors = await activeSupervisorsOf(issue.agency);
   for (const s of supervisors) {
     const language = s.language === 'en' ? 'en' : 'ar';
     const name = (x: { name_ar: string; name_en: string } | undefined): string => (x ? (language === 'ar' ? x.name_ar : x.name_en) : '—');

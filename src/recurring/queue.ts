@@ -3,27 +3,16 @@
  * gets a category: at filing, or when staff route it out of triage (then it counts as arriving at
  * that moment). The entry carries what detection needs, so detection never reads the case itself.
  */
-import type { Types } from 'mongoose';
-import { CaseModel } from '../cases/case.model.js';
-import { textOf } from '../classification/classifier.service.js';
+import { casesRoutedSince, routedCasesByIds } from '../cases/index.js';
+import { textOf } from '../classification/index.js';
 import { isDuplicateKeyError } from '../shared/db/connect.js';
-import { gte, ne, oneOf } from '../shared/db/operators.js';
+import { oneOf } from '../shared/db/operators.js';
+import type { RoutedCase } from '../shared/hooks.js';
 import { locationOf } from './grouping.js';
 import { RecurrenceLogModel, RecurrenceQueueModel } from './recurring.model.js';
 
-export interface CaseToDetect {
-  _id: Types.ObjectId;
-  profile: string;
-  reference: string;
-  category?: string | null;
-  area?: string | null;
-  location?: { lat?: number | null; lng?: number | null } | null;
-  agency?: string | null;
-  citizenId?: Types.ObjectId | null;
-  contactEmail: string;
-  title?: string | null;
-  description: string;
-}
+/** What the queue takes of a case: the caseRouted hook's case (shared/hooks.ts). */
+export type CaseToDetect = RoutedCase;
 
 /**
  * Queues a case for detection once; a case without a category is not queued. Called after the case
@@ -71,7 +60,7 @@ export async function requeueMissed(profile: string, now: Date, days: number): P
   const since = new Date(now.getTime() - days * DAY_MS);
   // By when the case was routed (the routing.routedAt index), not when it was filed: a case routed
   // out of triage a week after filing gets its category, and reaches the queue, only then.
-  const ids = (await CaseModel.find({ 'routing.routedAt': gte(since), profile, category: ne(null) }).select({ _id: 1 }).lean()).map((c) => c._id);
+  const ids = await casesRoutedSince(profile, since);
   let queued = 0;
   for (let i = 0; i < ids.length; i += REQUEUE_BATCH) {
     const batch = ids.slice(i, i + REQUEUE_BATCH);
@@ -82,7 +71,7 @@ export async function requeueMissed(profile: string, now: Date, days: number): P
     const known = new Set([...seen, ...waiting].map((d) => d._id.toHexString()));
     const missing = batch.filter((id) => !known.has(id.toHexString()));
     if (missing.length === 0) continue;
-    const cases = await CaseModel.find({ _id: oneOf(missing) }).lean();
+    const cases = await routedCasesByIds(missing);
     for (const c of cases) if (await queueForRecurrence(c, now)) queued++;
   }
   return queued;

@@ -4,7 +4,7 @@
  * review steps this person may take). Forms post and redirect; refusals show on the page.
  */
 import { Router, type Request, type Response } from 'express';
-import type { AppDeps } from '../shared/deps.js';
+import type { ModuleDeps } from '../shared/deps.js';
 import { getDirectory } from '../directory/index.js';
 import type { Csrf } from '../shared/csrf.js';
 import { AppError, STATUS_BY_KIND } from '../shared/errors.js';
@@ -18,7 +18,7 @@ const text = (body: unknown, name: string): string | undefined => {
   return typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined;
 };
 
-export function recurringPagesRouter(deps: AppDeps, csrf: Csrf): Router {
+export function recurringPagesRouter(deps: ModuleDeps, csrf: Csrf): Router {
   const router = Router();
   const profile = deps.config.deploymentProfile;
   const reviewers = requireRole('supervisor', 'manager', 'admin');

@@ -5,14 +5,15 @@
  */
 import { Router, type RequestHandler } from 'express';
 import Joi from 'joi';
-import type { AppDeps } from '../shared/deps.js';
-import { routingBarOf } from '../classification/classifier.service.js';
+import { similarSchema } from '../cases/index.js';
+import { routingBarOf } from '../classification/index.js';
+import type { ModuleDeps } from '../shared/deps.js';
 import { validate, validateWith } from '../shared/validate.js';
 import { principalOf, requireRole } from '../users/index.js';
 import { listRules, ruleBodySchema, rulesFor, setRules, type RuleOverrides } from './rules.service.js';
 import { issueDetail, linkCases, listIssues, mergeIssues, resolveLinkedCases, reviewIssue, splitIssue, type IssueQuery, type ReviewCommand } from './review.service.js';
 import { ISSUE_ACTIONS, ISSUE_STATUSES } from './review.js';
-import { findSimilarOpenCases, followCase, similarSchema, type SimilarInput } from './similar.service.js';
+import { findSimilarOpenCases, followCase, type SimilarInput } from './similar.service.js';
 
 const code = Joi.string().trim().max(64).pattern(/^[A-Z][A-Z0-9_]*$/);
 const listSchema = Joi.object({
@@ -36,7 +37,7 @@ const patchSchema = Joi.object({
   note: Joi.string().trim().max(2000).allow(''),
 });
 
-export function recurringApiRouter(deps: AppDeps): Router {
+export function recurringApiRouter(deps: ModuleDeps): Router {
   const router = Router();
   const profile = deps.config.deploymentProfile;
   const reviewers = requireRole('supervisor', 'manager', 'admin');
@@ -57,7 +58,7 @@ export function recurringApiRouter(deps: AppDeps): Router {
 
   router.post('/:id/resolve-linked', requireRole('supervisor'), validate('body', Joi.object({ note: Joi.string().trim().min(2).max(5000).required() })), async (req, res) => {
     const p = principalOf(res)!;
-    res.json(await resolveLinkedCases(p, profile, String(req.params.id), (res.locals.body as { note: string }).note, deps.clock.now(), deps.config.publicUrl));
+    res.json(await resolveLinkedCases(p, profile, String(req.params.id), (res.locals.body as { note: string }).note, deps.clock.now(), deps.config.publicUrl, deps.hooks.caseRouted));
   });
 
   router.post('/:id/merge', requireRole('supervisor', 'manager'), validate('body', Joi.object({ from: Joi.string().hex().length(24).required() })), async (req, res) => {
@@ -82,7 +83,7 @@ export function recurringApiRouter(deps: AppDeps): Router {
 }
 
 /** `POST /api/v1/cases/similar`: open cases like the one being written (same body as filing; nothing stored). */
-export function similarCasesRouter(deps: AppDeps, limit: RequestHandler): Router {
+export function similarCasesRouter(deps: ModuleDeps, limit: RequestHandler): Router {
   const router = Router();
   const profile = deps.config.deploymentProfile;
   router.post('/', limit, async (req, res) => {
@@ -107,7 +108,7 @@ export function followRouter(limit: RequestHandler): Router {
 }
 
 /** `/api/v1/admin/recurring-rules`: the grouping rules per category (administrators). */
-export function recurringRulesRouter(deps: AppDeps): Router {
+export function recurringRulesRouter(deps: ModuleDeps): Router {
   const router = Router();
   const profile = deps.config.deploymentProfile;
   router.use(requireRole('admin'));

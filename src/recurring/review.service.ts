@@ -3,13 +3,11 @@
  * managers and administrators all of them. Used by the API and the pages alike.
  */
 import { Types } from 'mongoose';
-import { CaseModel, OPEN_STATUSES } from '../cases/case.model.js';
-import { sendCitizenNotice } from '../cases/notices.js';
-import { normaliseReference } from '../cases/reference.js';
-import { transitionCase } from '../cases/workspace.service.js';
+import { caseListOf, casesByReference, caseStatusesOf, normaliseReference, OPEN_STATUSES, sendCitizenNotice, transitionCase } from '../cases/index.js';
 import { findAgency } from '../directory/index.js';
 import { oneOf } from '../shared/db/operators.js';
 import { AppError, ConflictError, ForbiddenError, NotFoundError, STATUS_BY_KIND, ValidationError } from '../shared/errors.js';
+import type { Hooks } from '../shared/hooks.js';
 import type { Principal } from '../shared/principal.js';
 import { rulesFor } from './rules.service.js';
 import { RecurrenceItemModel, RecurringIssueModel, type RecurringIssueDoc } from './recurring.model.js';
@@ -107,7 +105,7 @@ const weekStart = (d: Date): number => Date.UTC(d.getUTCFullYear(), d.getUTCMont
 
 export async function issueDetail(p: Principal, profile: string, id: string) {
   const i = await load(p, profile, id);
-  const cases = await CaseModel.find({ _id: oneOf(i.caseIds) }).select({ reference: 1, status: 1, title: 1, createdAt: 1 }).sort({ createdAt: 1 }).lean();
+  const cases = await caseListOf(i.caseIds);
   const actionAt = i.history.find((h) => h.to === 'action_planned')?.at ?? null;
   return {
     ...summary(i),
@@ -120,7 +118,7 @@ export async function issueDetail(p: Principal, profile: string, id: string) {
     },
     caseList: cases.map((c) => ({ reference: c.reference, status: c.status, title: c.title ?? null, createdAt: c.createdAt.toISOString() })),
     perWeek: weeklyCounts(cases.map((c) => c.createdAt), actionAt),
-    linkedCases: i.linkedCaseIds?.length ? (await CaseModel.find({ _id: oneOf(i.linkedCaseIds ?? []) }).select({ reference: 1, status: 1 }).lean()).map((c) => ({ reference: c.reference, status: c.status })) : [],
+    linkedCases: i.linkedCaseIds?.length ? (await caseStatusesOf(i.linkedCaseIds ?? [])).map((c) => ({ reference: c.reference, status: c.status })) : [],
     review: {
       plan: i.plan ?? null,
       actionAt: actionAt ? actionAt.toISOString() : null,
@@ -167,7 +165,7 @@ export async function linkCases(p: Principal, profile: string, id: string, refer
   const issue = await load(p, profile, id);
   if (p.role !== 'supervisor' && p.role !== 'manager') throw new ForbiddenError('ACTION_NOT_ALLOWED', 'Supervisors and managers link cases to an issue.');
   const refs = [...new Set(references.map((r) => normaliseReference(r)).filter((r): r is string => !!r))];
-  const cases = await CaseModel.find({ reference: oneOf(refs) }).select({ reference: 1, agency: 1, status: 1 }).lean();
+  const cases = await casesByReference(refs);
   const problems = refs
     .filter((r) => !cases.some((c) => c.reference === r && c.agency === issue.agency && OPEN_STATUSES.includes(c.status)))
     .map((r) => ({ field: 'cases', code: 'NOT_LINKABLE', message: `${r} is not an open case of this issue's agency.` }));
@@ -184,17 +182,18 @@ export async function linkCases(p: Principal, profile: string, id: string, refer
  * Resolves the linked open cases with one public note written for every citizen affected (each
  * case's filer is told through the usual case-update email, each follower through the follower
  * notice with the note, in their language). A case someone changed meanwhile is reported, not forced.
+ * `onRouted` is the caseRouted hook the cases module's transitions take (resolving never routes).
  */
-export async function resolveLinkedCases(p: Principal, profile: string, id: string, note: string, now: Date, publicUrl: string): Promise<{ resolved: string[]; skipped: { reference: string; code: string }[] }> {
+export async function resolveLinkedCases(p: Principal, profile: string, id: string, note: string, now: Date, publicUrl: string, onRouted: Hooks['caseRouted']): Promise<{ resolved: string[]; skipped: { reference: string; code: string }[] }> {
   const issue = await load(p, profile, id);
   if (p.role !== 'supervisor' || p.agency !== issue.agency) throw new ForbiddenError('ACTION_NOT_ALLOWED', "Only a supervisor of the issue's agency resolves its cases.");
   if (note.trim().length < 2) throw new ValidationError([{ field: 'note', code: 'any.required', message: 'Write the public note the citizens will read.' }]);
-  const cases = await CaseModel.find({ _id: oneOf(issue.linkedCaseIds ?? []) }).select({ reference: 1 }).lean();
+  const cases = await caseStatusesOf(issue.linkedCaseIds ?? []);
   const resolved: string[] = [];
   const skipped: { reference: string; code: string }[] = [];
   for (const c of cases) {
     try {
-      const { notice } = await transitionCase(p, c.reference, { action: 'resolve', note }, now, profile);
+      const { notice } = await transitionCase(p, c.reference, { action: 'resolve', note }, now, profile, onRouted);
       // The filer, and the citizens who follow the case: this note is written for all of them.
       if (notice) await sendCitizenNotice(notice, publicUrl, now, { messageForEveryone: true });
       resolved.push(c.reference);

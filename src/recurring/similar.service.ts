@@ -2,13 +2,9 @@
  * Open cases like the one a citizen is about to file, and following one instead: used by the API
  * (`/api/v1/cases/similar`, `/api/v1/cases/:reference/follow`) and by the filing page.
  */
-import { Types } from 'mongoose';
-import { CaseModel, OPEN_STATUSES } from '../cases/case.model.js';
-import { fileCaseSchema } from '../cases/case.schemas.js';
-import { normaliseReference } from '../cases/reference.js';
-import { routeByText, textOf } from '../classification/classifier.service.js';
-import { oneOf } from '../shared/db/operators.js';
-import { ConflictError, NotFoundError } from '../shared/errors.js';
+import { addFollower, openCasesAmong } from '../cases/index.js';
+import { routeByText, textOf } from '../classification/index.js';
+import type { SimilarAnswer, SimilarDraft } from '../shared/hooks.js';
 import type { Principal } from '../shared/principal.js';
 import { placeWordsFor, windowCandidates } from './detection.service.js';
 import { RecurringIssueModel } from './recurring.model.js';
@@ -16,21 +12,9 @@ import { rulesFor } from './rules.service.js';
 import { cosine, sharedWords, unpackVector, vectorOf } from './similarity.js';
 import { problemVocabulary, problemWordsOf, withinVocabulary } from './vocabulary.js';
 
-/** The filing body without contact details: what a look-alike search needs. */
-export const similarSchema = fileCaseSchema.fork(['contact'], (s) => s.optional());
-
-export interface SimilarInput {
-  title?: string;
-  description: string;
-  category?: string | null;
-  area?: string | null;
-}
-
-export interface SimilarAnswer {
-  category: string | null;
-  area: string | null;
-  items: { reference: string; status: string; createdAt: string; score: number; sharedWords: string[] }[];
-}
+/** A case being written, as the look-alike search takes it (the filing body without contact: cases' similarSchema). */
+export type SimilarInput = SimilarDraft;
+export type { SimilarAnswer };
 
 /** Open cases like the one being written (its category and area, given or found in its text); nothing stored. */
 export async function findSimilarOpenCases(profile: string, input: SimilarInput, bar: { threshold: number; margin: number }, now: Date): Promise<SimilarAnswer> {
@@ -60,7 +44,7 @@ export async function findSimilarOpenCases(profile: string, input: SimilarInput,
     })
     .filter((x) => x.score >= rules.similarity)
     .sort((a, b) => b.score - a.score);
-  const open = await CaseModel.find({ _id: oneOf(scored.map((x) => x.c._id)), status: oneOf(OPEN_STATUSES) }).select({ reference: 1, status: 1, createdAt: 1 }).lean();
+  const open = await openCasesAmong(scored.map((x) => x.c._id));
   const byId = new Map(open.map((o) => [o._id.toHexString(), o]));
   // Never another citizen's words: the reference, status, date and the vocabulary words the two texts share.
   const items = scored
@@ -75,18 +59,13 @@ export async function findSimilarOpenCases(profile: string, input: SimilarInput,
 
 /** A signed-in citizen follows an open case as affected; they count among its recurring issue's citizens. */
 export async function followCase(p: Principal, referenceInput: unknown): Promise<string> {
-  const reference = normaliseReference(referenceInput);
-  const c = reference ? await CaseModel.findOne({ reference }).select({ status: 1, citizenId: 1, followers: 1 }).lean() : null;
-  if (!c || !OPEN_STATUSES.includes(c.status)) throw new NotFoundError('CASE_NOT_FOUND', 'No open case with this reference.');
-  if (c.citizenId?.toHexString() === p.userId) throw new ConflictError('OWN_CASE', 'This is your own case.');
-  const me = new Types.ObjectId(p.userId);
-  await CaseModel.updateOne({ _id: c._id }, { $addToSet: { followers: me } }, { timestamps: false });
-  const group = await RecurringIssueModel.findOne({ caseIds: c._id }).select({ _id: 1 }).lean();
+  const { caseId, reference } = await addFollower(p.userId, referenceInput);
+  const group = await RecurringIssueModel.findOne({ caseIds: caseId }).select({ _id: 1 }).lean();
   if (group) {
     await RecurringIssueModel.updateOne({ _id: group._id }, { $addToSet: { citizens: p.userId } }, { timestamps: false });
     const issue = await RecurringIssueModel.findById(group._id).select({ citizens: 1 }).lean();
     if (issue) await RecurringIssueModel.updateOne({ _id: group._id }, { $set: { citizenCount: issue.citizens.length } }, { timestamps: false });
   }
-  return reference!;
+  return reference;
 }
 

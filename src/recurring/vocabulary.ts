@@ -11,9 +11,7 @@
  * description is never named back to the searcher who typed it, nor does typing it move a score or
  * bring a case into the answer (a list of names cannot be tried one by one against the answers).
  */
-import { CONCEPTS } from '../classification/concepts.js';
-import { contentWords, textFeatures } from '../classification/features.js';
-import { categorySeedsOf } from '../classification/profiles.js';
+import { categorySeedsOf, CONCEPTS, contentWords, textFeatures } from '../classification/index.js';
 import type { TextVector } from './similarity.js';
 
 export interface ProblemVocabulary {

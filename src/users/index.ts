@@ -28,3 +28,4 @@ export { sessionCookieNames } from './session-cookies.js';
 export { UserModel, type UserDoc } from './user.model.js';
 export { RefreshTokenModel } from './refresh-token.model.js';
 export { EmailVerificationModel } from './email-verification.model.js';
+export { activeSupervisorsOf } from './staff.js';

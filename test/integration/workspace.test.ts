@@ -4,9 +4,11 @@ import { CaseModel, type CaseDoc } from '../../src/cases/case.model.js';
 import { listCases } from '../../src/cases/list.service.js';
 import { addCitizenMessage, citizenView } from '../../src/cases/tracking.service.js';
 import { closeAfterRatingWindow, rateCase, replyToCase, staffView, transitionCase } from '../../src/cases/workspace.service.js';
+import { wireHooks } from '../../src/wiring.js';
 import { makeCase, principal } from '../support/factories.js';
 
 const NOW = new Date('2026-11-23T08:00:00Z');
+const { caseRouted } = wireHooks();
 const later = (days: number) => new Date(NOW.getTime() + days * 86_400_000);
 
 async function codeOf(p: Promise<unknown>): Promise<string> {
@@ -27,7 +29,7 @@ describe('working a case', () => {
 
   it('when an officer of the agency starts a case, then it is in progress, assigned to them, and the history says so', async () => {
     const c = await makeCase({ citizenId });
-    const { view, notice } = await transitionCase(officer, c.reference, { action: 'start' }, NOW, 'bh');
+    const { view, notice } = await transitionCase(officer, c.reference, { action: 'start' }, NOW, 'bh', caseRouted);
     expect(view.status).to.equal('in_progress');
     expect(view.assignee).to.equal('Officer Hassan');
     expect(notice).to.include({ event: 'start', message: null, followersOnly: true }); // not for the filer: for citizens who follow the case
@@ -38,25 +40,25 @@ describe('working a case', () => {
 
   it("when an officer of another agency tries, then the case does not exist for them (404)", async () => {
     const c = await makeCase();
-    expect(await codeOf(transitionCase(ewaOfficer, c.reference, { action: 'start' }, NOW, 'bh'))).to.equal('CASE_NOT_FOUND');
+    expect(await codeOf(transitionCase(ewaOfficer, c.reference, { action: 'start' }, NOW, 'bh', caseRouted))).to.equal('CASE_NOT_FOUND');
     expect((await CaseModel.findById(c._id).lean<CaseDoc>())!.status).to.equal('assigned');
   });
 
   it('when a manager tries to act, then it is 403: managers read and review', async () => {
     const c = await makeCase();
-    expect(await codeOf(transitionCase(principal('manager'), c.reference, { action: 'start' }, NOW, 'bh'))).to.equal('ACTION_NOT_ALLOWED');
+    expect(await codeOf(transitionCase(principal('manager'), c.reference, { action: 'start' }, NOW, 'bh', caseRouted))).to.equal('ACTION_NOT_ALLOWED');
   });
 
   it('when the same action is repeated, then the second is an invalid transition', async () => {
     const c = await makeCase();
-    await transitionCase(officer, c.reference, { action: 'start' }, NOW, 'bh');
-    expect(await codeOf(transitionCase(officer, c.reference, { action: 'start' }, NOW, 'bh'))).to.equal('INVALID_TRANSITION');
+    await transitionCase(officer, c.reference, { action: 'start' }, NOW, 'bh', caseRouted);
+    expect(await codeOf(transitionCase(officer, c.reference, { action: 'start' }, NOW, 'bh', caseRouted))).to.equal('INVALID_TRANSITION');
   });
 
   it('when a case is resolved without a note, then it is refused; with one, the citizen is to be told', async () => {
     const c = await makeCase({ status: 'in_progress' });
-    expect(await codeOf(transitionCase(officer, c.reference, { action: 'resolve' }, NOW, 'bh'))).to.equal('VALIDATION_FAILED');
-    const { view, notice } = await transitionCase(officer, c.reference, { action: 'resolve', note: 'The bins were emptied on Sunday.' }, NOW, 'bh');
+    expect(await codeOf(transitionCase(officer, c.reference, { action: 'resolve' }, NOW, 'bh', caseRouted))).to.equal('VALIDATION_FAILED');
+    const { view, notice } = await transitionCase(officer, c.reference, { action: 'resolve', note: 'The bins were emptied on Sunday.' }, NOW, 'bh', caseRouted);
     expect(view.status).to.equal('resolved');
     expect(notice).to.include({ event: 'resolve', message: 'The bins were emptied on Sunday.', reference: c.reference });
     const stored = await CaseModel.findById(c._id).lean<CaseDoc>();
@@ -67,7 +69,7 @@ describe('working a case', () => {
 
   it('when an officer transfers a case, then it leaves their queue, joins the other agency\'s, and the routing shows the correction', async () => {
     const c = await makeCase({ status: 'in_progress', assignee: { userId: new Types.ObjectId(), name: 'Someone' } });
-    const { view } = await transitionCase(officer, c.reference, { action: 'transfer', agency: 'EWA', reason: 'This is a water meter: EWA owns it.' }, NOW, 'bh');
+    const { view } = await transitionCase(officer, c.reference, { action: 'transfer', agency: 'EWA', reason: 'This is a water meter: EWA owns it.' }, NOW, 'bh', caseRouted);
     expect(view.status).to.equal('assigned');
     const stored = await CaseModel.findById(c._id).lean<CaseDoc>();
     expect(stored!.agency).to.equal('EWA');
@@ -83,13 +85,13 @@ describe('working a case', () => {
 
   it('when a transfer names the same or an unknown agency, then it is refused', async () => {
     const c = await makeCase();
-    expect(await codeOf(transitionCase(officer, c.reference, { action: 'transfer', agency: 'CAPITAL', reason: 'x' }, NOW, 'bh'))).to.equal('VALIDATION_FAILED');
-    expect(await codeOf(transitionCase(officer, c.reference, { action: 'transfer', agency: 'NOPE', reason: 'x' }, NOW, 'bh'))).to.equal('VALIDATION_FAILED');
+    expect(await codeOf(transitionCase(officer, c.reference, { action: 'transfer', agency: 'CAPITAL', reason: 'x' }, NOW, 'bh', caseRouted))).to.equal('VALIDATION_FAILED');
+    expect(await codeOf(transitionCase(officer, c.reference, { action: 'transfer', agency: 'NOPE', reason: 'x' }, NOW, 'bh', caseRouted))).to.equal('VALIDATION_FAILED');
   });
 
   it('when an agent routes a case out of triage, then it goes to that agency as a manual routing', async () => {
     const c = await makeCase({ status: 'triage', agency: undefined, category: undefined, routing: { method: 'triage', routedAt: NOW } });
-    const { view } = await transitionCase(principal('agent'), c.reference, { action: 'route', agency: 'WORKS' }, NOW, 'bh');
+    const { view } = await transitionCase(principal('agent'), c.reference, { action: 'route', agency: 'WORKS' }, NOW, 'bh', caseRouted);
     expect([view.status, view.agency]).to.deep.equal(['assigned', 'WORKS']);
     expect((await CaseModel.findById(c._id).lean<CaseDoc>())!.routing.correctedFrom).to.deep.include({ agency: null, method: 'triage' });
   });
@@ -117,7 +119,7 @@ describe('working a case', () => {
 
   it('when the agency asks for information and the citizen answers, then the case is back in progress', async () => {
     const c = await makeCase({ citizenId, status: 'in_progress' });
-    await transitionCase(officer, c.reference, { action: 'request_information' }, NOW, 'bh');
+    await transitionCase(officer, c.reference, { action: 'request_information' }, NOW, 'bh', caseRouted);
     await addCitizenMessage((await CaseModel.findById(c._id).lean<CaseDoc>())!, 'The bin is behind the mosque.', later(1));
     const stored = (await CaseModel.findById(c._id).lean<CaseDoc>())!;
     expect(stored.status).to.equal('in_progress');
@@ -126,9 +128,9 @@ describe('working a case', () => {
 
   it('when the owner reopens within 14 days with a reason, then it is reopened; after, it is refused', async () => {
     const c = await makeCase({ citizenId, status: 'resolved', resolvedAt: NOW });
-    expect(await codeOf(transitionCase(owner, c.reference, { action: 'reopen', reason: 'Still broken.' }, later(15), 'bh'))).to.equal('REOPEN_WINDOW_CLOSED');
-    expect(await codeOf(transitionCase(officer, c.reference, { action: 'reopen', reason: 'x' }, later(1), 'bh'))).to.equal('ACTION_NOT_ALLOWED');
-    const { view } = await transitionCase(owner, c.reference, { action: 'reopen', reason: 'Still broken.' }, later(3), 'bh');
+    expect(await codeOf(transitionCase(owner, c.reference, { action: 'reopen', reason: 'Still broken.' }, later(15), 'bh', caseRouted))).to.equal('REOPEN_WINDOW_CLOSED');
+    expect(await codeOf(transitionCase(officer, c.reference, { action: 'reopen', reason: 'x' }, later(1), 'bh', caseRouted))).to.equal('ACTION_NOT_ALLOWED');
+    const { view } = await transitionCase(owner, c.reference, { action: 'reopen', reason: 'Still broken.' }, later(3), 'bh', caseRouted);
     expect(view.status).to.equal('reopened');
   });
 
