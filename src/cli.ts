@@ -7,7 +7,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { Presets, SingleBar } from 'cli-progress';
 import { importHistoryFile } from './classification/history-import.js';
 import { routingBarOf, trainAndStore, type ModelInfo } from './classification/classifier.service.js';
-import { rebuildAndCompare } from './recurring/detection.service.js';
+import { rebuildAndCompare } from './recurring/index.js';
 import { readProfileData, seedDirectory } from './directory/index.js';
 import { startRuntime, type Runtime } from './runtime.js';
 import { seedCalendars } from './sla/calendar.service.js';

@@ -9,7 +9,7 @@ import { recomputeStaleClocks, runSlaSweep } from './sla/index.js';
 import { routingBarOf, trainAndStore } from './classification/classifier.service.js';
 import { runJob } from './shared/jobs.js';
 import { repeat } from './shared/repeat.js';
-import { runRecurrenceTurn } from './recurring/schedule.js';
+import { runRecurrenceTurn } from './recurring/index.js';
 import { AppError } from './shared/errors.js';
 import { createMailTransport, createOutboxRelay } from './notifications/index.js';
 import { systemClock } from './shared/clock.js';

@@ -5,8 +5,7 @@
 import { linkGuestCases } from './users/auth.service.js';
 import { recomputeCalendarClocks } from './sla/recompute.js';
 import { correctedCases } from './classification/classifier.service.js';
-import { queueForRecurrence } from './recurring/queue.js';
-import { findSimilarOpenCases, followCase } from './recurring/similar.service.js';
+import { findSimilarOpenCases, followCase, queueForRecurrence } from './recurring/index.js';
 import type { Hooks } from './shared/hooks.js';
 
 export function wireHooks(): Hooks {

@@ -8,7 +8,7 @@ import { Gauge as GaugeMetric } from 'prom-client';
 import type { AppDeps } from '../shared/deps.js';
 import { CaseModel } from '../cases/case.model.js';
 import { OutboxMessageModel } from '../notifications/outbox.model.js';
-import { RecurrenceQueueModel } from '../recurring/recurring.model.js';
+import { RecurrenceQueueModel } from '../recurring/index.js';
 import { lte } from '../shared/db/operators.js';
 
 /** Scrapers give up after 10 s by default; the five queries run side by side. */
