@@ -34,10 +34,19 @@ const layerRules = LAYERS.flatMap((layer, i) =>
   }),
 );
 
+const KNOWN = LAYERS.flat().join('|');
+
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
   forbidden: [
     ...layerRules,
+    {
+      name: 'module-in-a-layer',
+      severity: 'error',
+      comment: 'Every folder under src/ is a module with a place in LAYERS above: add a new one there.',
+      from: { path: `^src/[^/]+/`, pathNot: `^src/(${KNOWN})/` },
+      to: { path: '.' },
+    },
     {
       name: 'no-circular',
       severity: 'error',
