@@ -4,7 +4,7 @@
  */
 import { linkGuestCases } from './users/auth.service.js';
 import { recomputeCalendarClocks } from './sla/recompute.js';
-import { correctedCases } from './classification/classifier.service.js';
+import { correctedCases } from './cases/index.js';
 import { queueForRecurrence } from './recurring/queue.js';
 import { findSimilarOpenCases, followCase } from './recurring/similar.service.js';
 import type { Hooks } from './shared/hooks.js';

@@ -23,7 +23,7 @@ import { CASE_TYPES, type Actor, type CaseDoc, type CaseType } from './case.mode
 import { citizenMessageSchema, fileCaseSchema, ratingSchema, type FileCaseInput } from './case.schemas.js';
 import { DEFAULT_EXPECTED_WORKING_DAYS, fileCase, filingScope, isFiledUnder, type FiledCase } from './intake.service.js';
 import { findSimilarOpenCases, followCase, similarSchema, type SimilarAnswer } from '../recurring/similar.service.js';
-import { routingBarOf } from '../classification/classifier.service.js';
+import { routingBarOf } from '../classification/index.js';
 import { normaliseReference } from './reference.js';
 import { addCitizenAttachments, addCitizenMessage, citizenView, findAttachment, findVisibleCase, type CaseView, type TimelineEntry } from './tracking.service.js';
 
