@@ -1,2 +1,2 @@
 /** The home module: the front page and the language switch, mounted by app.ts. */
-export { homeRouter, safeLocalPath } from './home.pages.js';
+export { homeRouter } from './home.pages.js';
