@@ -17,7 +17,7 @@
  * - title twice: the deployed model with the title written twice, in training and classifying;
  * - bagged: five models on bootstrap samples of the examples, probabilities averaged.
  */
-import { MUNICIPALITY } from '../src/cases/routing.js';
+import { MUNICIPALITY } from '../src/classification/rule.js';
 import { BH_CATEGORY_SEEDS, seedExamples } from '../src/classification/bh-category-seeds.js';
 import { BH_PLACE_ALIASES } from '../src/classification/bh-place-aliases.js';
 import { TRAINING } from '../src/classification/classifier.service.js';

@@ -18,7 +18,7 @@
  * thesaurus of this checkout, since concepts.ts is not an option). Seed phrases, when a setting has
  * them, only ever join the training examples.
  */
-import { MUNICIPALITY } from '../src/cases/routing.js';
+import { MUNICIPALITY } from '../src/classification/rule.js';
 import { BH_CATEGORY_SEEDS, seedExamples } from '../src/classification/bh-category-seeds.js';
 import { BH_PLACE_ALIASES } from '../src/classification/bh-place-aliases.js';
 import { fnv1a, isHeldOut } from '../src/classification/split.js';

@@ -5,12 +5,11 @@
 import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { Presets, SingleBar } from 'cli-progress';
-import { importHistoryFile } from './classification/history-import.js';
-import { routingBarOf, trainAndStore, type ModelInfo } from './classification/classifier.service.js';
+import { importHistoryFile, routingBarOf, trainAndStore, type ModelInfo } from './classification/index.js';
 import { rebuildAndCompare } from './recurring/index.js';
 import { readProfileData, seedDirectory } from './directory/index.js';
 import { startRuntime, type Runtime } from './runtime.js';
-import { seedCalendars } from './sla/calendar.service.js';
+import { seedCalendars } from './sla/index.js';
 import { AppError } from './shared/errors.js';
 import { wireHooks } from './wiring.js';
 

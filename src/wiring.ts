@@ -4,7 +4,7 @@
  */
 import { linkGuestCases } from './users/auth.service.js';
 import { recomputeCalendarClocks } from './sla/recompute.js';
-import { correctedCases } from './classification/classifier.service.js';
+import { correctedCases } from './cases/index.js';
 import { findSimilarOpenCases, followCase, queueForRecurrence } from './recurring/index.js';
 import type { Hooks } from './shared/hooks.js';
 

@@ -12,12 +12,13 @@
  */
 import { Writable, pipeline, type Readable } from 'node:stream';
 import zlib from 'node:zlib';
-import mongoose, { Schema, Types, model } from 'mongoose';
+import mongoose, { Types } from 'mongoose';
 import type { Request, RequestHandler } from 'express';
 import multer from 'multer';
 import { AppError, BadRequestError, ConflictError, ServiceUnavailableError, ValidationError, type ErrorDetail } from '../shared/errors.js';
 import type { TFunction } from '../shared/i18n.js';
 import { isDuplicateKeyError } from '../shared/db/connect.js';
+import { AttachmentSlotModel } from './attachment-slot.model.js';
 import { OPEN_STATUSES, type CaseDoc } from './case.model.js';
 
 export const MAX_ATTACHMENTS = 5;
@@ -447,22 +448,6 @@ export async function deleteAttachmentFiles(fileIds: readonly Types.ObjectId[]):
     }
   }
 }
-
-/**
- * The 5 places of a case's files. Each file added to a case takes one: the insert of
- * `<caseId>:<slot>` (slot 0–4), refused by the unique `_id` when someone took it first, on MongoDB
- * and FerretDB alike (a count-then-push is not: parallel uploads put 20 files on one case). Kept in
- * their own collection, not in `claims`, whose purge loop would free them again after a while.
- * A slot is never given back once its file is on the case; only a refused or failed addition
- * deletes the slots it took.
- */
-const attachmentSlotSchema = new Schema({
-  _id: { type: String, required: true },
-  caseId: { type: Schema.Types.ObjectId, required: true },
-  at: { type: Date, required: true },
-});
-
-export const AttachmentSlotModel = model('AttachmentSlot', attachmentSlotSchema, 'attachment_slots');
 
 /**
  * Takes `count` free slots of a case, trying from `from` (the number of files the case was read

@@ -23,7 +23,7 @@ import { sendAttachment, type CaseLimits } from './case.routes.js';
 import { CASE_TYPES, type Actor, type CaseDoc, type CaseType } from './case.model.js';
 import { citizenMessageSchema, fileCaseSchema, ratingSchema, similarSchema, type FileCaseInput } from './case.schemas.js';
 import { DEFAULT_EXPECTED_WORKING_DAYS, fileCase, filingScope, isFiledUnder, type FiledCase } from './intake.service.js';
-import { routingBarOf } from '../classification/classifier.service.js';
+import { routingBarOf } from '../classification/index.js';
 import { normaliseReference } from './reference.js';
 import { addCitizenAttachments, addCitizenMessage, citizenView, findAttachment, findVisibleCase, type CaseView, type TimelineEntry } from './tracking.service.js';
 

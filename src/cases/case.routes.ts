@@ -22,7 +22,7 @@ import { sendCitizenNotice } from './notices.js';
 import type { CaseAction } from './status.js';
 import { assignCase, auditAttachmentRead, findCaseFor, openCase, rateCase, replyToCase, setPriority, transitionCase } from './workspace.service.js';
 import type { Priority } from '../sla/policy.js';
-import { routingBarOf } from '../classification/classifier.service.js';
+import { routingBarOf } from '../classification/index.js';
 
 export function viewerOf(req: Request): Viewer {
   const token = req.get('X-Tracking-Token');

@@ -1,11 +1,11 @@
 /**
- * Filing a case: check the codes against the directory, route by the taxonomy rule, give it a
+ * Filing a case: check the codes against the directory, route it (classification's routeNewCase), give it a
  * reference and a tracking token, queue the receipt, store it. The story, in that order.
  */
 import crypto from 'node:crypto';
 import { Types } from 'mongoose';
-import { findAgency, lookupCodes, type CodeLookup } from '../directory/index.js';
-import { routeByText, textOf } from '../classification/classifier.service.js';
+import { findAgency, lookupCodes } from '../directory/index.js';
+import { routeNewCase, type RoutingBar, type RoutingMethod } from '../classification/index.js';
 import { enqueueEmail } from '../notifications/index.js';
 import { isDuplicateKeyError } from '../shared/db/connect.js';
 import { ServiceUnavailableError, ValidationError, type ErrorDetail } from '../shared/errors.js';
@@ -21,7 +21,6 @@ import type { StoredAttachment } from './attachments.js';
 import { CaseModel, type Actor, type CaseStatus } from './case.model.js';
 import type { FileCaseInput } from './case.schemas.js';
 import { generateReference, generateTrackingToken, hashSecret } from './reference.js';
-import { routeByRule, type RoutingDecision } from './routing.js';
 
 /** What a case still in triage is told to expect: the national default (Bahrain's Tawasul target). */
 export const DEFAULT_EXPECTED_WORKING_DAYS = NATIONAL_DEFAULT.resolution.workingDays;
@@ -35,8 +34,8 @@ export interface IntakeContext {
   requestLanguage: Language;
   /** Who files: the citizen themself (guest or account) or an agent for a caller. */
   actor: Actor;
-  /** When the text classifier may route (CLASSIFIER_THRESHOLD, CLASSIFIER_MARGIN); default: a lead of 0.2 over the runner-up. */
-  classifierBar?: { threshold: number; margin: number };
+  /** When the text classifier may route: the configured bar, routingBarOf(config) (CLASSIFIER_THRESHOLD, CLASSIFIER_MARGIN, CLASSIFIER_MIN_CATEGORY). */
+  classifierBar: RoutingBar;
   /** A case filed with a category is handed to recurring-issue detection (the caseRouted hook). */
   onRouted: Hooks['caseRouted'];
   /** Filed under an Idempotency-Key: the answer is kept before the case is written, and the case names the record. */
@@ -52,7 +51,7 @@ export interface FiledCase {
   area: string | null;
   agency: { code: string; name_ar: string; name_en: string } | null;
   /** How the agency was chosen; with the classifier, the candidates and the words that decided. */
-  routing: { method: RoutingDecision['method']; confidence: number | null; reason: string; candidates: { category: string; agency: string | null; probability: number }[]; terms: string[] };
+  routing: { method: RoutingMethod; confidence: number | null; reason: string; candidates: { category: string; agency: string | null; probability: number }[]; terms: string[] };
   dueAt: string | null;
   createdAt: string;
 }
@@ -89,7 +88,7 @@ export async function fileCase(input: FileCaseInput, ctx: IntakeContext, attachm
   }
   if (problems.length) throw new ValidationError(problems);
 
-  const routing = await decideRouting(input, codes, ctx);
+  const routing = await routeNewCase(ctx.profile, { category: codes.category, area: codes.area, title: input.title, description: input.description }, ctx.classifierBar);
   const agency = routing.agency ? await findAgency(ctx.profile, routing.agency) : null;
   const categoryCode = routing.category;
   const areaCode = routing.area;
@@ -197,53 +196,6 @@ export async function fileCase(input: FileCaseInput, ctx: IntakeContext, attachm
       // A reference collision (about 1 in 10^12 per pair): draw another; the queued receipt is cancelled by the relay.
     }
   }
-}
-
-interface IntakeRoutingResult {
-  agency: string | null;
-  category: string | null;
-  area: string | null;
-  method: RoutingDecision['method'];
-  confidence: number | null;
-  reason: string;
-  candidates: { category: string; agency: string | null; probability: number }[];
-  terms: string[];
-  modelVersion: number | null;
-}
-
-/**
- * The taxonomy rule when it decides; otherwise (no category, or a municipal category without an
- * area) the text classifier and place recognition, once a model has been trained. Below the
- * confidence threshold the case goes to triage with the classifier's suggestions stored for the
- * triaging agent: never silently to a wrong agency.
- */
-async function decideRouting(input: FileCaseInput, codes: CodeLookup, ctx: IntakeContext): Promise<IntakeRoutingResult> {
-  const rule = routeByRule({ category: codes.category, area: codes.area });
-  const base = { category: codes.category?.code ?? null, area: codes.area?.code ?? null, candidates: [], terms: [], modelVersion: null };
-  if (rule.method !== 'triage') return { ...base, agency: rule.agency, method: rule.method, confidence: rule.confidence, reason: rule.reason };
-  const byText = await routeByText(ctx.profile, { text: textOf({ title: input.title, description: input.description }), category: base.category, area: base.area }, ctx.classifierBar ?? { threshold: 0, margin: 0.3 });
-  if (!byText) return { ...base, agency: null, method: 'triage', confidence: null, reason: rule.reason };
-  const d = byText.decision;
-  const found = {
-    candidates: d.candidates.map((c) => ({ category: c.category, agency: c.agency, probability: threeDecimals(c.probability) })),
-    terms: d.terms,
-    modelVersion: byText.modelVersion,
-  };
-  if (d.method === 'triage') return { ...base, ...found, agency: null, method: 'triage', confidence: d.confidence === null ? null : threeDecimals(d.confidence), reason: d.reason };
-  return {
-    ...found,
-    category: d.category,
-    area: d.area ?? base.area,
-    agency: d.agency,
-    method: d.method,
-    confidence: threeDecimals(d.confidence),
-    reason: d.method === 'rule' ? 'area_from_text' : d.areaSource === 'text' ? 'classifier_area_from_text' : 'classifier',
-  };
-}
-
-/** Probabilities are stored and shown with three decimals, routed or not. */
-function threeDecimals(x: number): number {
-  return Math.round(x * 1000) / 1000;
 }
 
 function insideBounds(p: { lat: number; lng: number }, b: { minLat: number; maxLat: number; minLng: number; maxLng: number }): boolean {

@@ -92,7 +92,7 @@ const SUGGESTION: readonly CaseType[] = ['suggestion'];
  * Managers and administrators have no row: they watch and configure, the agency's staff act.
  */
 const TABLE: Transition[] = [
-  // Intake: the routing rule (./routing.ts) either finds the agency or leaves the case for triage.
+  // Intake: the routing rule (classification/rule.ts) either finds the agency or leaves the case for triage.
   { action: 'send_to_triage', from: ['submitted'], to: 'triage', actors: ['system'], caseTypes: 'all', requires: [] },
   { action: 'route', from: ['submitted'], to: 'assigned', actors: ['system'], caseTypes: 'all', requires: ['agency'] },
   // Triage: contact-centre agents and supervisors with triage rights route by hand; the classifier

@@ -1,17 +1,16 @@
 /**
  * Text classification with I/O: training from the database (imported history plus staff's routing
- * corrections), storing versioned models, the model in use (the newest version, the same for every
- * instance), keyword rules, and the routing decision for a new case.
+ * corrections, from hooks.correctedCases), storing versioned models, the model in use (the newest
+ * version, the same for every instance), keyword rules, and the classifier's decision for a new case
+ * (routeByText; routing.service.ts puts the taxonomy rule first).
  *
  * Each training run measures itself first: a model trained on the history outside the held-out
  * slice (FNV-1a of `ref` mod 5 = 0, the same slice as bench/classification.ts) is scored on that
  * slice; then the model put in use is trained on everything. The evaluation is stored with it.
  */
-import { CaseModel } from '../cases/case.model.js';
 import { getDirectory } from '../directory/index.js';
-import { ne, oneOf } from '../shared/db/operators.js';
 import { BadRequestError, ValidationError } from '../shared/errors.js';
-import type { CorrectedCase, Hooks } from '../shared/hooks.js';
+import type { Hooks } from '../shared/hooks.js';
 import { ReadCache } from '../shared/read-cache.js';
 import { seedExamples } from './bh-category-seeds.js';
 import { ClassifierVersionModel, HistoryCaseModel, KeywordRuleModel } from './classifier.model.js';
@@ -22,7 +21,7 @@ import { categorySeedsOf, placeAliasesOf } from './profiles.js';
 import { isHeldOut } from './split.js';
 import { routeCase, type RouteDecision, type RoutingTaxonomy } from './route.js';
 
-
+/** The text the classifier reads: title and description, as in training and at intake. */
 export const textOf = (c: { title?: string | null; description: string }): string => `${c.title ?? ''}\n${c.description}`;
 
 /** When the classifier may route: the agency's probability, its lead over the runner-up, the category's own probability. */
@@ -95,14 +94,6 @@ function taxonomyFor(profile: string): Promise<RoutingTaxonomy> {
 }
 
 // ---- training ----
-
-/** The cases whose routing staff corrected with a category (not anonymised ones: their text is gone). */
-export async function correctedCases(profile: string): Promise<CorrectedCase[]> {
-  const corrected = await CaseModel.find({ profile, anonymisedAt: null, 'routing.method': 'manual', category: ne(null), agency: ne(null), status: oneOf(['assigned', 'in_progress', 'awaiting_citizen', 'resolved', 'closed', 'reopened', 'under_study', 'accepted', 'declined', 'implemented']) })
-    .select({ reference: 1, title: 1, description: 1, category: 1, area: 1, agency: 1 })
-    .lean();
-  return corrected.map((c) => ({ reference: c.reference, text: textOf(c), category: c.category!, area: c.area ?? null, agency: c.agency! }));
-}
 
 /** Labelled examples: imported history, and the cases staff corrected (hooks.correctedCases). */
 async function examplesFor(profile: string, corrections: Hooks['correctedCases']): Promise<Example[]> {

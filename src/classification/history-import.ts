@@ -8,8 +8,8 @@ import fs from 'node:fs';
 import readline from 'node:readline';
 import Joi from 'joi';
 import { getDirectory, type DirectoryView } from '../directory/index.js';
-import { MUNICIPALITY } from '../cases/routing.js';
 import { HistoryCaseModel } from './classifier.model.js';
+import { MUNICIPALITY } from './rule.js';
 
 export interface HistoryLine {
   ref: string;

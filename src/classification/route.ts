@@ -11,10 +11,10 @@
  * may each be uncertain while the agency is not. `confidenceBasis: 'category'` asks the top category
  * alone to reach the threshold instead (kept to compare the two in bench/classification.ts).
  */
-import { MUNICIPALITY, routeByRule } from '../cases/routing.js';
 import { type KeywordRule } from './keywords.js';
 import { classify, type Model } from './model.js';
 import { findArea, type PlaceAlias, type PlaceArea, type PlaceMatch } from './places.js';
+import { MUNICIPALITY, routeByRule } from './rule.js';
 
 export interface RoutingTaxonomy {
   municipalities: { code: string; areas: PlaceArea[] }[];

@@ -6,7 +6,7 @@
  */
 import { Router, type Request, type Response } from 'express';
 import type { AppDeps } from '../shared/deps.js';
-import { safeLocalPath } from '../home/home.pages.js';
+import { safeLocalPath } from '../shared/local-path.js';
 import type { Csrf } from '../shared/csrf.js';
 import { AppError, ValidationError, type ErrorDetail } from '../shared/errors.js';
 import { requestLanguage } from '../shared/i18n.js';

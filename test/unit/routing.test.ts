@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { routeByRule } from '../../src/cases/routing.js';
+import { routeByRule } from '../../src/classification/rule.js';
 
 describe('routing rule of the taxonomy', () => {
   const municipal = { code: 'WASTE_COLLECTION', owner: 'MUNICIPALITY' };

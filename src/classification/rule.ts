@@ -2,7 +2,8 @@
  * The deterministic routing rule of the taxonomy (pure): with a category and an area, the agency is
  * the category's owner, or the municipality holding the area when the owner is MUNICIPALITY. A
  * municipal category without an area, or no category at all, goes to triage.
- * The text classifier (a later issue) adds the "classifier" method on top of this rule.
+ * The text classifier (route.ts) adds the "classifier" method on top of this rule; routeNewCase
+ * (routing.service.ts) decides between them for a new case.
  */
 export type RoutingMethod = 'rule' | 'triage' | 'classifier' | 'manual';
 

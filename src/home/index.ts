@@ -1,0 +1,2 @@
+/** The home module: the front page and the language switch, mounted by app.ts. */
+export { homeRouter } from './home.pages.js';
