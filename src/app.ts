@@ -13,7 +13,7 @@ import { createCsrf } from './shared/csrf.js';
 import { jsonBodies } from './shared/json-body.js';
 import { auditRouter } from './audit/index.js';
 import { createLimiter } from './shared/rate-limit.js';
-import { slaRouter } from './sla/sla.routes.js';
+import { slaRouter } from './sla/index.js';
 import { classifierApiRouter, classifierPagesRouter } from './classification/classifier.routes.js';
 import { followRouter, recurringApiRouter, recurringRulesRouter, similarCasesRouter } from './recurring/recurring.routes.js';
 import { recurringPagesRouter } from './recurring/recurring.pages.js';

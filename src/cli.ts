@@ -10,7 +10,7 @@ import { routingBarOf, trainAndStore, type ModelInfo } from './classification/cl
 import { rebuildAndCompare } from './recurring/detection.service.js';
 import { readProfileData, seedDirectory } from './directory/index.js';
 import { startRuntime, type Runtime } from './runtime.js';
-import { seedCalendars } from './sla/calendar.service.js';
+import { seedCalendars } from './sla/index.js';
 import { AppError } from './shared/errors.js';
 import { wireHooks } from './wiring.js';
 

@@ -6,7 +6,7 @@ import mongoose from 'mongoose';
 import { ConfigError, loadConfig, withJwtSecret, type Config } from './config/index.js';
 import { isDirectorySeeded, readProfileData, seedDirectory } from './directory/index.js';
 import { registerModels } from './models.js';
-import { seedCalendars } from './sla/calendar.service.js';
+import { seedCalendars } from './sla/index.js';
 import { connectMongoose, ensureIndexes } from './shared/db/connect.js';
 import { openDatabase, type Database } from './shared/db/engine.js';
 import { createLogger, type Logger } from './shared/logger.js';

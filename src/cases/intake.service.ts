@@ -13,10 +13,7 @@ import { ServiceUnavailableError, ValidationError, type ErrorDetail } from '../s
 import { fixedT, type Language } from '../shared/i18n.js';
 import { canonicalJson } from '../shared/idempotency.js';
 import { reportKeys } from '../shared/report-keys.js';
-import { clockSetup } from '../sla/clock.service.js';
-import { startClock } from '../sla/clock.js';
-import { workingDaysUntil } from '../sla/deadline.js';
-import { NATIONAL_DEFAULT } from '../sla/policy.js';
+import { clockSetup, NATIONAL_DEFAULT, startClock, workingDaysUntil } from '../sla/index.js';
 import type { StoredAttachment } from './attachments.js';
 import { CaseModel, type Actor, type CaseStatus } from './case.model.js';
 import type { FileCaseInput } from './case.schemas.js';
