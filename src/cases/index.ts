@@ -10,3 +10,6 @@ export { closeAfterRatingWindow } from './workspace.service.js';
 export { anonymiseCase, anonymiseExpiredCases, retentionCutoff, type RetentionOptions } from './retention.js';
 export { runSlaSweep, type SweepOptions, type SweepResult } from './escalation.service.js';
 export { recomputeCalendarClocks, recomputeStaleClocks } from './recompute.service.js';
+export { linkGuestCases } from './linking.js';
+export { casesOfCitizen, casesFollowedBy, forgetFollower } from './citizen-cases.js';
+export { isTerminal } from './status.js';

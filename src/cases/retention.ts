@@ -16,7 +16,7 @@
  * unset), and files already deleted are not an error, so a run stopped half-way is simply run again.
  */
 import crypto from 'node:crypto';
-import { recordAudit } from '../audit/audit.service.js';
+import { recordAudit } from '../audit/index.js';
 import { lte, oneOf } from '../shared/db/operators.js';
 import { deleteAttachmentFiles } from './attachments.js';
 import { CaseModel, type CaseDoc, type HistoryEntry } from './case.model.js';

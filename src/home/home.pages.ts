@@ -2,13 +2,9 @@ import { Router } from 'express';
 import { BadRequestError } from '../shared/errors.js';
 import { isLanguage, LANGUAGE_COOKIE } from '../shared/i18n.js';
 import type { AppDeps } from '../shared/deps.js';
+import { safeLocalPath } from '../shared/safe-path.js';
 
 const ONE_YEAR_MS = 365 * 24 * 3600 * 1000;
-
-/** Only a path on this site: `/x`, never `//host` or `https://…` (no open redirect). */
-export function safeLocalPath(value: unknown): string {
-  return typeof value === 'string' && /^\/(?![/\\])[^\s]*$/.test(value) ? value : '/';
-}
 
 export function homeRouter(deps: Pick<AppDeps, 'config'>): Router {
   const router = Router();
