@@ -73,6 +73,11 @@ function formatDue(dueAt: Date, timezone: string, language: 'ar' | 'en'): string
   return new Intl.DateTimeFormat(language === 'ar' ? 'ar-BH-u-nu-latn' : 'en-GB', { timeZone: timezone, dateStyle: 'full', timeStyle: 'short' }).format(dueAt);
 }
 
+/** Cases the sweep should look at now (`sla.nextCheckAt` has passed): the sweep's own indexed query, counted for operators. */
+export async function countCasesDueForCheck(now: Date, maxTimeMs: number): Promise<number> {
+  return CaseModel.countDocuments({ 'sla.nextCheckAt': lte(now) }).maxTimeMS(maxTimeMs).exec();
+}
+
 /** One pass; call it on an interval. Returns what it did. */
 export async function runSlaSweep(now: Date, options: SweepOptions): Promise<SweepResult> {
   const owner = options.instanceId ?? defaultInstance;

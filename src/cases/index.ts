@@ -8,7 +8,7 @@ export { routeByRule, type RoutingDecision } from './routing.js';
 export { generateReference, normaliseReference, REFERENCE_PATTERN } from './reference.js';
 export { closeAfterRatingWindow } from './workspace.service.js';
 export { anonymiseCase, anonymiseExpiredCases, retentionCutoff, type RetentionOptions } from './retention.js';
-export { runSlaSweep, type SweepOptions, type SweepResult } from './escalation.service.js';
+export { runSlaSweep, countCasesDueForCheck, type SweepOptions, type SweepResult } from './escalation.service.js';
 export { recomputeCalendarClocks, recomputeStaleClocks } from './recompute.service.js';
 export { linkGuestCases } from './linking.js';
 export { casesOfCitizen, casesFollowedBy, forgetFollower } from './citizen-cases.js';
