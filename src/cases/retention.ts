@@ -1,7 +1,7 @@
 /**
  * Retention of personal data (Bahrain's and the UAE's PDPL): a case that ended (closed, rejected,
  * declined, implemented) more than RETENTION_YEARS ago keeps its figures and loses what identifies
- * or describes a person. The same removal serves a citizen who closes their account (me.service.ts).
+ * or describes a person. The same removal serves a citizen who closes their account (privacy/me.service.ts).
  *
  * Removed: the contact (name, email, phone) and `contactEmail`, the title, the description, the
  * location, the free text of every history entry (notes: messages, replies, reasons, file names),
