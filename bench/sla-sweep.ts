@@ -25,7 +25,7 @@ import { loadSeedCalendar } from '../src/sla/calendar.js';
 import { seedCalendars } from '../src/sla/calendar.service.js';
 import { startClock } from '../src/sla/clock.js';
 import { NATIONAL_DEFAULT } from '../src/sla/policy.js';
-import { runSlaSweep } from '../src/sla/sweep.js';
+import { runSlaSweep } from '../src/cases/escalation.service.js';
 import { reportKeys } from '../src/shared/report-keys.js';
 import { createUser } from '../src/users/index.js';
 import { withBenchMongoose } from './support/database.js';

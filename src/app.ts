@@ -24,7 +24,8 @@ import { createMetrics } from './metrics/index.js';
 import type { AppDeps, ModuleDeps } from './shared/deps.js';
 import { wireHooks } from './wiring.js';
 import { directionOf, sharedI18n, i18nMiddleware, requestLanguage } from './shared/i18n.js';
-import { adminUsersRouter, authApiRouter, authenticate, authPagesRouter, createAuthLimits, meRouter } from './users/index.js';
+import { adminUsersRouter, authApiRouter, authenticate, authPagesRouter, createAuthLimits } from './users/index.js';
+import { meRouter } from './privacy/index.js';
 
 
 const ROOT = path.resolve(__dirname, '..');

@@ -5,7 +5,7 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createApp } from './app.js';
 import { anonymiseExpiredCases, CaseModel, closeAfterRatingWindow } from './cases/index.js';
-import { recomputeStaleClocks, runSlaSweep } from './sla/index.js';
+import { recomputeStaleClocks, runSlaSweep } from './cases/index.js';
 import { routingBarOf, trainAndStore } from './classification/index.js';
 import { runJob } from './shared/jobs.js';
 import { repeat } from './shared/repeat.js';

@@ -2,9 +2,7 @@
  * The composition root of the hooks (shared/hooks.ts): which module answers each call a lower module
  * makes upwards. app.ts, server.ts and cli.ts take them from here; nothing inside a module does.
  */
-import { linkGuestCases } from './users/auth.service.js';
-import { recomputeCalendarClocks } from './sla/recompute.js';
-import { correctedCases } from './cases/index.js';
+import { correctedCases, linkGuestCases, recomputeCalendarClocks } from './cases/index.js';
 import { findSimilarOpenCases, followCase, queueForRecurrence } from './recurring/index.js';
 import type { Hooks } from './shared/hooks.js';
 

@@ -7,7 +7,7 @@
  */
 import { Schema, model, type InferSchemaType, type Types } from 'mongoose';
 import { toJSONPlugin } from '../shared/mongoose-plugins.js';
-import { PRIORITIES } from '../sla/policy.js';
+import { PRIORITIES } from '../sla/index.js';
 
 export const CASE_TYPES = ['complaint', 'suggestion', 'inquiry', 'compliment'] as const;
 export type CaseType = (typeof CASE_TYPES)[number];

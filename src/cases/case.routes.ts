@@ -21,7 +21,7 @@ import { countByStatus, listCases, type ListQuery } from './list.service.js';
 import { sendCitizenNotice } from './notices.js';
 import type { CaseAction } from './status.js';
 import { assignCase, auditAttachmentRead, findCaseFor, openCase, rateCase, replyToCase, setPriority, transitionCase } from './workspace.service.js';
-import type { Priority } from '../sla/policy.js';
+import type { Priority } from '../sla/index.js';
 import { routingBarOf } from '../classification/index.js';
 
 export function viewerOf(req: Request): Viewer {

@@ -2,7 +2,7 @@ import Joi from 'joi';
 import { CASE_STATUSES, CASE_TYPES, CHANNELS } from './case.model.js';
 import { SORTS } from './list.service.js';
 import { ACTIONS } from './status.js';
-import { PRIORITIES } from '../sla/policy.js';
+import { PRIORITIES } from '../sla/index.js';
 
 const code = Joi.string().trim().max(64).pattern(/^[A-Z][A-Z0-9_]*$/);
 

@@ -12,3 +12,8 @@ export { similarSchema } from './case.schemas.js';
 export { transitionCase, type TransitionCommand, type ActResult } from './workspace.service.js';
 export { sendCitizenNotice } from './notices.js';
 export { addFollower, caseListOf, casesByReference, casesRoutedSince, caseStatusesOf, followersOf, openCasesAmong, routedCasesByIds, type CaseListItem } from './recurrence-lookups.js';
+export { runSlaSweep, countCasesDueForCheck, type SweepOptions, type SweepResult } from './escalation.service.js';
+export { recomputeCalendarClocks, recomputeStaleClocks } from './recompute.service.js';
+export { linkGuestCases } from './linking.js';
+export { casesOfCitizen, casesFollowedBy, forgetFollower } from './citizen-cases.js';
+export { isTerminal } from './status.js';

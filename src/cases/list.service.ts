@@ -9,7 +9,7 @@ import { BadRequestError } from '../shared/errors.js';
 import { gt, lt, oneOf } from '../shared/db/operators.js';
 import { listScope } from './access.js';
 import { CaseModel, OPEN_STATUSES, type CaseDoc, type CaseStatus } from './case.model.js';
-import { clockView, type ClockView } from '../sla/clock.service.js';
+import { clockView, type ClockView } from '../sla/index.js';
 import { normaliseReference } from './reference.js';
 
 export const SORTS = ['-createdAt', 'createdAt', '-updatedAt', 'dueAt'] as const;

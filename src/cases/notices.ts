@@ -13,7 +13,7 @@
 import { enqueueEmail, type FollowerEvent } from '../notifications/index.js';
 import { oneOf } from '../shared/db/operators.js';
 import { fixedT } from '../shared/i18n.js';
-import { UserModel } from '../users/user.model.js';
+import { UserModel } from '../users/index.js';
 import { CaseModel } from './case.model.js';
 import type { CitizenNotice } from './workspace.service.js';
 

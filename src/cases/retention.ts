@@ -1,7 +1,7 @@
 /**
  * Retention of personal data (Bahrain's and the UAE's PDPL): a case that ended (closed, rejected,
  * declined, implemented) more than RETENTION_YEARS ago keeps its figures and loses what identifies
- * or describes a person. The same removal serves a citizen who closes their account (me.service.ts).
+ * or describes a person. The same removal serves a citizen who closes their account (privacy/me.service.ts).
  *
  * Removed: the contact (name, email, phone) and `contactEmail`, the title, the description, the
  * location, the free text of every history entry (notes: messages, replies, reasons, file names),
@@ -16,7 +16,7 @@
  * unset), and files already deleted are not an error, so a run stopped half-way is simply run again.
  */
 import crypto from 'node:crypto';
-import { recordAudit } from '../audit/audit.service.js';
+import { recordAudit } from '../audit/index.js';
 import { lte, oneOf } from '../shared/db/operators.js';
 import { deleteAttachmentFiles } from './attachments.js';
 import { CaseModel, type CaseDoc, type HistoryEntry } from './case.model.js';

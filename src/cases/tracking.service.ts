@@ -9,7 +9,7 @@ import { claimAttachmentSlots, deleteAttachmentFiles, MAX_ATTACHMENTS, releaseAt
 import { CaseModel, OPEN_STATUSES, type Actor, type CaseDoc, type CaseStatus, type HistoryEntry } from './case.model.js';
 import { normaliseReference, secretMatches } from './reference.js';
 import { decideTransition } from './status.js';
-import { clockChangesFor } from '../sla/clock.service.js';
+import { clockChangesFor } from '../sla/index.js';
 
 export type Viewer = { kind: 'tracking-token'; token: string } | { kind: 'anonymous' };
 

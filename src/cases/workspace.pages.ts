@@ -15,7 +15,7 @@ import type { Principal } from '../shared/principal.js';
 import { CASE_STATUSES, OPEN_STATUSES } from './case.model.js';
 import { listQuerySchema } from './case.schemas.js';
 import { countByStatus, listCases, SORTS, type ListQuery } from './list.service.js';
-import { PRIORITIES, type Priority } from '../sla/policy.js';
+import { PRIORITIES, type Priority } from '../sla/index.js';
 import { sendCitizenNotice } from './notices.js';
 import { sendAttachment } from './case.routes.js';
 import { findAttachment } from './tracking.service.js';

@@ -6,10 +6,7 @@
 import { recordAudit } from '../audit/audit.service.js';
 import { findAgency, lookupCodes } from '../directory/index.js';
 import { lte } from '../shared/db/operators.js';
-import { clockChangesFor, clockView, firstResponseChanges, newClock, stored, type ClockView } from '../sla/clock.service.js';
-import type { Priority } from '../sla/policy.js';
-import { recomputeClock } from '../sla/clock.js';
-import { getCalendarEntryCached } from '../sla/calendar.service.js';
+import { clockChangesFor, clockView, firstResponseChanges, getCalendarEntryCached, newClock, recomputeClock, storedClock, type ClockView, type Priority } from '../sla/index.js';
 import { ConflictError, ForbiddenError, ValidationError } from '../shared/errors.js';
 import type { Hooks } from '../shared/hooks.js';
 import { isStaff, type Principal } from '../shared/principal.js';
@@ -332,7 +329,7 @@ export async function setPriority(p: Principal, referenceInput: unknown, priorit
   if (c.sla && c.dueAt) {
     const fresh = await newClock(profile, { agency: c.agency ?? undefined, category: c.category ?? undefined, type: c.type, priority }, c.sla.startedAt);
     const { calendar } = await getCalendarEntryCached(fresh.sla.calendar);
-    const old = stored(c)!;
+    const old = storedClock(c)!;
     const moved = recomputeClock(calendar, fresh.sla.calendarRevision, { ...fresh.sla, pausedAt: old.pausedAt, pausedWorkingMinutes: old.pausedWorkingMinutes, level: old.level });
     set.dueAt = moved.dueAt;
     set.firstResponseDueAt = moved.firstResponseDueAt;

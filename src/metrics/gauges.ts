@@ -6,10 +6,9 @@
 import type { Gauge, Registry } from 'prom-client';
 import { Gauge as GaugeMetric } from 'prom-client';
 import type { AppDeps } from '../shared/deps.js';
-import { CaseModel } from '../cases/case.model.js';
-import { OutboxMessageModel } from '../notifications/outbox.model.js';
+import { countCasesDueForCheck } from '../cases/index.js';
+import { countOutboxMessages, oldestPendingWrittenAt } from '../notifications/index.js';
 import { RecurrenceQueueModel } from '../recurring/index.js';
-import { lte } from '../shared/db/operators.js';
 
 /** Scrapers give up after 10 s by default; the five queries run side by side. */
 const QUERY_MS = 3_000;
@@ -44,25 +43,10 @@ export function registerDatabaseGauges(registry: Registry, deps: Deps): void {
       },
     });
 
-  gauge('tawasul_outbox_pending_messages', 'Emails in the outbox waiting to be sent (status pending).', () =>
-    OutboxMessageModel.countDocuments({ status: 'pending' }).maxTimeMS(QUERY_MS).exec(),
-  );
-  gauge('tawasul_outbox_failed_messages', 'Emails the relay gave up on (status failed).', () =>
-    OutboxMessageModel.countDocuments({ status: 'failed' }).maxTimeMS(QUERY_MS).exec(),
-  );
-  gauge('tawasul_outbox_oldest_pending_age_seconds', 'Age of the oldest pending email (0 when none waits).', async (now) => {
-    const pending = await OutboxMessageModel.find({ status: 'pending' })
-      .sort({ nextAttemptAt: 1, _id: 1 })
-      .limit(OLDEST_SCAN)
-      .select({ _id: 1, createdAt: 1 })
-      .maxTimeMS(QUERY_MS)
-      .lean();
-    const oldest = pending.reduce<Date | undefined>((min, m) => (m.createdAt && (!min || m.createdAt < min) ? m.createdAt : min), undefined);
-    return ageSeconds(now, oldest);
-  });
-  gauge('tawasul_sla_cases_due', 'Cases the SLA sweep should look at now (sla.nextCheckAt has passed).', (now) =>
-    CaseModel.countDocuments({ 'sla.nextCheckAt': lte(now) }).maxTimeMS(QUERY_MS).exec(),
-  );
+  gauge('tawasul_outbox_pending_messages', 'Emails in the outbox waiting to be sent (status pending).', () => countOutboxMessages('pending', QUERY_MS));
+  gauge('tawasul_outbox_failed_messages', 'Emails the relay gave up on (status failed).', () => countOutboxMessages('failed', QUERY_MS));
+  gauge('tawasul_outbox_oldest_pending_age_seconds', 'Age of the oldest pending email (0 when none waits).', async (now) => ageSeconds(now, await oldestPendingWrittenAt(OLDEST_SCAN, QUERY_MS)));
+  gauge('tawasul_sla_cases_due', 'Cases the SLA sweep should look at now (sla.nextCheckAt has passed).', (now) => countCasesDueForCheck(now, QUERY_MS));
   gauge('tawasul_recurring_queue_length', "Cases waiting for recurring-issue detection (the deployment's profile).", () =>
     RecurrenceQueueModel.countDocuments({ profile }).maxTimeMS(QUERY_MS).exec(),
   );

@@ -22,7 +22,7 @@ import { between, lt, lte, oneOf } from '../shared/db/operators.js';
 import { claimJob, finishJob } from '../shared/jobs.js';
 import { systemClock } from '../shared/clock.js';
 import { ReadCache } from '../shared/read-cache.js';
-import { activeSupervisorsOf } from '../users/index.js';
+import { staffToNotify } from '../users/index.js';
 import { assign, locationOf, reachesFlag, rebuildGroups, type CaseForRecurrence, type Match, type RecurrenceRules } from './grouping.js';
 import { RecurrenceItemModel, RecurrenceLogModel, RecurrenceQueueModel, RecurringIssueModel, type RecurrenceItem, type RecurrenceLogEntry, type RecurrenceQueued, type RecurringIssueDoc } from './recurring.model.js';
 import { decideReview, MONITORING_DAYS } from './review.js';
@@ -305,13 +305,13 @@ async function refreshIssue(id: Types.ObjectId, added: readonly Member[], matche
 async function notifySupervisors(issue: RecurringIssueDoc, event: 'flagged' | 'recurred', now: Date, options: DetectOptions): Promise<void> {
   if (!issue.agency) return;
   const d = await getDirectory(options.profile);
-  const supervisors = await activeSupervisorsOf(issue.agency);
+  const supervisors = await staffToNotify({ roles: ['supervisor'], agency: issue.agency });
   for (const s of supervisors) {
-    const language = s.language === 'en' ? 'en' : 'ar';
+    const language = s.language;
     const name = (x: { name_ar: string; name_en: string } | undefined): string => (x ? (language === 'ar' ? x.name_ar : x.name_en) : '—');
     await enqueueEmail(
       {
-        key: `recurring-issue:${issue._id.toHexString()}.${event}.${issue.caseCount}.${s._id.toHexString()}`,
+        key: `recurring-issue:${issue._id.toHexString()}.${event}.${issue.caseCount}.${s.id}`,
         to: s.email,
         language,
         template: 'recurring-issue',

@@ -14,7 +14,7 @@ const calendarSchema = new Schema({
   note: { type: String },
   /** Bumped on every change: open cases whose clock used an older revision get their deadlines recomputed. */
   revision: { type: Number, required: true, default: 1 },
-  /** The revision whose recompute of open cases has finished (./recompute.ts). */
+  /** The revision whose recompute of open cases has finished (cases/recompute.service.ts). */
   recomputedRevision: { type: Number },
   updatedBy: { type: new Schema({ userId: String, name: String }, { _id: false }) },
   createdAt: { type: Date, required: true },

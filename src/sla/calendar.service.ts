@@ -1,7 +1,7 @@
 /**
  * Calendars in the database: seeded from the data files, read for deadlines, replaced by
  * administrators. Every replacement bumps the calendar's revision; the deadlines of open cases
- * computed with an older revision are then recomputed (./recompute.ts).
+ * computed with an older revision are then recomputed (cases/recompute.service.ts).
  */
 import { NotFoundError } from '../shared/errors.js';
 import { ReadCache } from '../shared/read-cache.js';
@@ -80,4 +80,15 @@ export async function replaceCalendar(code: string, raw: Record<string, unknown>
   );
   invalidateCalendarCache();
   return getCalendarEntry(code);
+}
+
+/** The calendars whose latest revision has not yet been applied to every open case (a recompute cut short). */
+export async function calendarsToRecompute(): Promise<string[]> {
+  const calendars = await CalendarModel.find({}).select({ code: 1, revision: 1, recomputedRevision: 1 }).lean();
+  return calendars.filter((c) => (c.revision ?? 1) > (c.recomputedRevision ?? 1)).map((c) => c.code);
+}
+
+/** Records that every open case on `code` runs on `revision`: later sweeps skip the calendar until it changes again. */
+export async function markCalendarRecomputed(code: string, revision: number): Promise<void> {
+  await CalendarModel.updateOne({ code, revision }, { $set: { recomputedRevision: revision } });
 }

@@ -48,6 +48,13 @@ export function nextCheckAfter(s: { atRiskAt: Date; managersAt: Date }, dueAt: D
   return [s.atRiskAt, new Date(dueAt.getTime() + 1), s.managersAt][level] ?? null;
 }
 
+/** The levels to notify when a case goes from `from` to `to`: "at risk" is moot once breached. */
+export function levelsToNotify(from: EscalationLevel, to: EscalationLevel): EscalationLevel[] {
+  const levels: EscalationLevel[] = [];
+  for (let l = from + 1; l <= to; l++) if (!(l === 1 && to >= 2)) levels.push(l as EscalationLevel);
+  return levels;
+}
+
 /** When each level falls due, and which comes next after `level`. */
 export function scheduleFor(calendar: Calendar, startedAt: Date, dueAt: Date, pausedWorkingMinutes: number, managersAfter: Target, level: EscalationLevel): Schedule {
   const allowed = Math.max(0, workingMinutesBetween(calendar, startedAt, dueAt) - pausedWorkingMinutes);

@@ -1,6 +1,33 @@
-/** The SLA module: calendars, policies, clocks on cases, the escalation sweep. */
-export { runSlaSweep, levelsToNotify, type SweepOptions, type SweepResult } from './sweep.js';
-export { recomputeCalendarClocks, recomputeStaleClocks } from './recompute.js';
-export { seedCalendars, getCalendarCached, invalidateCalendarCache } from './calendar.service.js';
-export { slaState, toCalendarIso } from './deadline.js';
+/**
+ * The SLA module: calendars, policies, deadline arithmetic and the clock on a case, as the update
+ * fields the case's owner writes. The escalation sweep and the recompute after a calendar change
+ * read and write cases, so they live in cases/ (escalation.service.ts, recompute.service.ts).
+ */
 export { slaRouter } from './sla.routes.js';
+export {
+  seedCalendars,
+  getCalendarCached,
+  getCalendarEntry,
+  getCalendarEntryCached,
+  invalidateCalendarCache,
+  calendarsToRecompute,
+  markCalendarRecomputed,
+  type CalendarEntry,
+} from './calendar.service.js';
+export { slaState, toCalendarIso, workingDaysUntil } from './deadline.js';
+export { LEVEL_NAMES, levelAt, levelsToNotify, nextCheckAfter, recomputeClock, startClock, type ClockFields, type EscalationLevel, type StoredClock } from './clock.js';
+export {
+  clockSetup,
+  newClock,
+  clockChangesFor,
+  clockView,
+  firstResponseChanges,
+  stored as storedClock,
+  CLOCK_STOPPED_STATUSES,
+  FIRST_RESPONSE_ACTIONS,
+  type ClockChanges,
+  type ClockedCase,
+  type ClockView,
+} from './clock.service.js';
+export { NATIONAL_DEFAULT, PRIORITIES, type Priority, type PolicyMatch } from './policy.js';
+export { policyFor } from './policy.service.js';

@@ -6,7 +6,7 @@
  */
 import { Router } from 'express';
 import Joi from 'joi';
-import type { AppDeps } from '../shared/deps.js';
+import type { ModuleDeps } from '../shared/deps.js';
 import { findAgency, lookupCodes } from '../directory/index.js';
 import { ValidationError } from '../shared/errors.js';
 import { validate } from '../shared/validate.js';
@@ -16,7 +16,6 @@ import { clockSetup } from './clock.service.js';
 import { toCalendarIso } from './deadline.js';
 import { addTarget, PRIORITIES, policyBodySchema, type SlaPolicy } from './policy.js';
 import { createPolicy, deletePolicy, listPolicies, replacePolicy } from './policy.service.js';
-import { recomputeCalendarClocks } from './recompute.js';
 
 const code = Joi.string().trim().max(64).pattern(/^[A-Z][A-Z0-9_]*$/);
 const calendarCode = Joi.string().pattern(/^[A-Z]{2}(-[A-Z0-9]{1,3})?$/).required();
@@ -35,7 +34,7 @@ const previewSchema = Joi.object({
 
 const idParams = Joi.object({ id: Joi.string().hex().length(24).required() });
 
-export function slaRouter(deps: AppDeps): Router {
+export function slaRouter(deps: ModuleDeps): Router {
   const router = Router();
   const profile = deps.config.deploymentProfile;
 
@@ -47,7 +46,8 @@ export function slaRouter(deps: AppDeps): Router {
     const body = (req.body ?? {}) as Record<string, unknown>;
     const now = deps.clock.now();
     const { calendar, revision } = await replaceCalendar((res.locals.params as { code: string }).code, body, principalOf(res)!, now);
-    const recomputedCases = await recomputeCalendarClocks(calendar.code, now);
+    // The open cases on it get their deadlines again (cases/, through the hook: sla/ sits below cases/).
+    const recomputedCases = await deps.hooks.calendarChanged(calendar.code, now);
     res.json({ ...calendar, revision, recomputedCases });
   });
 

@@ -19,9 +19,9 @@ import crypto from 'node:crypto';
 import { lt } from '../shared/db/operators.js';
 import { isDuplicateKeyError } from '../shared/db/connect.js';
 import { BadRequestError } from '../shared/errors.js';
+import type { Hooks } from '../shared/hooks.js';
 import type { Language } from '../shared/i18n.js';
 import { enqueueEmail } from '../notifications/index.js';
-import { linkGuestCases } from './auth.service.js';
 import { EmailVerificationModel, type EmailVerificationDoc } from './email-verification.model.js';
 import { hashPassword } from './passwords.js';
 import { hashToken } from './refresh-tokens.js';
@@ -114,9 +114,10 @@ export interface VerificationResult {
 /**
  * Completes a sign-up from its link: spends the link, creates the account verified with the password
  * and name given here (nothing the sign-up chose but the address), ends the address's other links
- * and links its guest cases. The unique email index decides if two complete at once.
+ * and links its guest cases (`hooks.emailVerified`: cases/ links them). The unique email index
+ * decides if two complete at once.
  */
-export async function completeVerification(input: CompleteVerificationInput, now: Date): Promise<VerificationResult> {
+export async function completeVerification(input: CompleteVerificationInput, now: Date, hooks: Pick<Hooks, 'emailVerified'>): Promise<VerificationResult> {
   const record = await liveVerification(input.token, now);
   const passwordHash = await hashPassword(input.password);
   const spent = await EmailVerificationModel.updateOne({ _id: record._id, usedAt: null }, { $set: { usedAt: now } });
@@ -144,7 +145,7 @@ export async function completeVerification(input: CompleteVerificationInput, now
   }
   if (!user) throw invalidVerificationLink();
   await endPendingSignUps(email, now);
-  return { user, linkedCases: await linkGuestCases(user) };
+  return { user, linkedCases: await hooks.emailVerified(user) };
 }
 
 /** Every live link of the address stops working (it has an account now). */

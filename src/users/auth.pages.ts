@@ -5,7 +5,7 @@
  * The session is the API's tokens in HttpOnly cookies (session-cookies.ts).
  */
 import { Router, type Request, type Response } from 'express';
-import type { AppDeps } from '../shared/deps.js';
+import type { ModuleDeps } from '../shared/deps.js';
 import { safeLocalPath } from '../shared/local-path.js';
 import type { Csrf } from '../shared/csrf.js';
 import { AppError, ValidationError, type ErrorDetail } from '../shared/errors.js';
@@ -29,7 +29,7 @@ function errorsByField(details: ErrorDetail[]): Record<string, string> {
   return errors;
 }
 
-export function authPagesRouter(deps: AppDeps, csrf: Csrf, limits: AuthLimits = createAuthLimits(deps)): Router {
+export function authPagesRouter(deps: ModuleDeps, csrf: Csrf, limits: AuthLimits = createAuthLimits(deps)): Router {
   const router = Router();
   const settings = tokenSettings(deps.config, deps.clock);
   const secure = deps.config.nodeEnv === 'production';
@@ -56,7 +56,7 @@ export function authPagesRouter(deps: AppDeps, csrf: Csrf, limits: AuthLimits = 
     const body = (req.body ?? {}) as FormBody;
     try {
       const input = validateWith(loginSchema, { email: text(body, 'email'), password: text(body, 'password') }, req.t, CONVERT) as LoginInput;
-      setSessionCookies(res, await signIn(input, settings), secure);
+      setSessionCookies(res, await signIn(input, settings, deps.hooks), secure);
     } catch (err) {
       if (err instanceof ValidationError) {
         renderSignIn(req, res, 400, body, errorsByField(err.details ?? []), null);
@@ -136,7 +136,7 @@ export function authPagesRouter(deps: AppDeps, csrf: Csrf, limits: AuthLimits = 
         renderVerify(req, res, 400, token!, pending.email, body, errorsByField(err.details ?? []));
         return;
       }
-      const { user, linkedCases } = await completeVerification({ token, ...input, language: requestLanguage(req) }, deps.clock.now());
+      const { user, linkedCases } = await completeVerification({ token, ...input, language: requestLanguage(req) }, deps.clock.now(), deps.hooks);
       setSessionCookies(res, await startSession(user, settings), secure);
       res.redirect(303, `/verify-email/done?cases=${linkedCases}`);
     } catch (err) {

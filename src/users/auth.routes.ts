@@ -4,7 +4,7 @@
  */
 import crypto from 'node:crypto';
 import { Router, type Request, type RequestHandler } from 'express';
-import type { AppDeps } from '../shared/deps.js';
+import type { AppDeps, ModuleDeps } from '../shared/deps.js';
 import { requestLanguage } from '../shared/i18n.js';
 import { addressKey, createLimiter, createSlowDown } from '../shared/rate-limit.js';
 import { validate } from '../shared/validate.js';
@@ -66,7 +66,7 @@ export function createAuthLimits(deps: Pick<AppDeps, 'config' | 'clock'>): AuthL
   };
 }
 
-export function authApiRouter(deps: AppDeps, limits: AuthLimits = createAuthLimits(deps)): Router {
+export function authApiRouter(deps: ModuleDeps, limits: AuthLimits = createAuthLimits(deps)): Router {
   const router = Router();
   const settings = tokenSettings(deps.config, deps.clock);
 
@@ -76,7 +76,7 @@ export function authApiRouter(deps: AppDeps, limits: AuthLimits = createAuthLimi
   });
 
   router.post('/login', ...limits.signIn, validate('body', loginSchema, CONVERT), async (_req, res) => {
-    res.json(await signIn(res.locals.body as LoginInput, settings));
+    res.json(await signIn(res.locals.body as LoginInput, settings, deps.hooks));
   });
 
   router.post('/refresh', limits.refresh, validate('body', refreshSchema), async (_req, res) => {

@@ -8,8 +8,8 @@
  * older sign-ups stored one; a sign-up is no account now) is EMAIL_NOT_VERIFIED, which tells the
  * password holder nothing they did not know (they registered it).
  */
-import { CaseModel } from '../cases/case.model.js';
 import { UnauthenticatedError } from '../shared/errors.js';
+import type { Hooks } from '../shared/hooks.js';
 import { passwordMatches } from './passwords.js';
 import { issueRefreshToken, revokeFamilyOf, rotateRefreshToken } from './refresh-tokens.js';
 import type { Principal } from '../shared/principal.js';
@@ -58,18 +58,10 @@ function sessionFor(user: UserDoc, refreshToken: string, settings: TokenSettings
 }
 
 /**
- * Cases filed as a guest with the account's (verified) email become the citizen's. Run when the
- * email is verified and at each sign-in, so cases filed signed-out later are picked up too.
- * `citizenId: null` matches "not set" on MongoDB and FerretDB alike, without an operator.
+ * Signs a citizen or staff member in with their password. `hooks.emailVerified`: the account's guest
+ * cases become its own (cases/, called at each sign-in so cases filed signed out since are picked up).
  */
-export async function linkGuestCases(user: Pick<UserDoc, '_id' | 'email' | 'role' | 'emailVerifiedAt'>): Promise<number> {
-  if (user.role !== 'citizen' || !user.emailVerifiedAt) return 0;
-  // Not an event of the case (no history entry, updatedAt unchanged): only who may see it changes.
-  const result = await CaseModel.updateMany({ contactEmail: user.email, citizenId: null }, { $set: { citizenId: user._id } }, { timestamps: false });
-  return result.modifiedCount;
-}
-
-export async function signIn(input: { email: string; password: string }, settings: TokenSettings): Promise<Session> {
+export async function signIn(input: { email: string; password: string }, settings: TokenSettings, hooks: Pick<Hooks, 'emailVerified'>): Promise<Session> {
   const now = settings.clock.now();
   const user = await UserModel.findOne({ email: normaliseEmail(input.email) }).lean<UserDoc>();
   const matches = await passwordMatches(input.password, user?.passwordHash);
@@ -77,7 +69,7 @@ export async function signIn(input: { email: string; password: string }, setting
   if (user.role === 'citizen' && !user.emailVerifiedAt) {
     throw new UnauthenticatedError('EMAIL_NOT_VERIFIED', 'Open the link in the email we sent to verify the address first.');
   }
-  await linkGuestCases(user);
+  await hooks.emailVerified(user);
   return sessionFor(user, await issueRefreshToken(user, now), settings);
 }
 

@@ -7,9 +7,8 @@ export { authenticate, requireAuth, requireRole, principalOf, type AuthenticateO
 export { authApiRouter, createAuthLimits, type AuthLimits } from './auth.routes.js';
 export { authPagesRouter } from './auth.pages.js';
 export { adminUsersRouter } from './admin.routes.js';
-export { meRouter } from './me.routes.js';
-export { exportMyData, closeMyAccount, type DataExport, type CloseResult } from './me.service.js';
-export { signIn, startSession, refreshSession, signOut, userView, linkGuestCases, type Session, type UserView } from './auth.service.js';
+export { citizenAccount, disableAndSignOut, emptyClosedAccount } from './account-closing.js';
+export { signIn, startSession, refreshSession, signOut, userView, type Session, type UserView } from './auth.service.js';
 export { registerCitizen, openVerification, completeVerification, purgeExpiredEmailVerifications, VERIFICATION_TTL_MS, type RegisterInput } from './account.service.js';
 export { createUser, disableUser, endAllSessions, normaliseEmail, isPendingSignUp, type CreateUserInput, type CreateUserResult } from './user.service.js';
 export {
@@ -23,9 +22,9 @@ export {
   type TokenSettings,
 } from './tokens.js';
 export { issueRefreshToken, rotateRefreshToken, revokeFamily, purgeExpiredRefreshTokens, REFRESH_TOKEN_TTL_MS } from './refresh-tokens.js';
-export { hashPassword, passwordMatches, MIN_PASSWORD_LENGTH } from './passwords.js';
+export { hashPassword, passwordMatches, MIN_PASSWORD_LENGTH, MAX_PASSWORD_LENGTH } from './passwords.js';
 export { sessionCookieNames } from './session-cookies.js';
+export { staffToNotify, type StaffMatch, type StaffRecipient } from './staff.js';
 export { UserModel, type UserDoc } from './user.model.js';
 export { RefreshTokenModel } from './refresh-token.model.js';
 export { EmailVerificationModel } from './email-verification.model.js';
-export { activeSupervisorsOf } from './staff.js';

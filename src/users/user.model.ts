@@ -19,7 +19,7 @@ const userSchema = new Schema(
     language: { type: String, required: true, enum: ['ar', 'en'], default: 'ar' },
     emailVerifiedAt: { type: Date },
     disabledAt: { type: Date },
-    /** A citizen closed the account (users/me.service.ts): name, email and password are gone, it stays disabled. */
+    /** A citizen closed the account (privacy/me.service.ts): name, email and password are gone, it stays disabled. */
     closedAt: { type: Date },
     tokenVersion: { type: Number, required: true, default: 0 },
     /** A supervisor with triage rights also sees and routes the triage queue (cases without an agency). */

@@ -9,7 +9,7 @@ import request from 'supertest';
 import { CaseModel, type CaseDoc } from '../../src/cases/case.model.js';
 import { OutboxMessageModel } from '../../src/notifications/index.js';
 import { ManualClock } from '../../src/shared/clock.js';
-import { runSlaSweep } from '../../src/sla/index.js';
+import { runSlaSweep } from '../../src/cases/index.js';
 import { makeApp } from '../support/app.js';
 import { caseBody } from '../support/cases.js';
 import { authAt, makeUser, type TestUser } from '../support/staff.js';

@@ -7,7 +7,7 @@ import { expect } from 'chai';
 import request from 'supertest';
 import { CaseModel } from '../../src/cases/case.model.js';
 import { ManualClock } from '../../src/shared/clock.js';
-import { runSlaSweep } from '../../src/sla/index.js';
+import { runSlaSweep } from '../../src/cases/index.js';
 import { issueAccessToken, tokenSettings } from '../../src/users/index.js';
 import { makeApp, testConfig } from '../support/app.js';
 import { caseBody } from '../support/cases.js';

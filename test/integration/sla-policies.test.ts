@@ -9,7 +9,7 @@ import { CaseModel, type CaseDoc } from '../../src/cases/case.model.js';
 import { ManualClock } from '../../src/shared/clock.js';
 import { CalendarModel } from '../../src/sla/calendar.model.js';
 import { SlaPolicyModel } from '../../src/sla/policy.model.js';
-import { recomputeStaleClocks } from '../../src/sla/index.js';
+import { recomputeStaleClocks } from '../../src/cases/index.js';
 import { makeApp } from '../support/app.js';
 import { caseBody } from '../support/cases.js';
 import { authAt, makeUser, type TestUser } from '../support/staff.js';

@@ -10,6 +10,7 @@ import request from 'supertest';
 import { OutboxMessageModel } from '../../src/notifications/index.js';
 import { ManualClock } from '../../src/shared/clock.js';
 import { passwordMatches, RefreshTokenModel, signIn, tokenSettings, UserModel } from '../../src/users/index.js';
+import { wireHooks } from '../../src/wiring.js';
 import { makeApp } from '../support/app.js';
 import { authTestConfig, makeAccount, uniqueEmail } from '../support/accounts.js';
 import { runCli } from '../support/cli.js';
@@ -85,7 +86,7 @@ describe('users CLI', function () {
   it('when an account is disabled, then it is marked, its token version bumped and its refresh families revoked', async () => {
     const { user: agent, password } = await makeAccount('agent');
     const email = agent.email;
-    await signIn({ email, password }, tokenSettings(authTestConfig(), new ManualClock(new Date())));
+    await signIn({ email, password }, tokenSettings(authTestConfig(), new ManualClock(new Date())), wireHooks());
     const res = await cli('users:disable', '--email', email);
     expect(res.code, res.stderr).to.equal(0);
     expect(res.stdout).to.contain(`Disabled: ${email}`);

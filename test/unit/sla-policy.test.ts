@@ -1,7 +1,6 @@
 import { expect } from 'chai';
 import { loadSeedCalendar } from '../../src/sla/calendar.js';
-import { levelAt, recomputeClock, resumeClock, scheduleFor, startClock, elapsed } from '../../src/sla/clock.js';
-import { levelsToNotify } from '../../src/sla/sweep.js';
+import { levelAt, levelsToNotify, recomputeClock, resumeClock, scheduleFor, startClock, elapsed } from '../../src/sla/clock.js';
 import { addTarget, checkPolicyShape, NATIONAL_DEFAULT, resolvePolicy, specificity, type SlaPolicy } from '../../src/sla/policy.js';
 import { ValidationError } from '../../src/shared/errors.js';
 

@@ -6,22 +6,13 @@
  * rating window) as they are: the agency needs the contact to answer, and the laws allow keeping
  * data needed to perform the service asked for and to meet a legal obligation. Those cases are
  * anonymised by retention RETENTION_YEARS after they end. Ended cases are anonymised at once, as
- * retention does (cases/retention.ts), and the account loses its name, email and password.
+ * retention does (cases/, anonymiseCase), and the account loses its name, email and password.
  */
-import crypto from 'node:crypto';
-import { recordAudit } from '../audit/audit.service.js';
-import { CaseModel, type CaseDoc } from '../cases/case.model.js';
-import { anonymiseCase } from '../cases/retention.js';
-import { isTerminal } from '../cases/status.js';
-import { citizenView, type CaseView } from '../cases/tracking.service.js';
-import { ForbiddenError, UnauthenticatedError } from '../shared/errors.js';
-import { EmailVerificationModel } from './email-verification.model.js';
-import { passwordMatches } from './passwords.js';
+import { recordAudit } from '../audit/index.js';
+import { anonymiseCase, casesFollowedBy, casesOfCitizen, citizenView, forgetFollower, isTerminal, linkGuestCases, type CaseDoc, type CaseView } from '../cases/index.js';
+import { ForbiddenError } from '../shared/errors.js';
 import type { Principal } from '../shared/principal.js';
-import { revokeAllFamiliesOf } from './refresh-tokens.js';
-import { RefreshTokenModel } from './refresh-token.model.js';
-import { linkGuestCases, userView, type UserView } from './auth.service.js';
-import { UserModel, type UserDoc } from './user.model.js';
+import { citizenAccount, disableAndSignOut, emptyClosedAccount, passwordMatches, userView, type UserDoc, type UserView } from '../users/index.js';
 
 export interface DataExport {
   exportedAt: string;
@@ -33,26 +24,20 @@ export interface DataExport {
   follows: { reference: string; type: string; status: string; category: string | null; area: string | null; agency: string | null }[];
 }
 
-async function citizenAccount(p: Principal): Promise<UserDoc> {
-  if (p.role !== 'citizen') throw new ForbiddenError('CITIZENS_ONLY', 'Only a citizen account has this.');
-  const user = await UserModel.findById(p.userId).lean<UserDoc>();
-  if (!user || user.disabledAt) throw new UnauthenticatedError('INVALID_TOKEN', 'The session is not valid.');
-  return user;
-}
-
 /**
  * Their cases: filed signed in, or as a guest with the account's verified email (linked first, as
  * sign-in does, so one filed signed-out since the last sign-in is not missed). Index: citizenId.
  */
 async function casesOf(user: UserDoc): Promise<CaseDoc[]> {
   await linkGuestCases(user);
-  return CaseModel.find({ citizenId: user._id }).sort({ createdAt: -1, _id: 1 }).lean<CaseDoc[]>();
+  return casesOfCitizen(user._id);
 }
 
+/** A copy of everything held about the signed-in citizen: account, cases, ratings, follows (audited). */
 export async function exportMyData(p: Principal, now: Date): Promise<DataExport> {
   const user = await citizenAccount(p);
   const cases = await casesOf(user);
-  const followed = await CaseModel.find({ followers: user._id }).sort({ createdAt: -1, _id: 1 }).select({ reference: 1, type: 1, status: 1, category: 1, area: 1, agency: 1 }).lean<CaseDoc[]>();
+  const followed = await casesFollowedBy(user._id);
   await recordAudit(p, { action: 'account.exported', detail: `cases:${cases.length}` }, now);
   return {
     exportedAt: now.toISOString(),
@@ -78,8 +63,7 @@ export async function closeMyAccount(p: Principal, password: string, now: Date):
   if (!(await passwordMatches(password, user.passwordHash))) throw new ForbiddenError('PASSWORD_INCORRECT', 'The password is not right.');
 
   // Sessions end first: whatever happens next, nobody goes on using the account.
-  await UserModel.updateOne({ _id: user._id }, { $set: { disabledAt: now, updatedAt: now }, $inc: { tokenVersion: 1 } }, { timestamps: false });
-  await revokeAllFamiliesOf(user._id, now);
+  await disableAndSignOut(user, now);
 
   let anonymisedCases = 0;
   let keptOpenCases = 0;
@@ -88,19 +72,10 @@ export async function closeMyAccount(p: Principal, password: string, now: Date):
       if (await anonymiseCase(c, now, 'account-closed')) anonymisedCases++;
     } else keptOpenCases++;
   }
-  await CaseModel.updateMany({ followers: user._id }, { $pull: { followers: user._id } }, { timestamps: false });
+  await forgetFollower(user._id);
 
   // The address is freed (someone may sign up with it again); the record stays, disabled, for the audit log's ids.
-  await UserModel.updateOne(
-    { _id: user._id },
-    {
-      $set: { email: `closed-${user._id.toHexString()}@closed.invalid`, name: 'closed account', passwordHash: `!closed:${crypto.randomBytes(16).toString('hex')}`, closedAt: now, updatedAt: now },
-      $unset: { triage: 1 },
-    },
-    { timestamps: false },
-  );
-  await RefreshTokenModel.deleteMany({ userId: user._id });
-  await EmailVerificationModel.deleteMany({ email: user.email });
+  await emptyClosedAccount(user, now);
   await recordAudit(p, { action: 'account.closed', detail: `anonymised:${anonymisedCases} kept-open:${keptOpenCases}` }, now);
   return { anonymisedCases, keptOpenCases };
 }

@@ -8,12 +8,9 @@
  * again, so a pass cut short by a crash or a restart finishes later, and two instances running it
  * at once cannot apply it twice (each write is conditional on the revision read).
  */
-import { CaseModel, type CaseDoc, type HistoryEntry } from '../cases/case.model.js';
 import { lt } from '../shared/db/operators.js';
-import { CalendarModel } from './calendar.model.js';
-import { getCalendarEntry } from './calendar.service.js';
-import { recomputeClock } from './clock.js';
-import { CLOCK_STOPPED_STATUSES, stored } from './clock.service.js';
+import { calendarsToRecompute, CLOCK_STOPPED_STATUSES, getCalendarEntry, markCalendarRecomputed, recomputeClock, storedClock } from '../sla/index.js';
+import { CaseModel, type CaseDoc, type HistoryEntry } from './case.model.js';
 
 /** Recomputes every clock on `code` computed with an older revision; returns how many deadlines moved. */
 export async function recomputeCalendarClocks(code: string, now: Date, batch = 500): Promise<number> {
@@ -27,12 +24,12 @@ export async function recomputeCalendarClocks(code: string, now: Date, batch = 5
       .lean<CaseDoc[]>();
     if (rows.length === 0) {
       // Done for this revision: later sweeps skip the calendar until it changes again.
-      await CalendarModel.updateOne({ code, revision }, { $set: { recomputedRevision: revision } });
+      await markCalendarRecomputed(code, revision);
       return moved;
     }
     let progress = 0;
     for (const c of rows) {
-      const clock = stored(c)!;
+      const clock = storedClock(c)!;
       const guard = { _id: c._id, status: c.status, 'sla.calendarRevision': clock.calendarRevision, 'sla.level': clock.level };
       if (CLOCK_STOPPED_STATUSES.includes(c.status)) {
         // A stopped clock keeps the deadline it was judged by; it only stops matching this query.
@@ -60,8 +57,7 @@ export async function recomputeCalendarClocks(code: string, now: Date, batch = 5
 
 /** The pass over every calendar: the sweep loop's way to finish a recompute cut short. */
 export async function recomputeStaleClocks(now: Date): Promise<number> {
-  const calendars = await CalendarModel.find({}).select({ code: 1, revision: 1, recomputedRevision: 1 }).lean();
   let moved = 0;
-  for (const c of calendars) if ((c.revision ?? 1) > (c.recomputedRevision ?? 1)) moved += await recomputeCalendarClocks(c.code, now);
+  for (const code of await calendarsToRecompute()) moved += await recomputeCalendarClocks(code, now);
   return moved;
 }

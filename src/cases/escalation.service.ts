@@ -15,16 +15,13 @@
  * each in its recipient's language.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { CaseModel, type CaseDoc, type HistoryEntry } from '../cases/case.model.js';
 import { findAgency } from '../directory/index.js';
 import { enqueueEmail } from '../notifications/index.js';
 import { claim } from '../shared/claims.js';
-import { lte, oneOf } from '../shared/db/operators.js';
-import { UserModel } from '../users/user.model.js';
-import { getCalendarEntryCached } from './calendar.service.js';
-import { LEVEL_NAMES, levelAt, nextCheckAfter, type EscalationLevel } from './clock.js';
-import { stored } from './clock.service.js';
-import { policyFor } from './policy.service.js';
+import { lte } from '../shared/db/operators.js';
+import { getCalendarEntryCached, LEVEL_NAMES, levelAt, levelsToNotify, nextCheckAfter, policyFor, storedClock, type EscalationLevel } from '../sla/index.js';
+import { staffToNotify } from '../users/index.js';
+import { CaseModel, type CaseDoc, type HistoryEntry } from './case.model.js';
 
 export interface SweepOptions {
   profile: string;
@@ -52,29 +49,21 @@ interface Recipient {
 
 const defaultInstance = `sweep-${randomUUID()}`;
 
-/** The levels to notify when a case goes from `from` to `to`: "at risk" is moot once breached. */
-export function levelsToNotify(from: EscalationLevel, to: EscalationLevel): EscalationLevel[] {
-  const levels: EscalationLevel[] = [];
-  for (let l = from + 1; l <= to; l++) if (!(l === 1 && to >= 2)) levels.push(l as EscalationLevel);
-  return levels;
-}
-
-async function staffOf(filter: Record<string, unknown>): Promise<Recipient[]> {
-  const users = await UserModel.find({ ...filter, disabledAt: null }).select({ email: 1, language: 1 }).lean();
-  return users.map((u) => ({ key: u._id.toHexString(), email: u.email, language: u.language === 'en' ? 'en' : 'ar' }));
+async function staffOf(match: Parameters<typeof staffToNotify>[0]): Promise<Recipient[]> {
+  return (await staffToNotify(match)).map((u) => ({ key: u.id, email: u.email, language: u.language }));
 }
 
 async function recipientsFor(c: CaseDoc, level: EscalationLevel, profile: string): Promise<Recipient[]> {
   const list: Recipient[] = [];
   if (level === 1) {
-    if (c.assignee?.userId) list.push(...(await staffOf({ _id: c.assignee.userId, role: oneOf(['officer', 'supervisor']) })));
-    list.push(...(await staffOf({ role: 'supervisor', agency: c.agency })));
+    if (c.assignee?.userId) list.push(...(await staffOf({ userId: c.assignee.userId, roles: ['officer', 'supervisor'] })));
+    list.push(...(await staffOf({ roles: ['supervisor'], agency: c.agency })));
   } else if (level === 2) {
-    list.push(...(await staffOf({ role: 'supervisor', agency: c.agency })));
+    list.push(...(await staffOf({ roles: ['supervisor'], agency: c.agency })));
     const policy = await policyFor(profile, { agency: c.agency ?? undefined, category: c.category ?? undefined, type: c.type, priority: (c.priority ?? 'normal') });
     if (policy.headContact) list.push({ key: `head-${createHash('sha256').update(policy.headContact.email.toLowerCase()).digest('hex').slice(0, 16)}`, email: policy.headContact.email, language: policy.headContact.language });
   } else if (level === 3) {
-    list.push(...(await staffOf({ role: 'manager' })));
+    list.push(...(await staffOf({ roles: ['manager'] })));
   }
   const seen = new Set<string>();
   return list.filter((r) => !seen.has(r.email) && seen.add(r.email));
@@ -82,6 +71,11 @@ async function recipientsFor(c: CaseDoc, level: EscalationLevel, profile: string
 
 function formatDue(dueAt: Date, timezone: string, language: 'ar' | 'en'): string {
   return new Intl.DateTimeFormat(language === 'ar' ? 'ar-BH-u-nu-latn' : 'en-GB', { timeZone: timezone, dateStyle: 'full', timeStyle: 'short' }).format(dueAt);
+}
+
+/** Cases the sweep should look at now (`sla.nextCheckAt` has passed): the sweep's own indexed query, counted for operators. */
+export async function countCasesDueForCheck(now: Date, maxTimeMs: number): Promise<number> {
+  return CaseModel.countDocuments({ 'sla.nextCheckAt': lte(now) }).maxTimeMS(maxTimeMs).exec();
 }
 
 /** One pass; call it on an interval. Returns what it did. */
@@ -95,7 +89,7 @@ export async function runSlaSweep(now: Date, options: SweepOptions): Promise<Swe
   const result: SweepResult = { due: due.length, escalated: 0, notifications: 0 };
 
   for (const c of due) {
-    const clock = stored(c);
+    const clock = storedClock(c);
     if (!clock || !c.dueAt || !clock.nextCheckAt) continue;
     const target = levelAt(clock, c.dueAt, now);
     const guard = { _id: c._id, status: c.status, 'sla.level': clock.level, 'sla.nextCheckAt': clock.nextCheckAt };

@@ -8,9 +8,8 @@ import Joi from 'joi';
 import type { AppDeps } from '../shared/deps.js';
 import { createLimiter } from '../shared/rate-limit.js';
 import { validate } from '../shared/validate.js';
-import { principalOf, requireRole } from './auth.middleware.js';
+import { MAX_PASSWORD_LENGTH, principalOf, requireRole } from '../users/index.js';
 import { closeMyAccount, exportMyData } from './me.service.js';
-import { MAX_PASSWORD_LENGTH } from './passwords.js';
 
 const closeSchema = Joi.object({ password: Joi.string().min(1).max(MAX_PASSWORD_LENGTH).required() });
 
