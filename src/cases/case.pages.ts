@@ -12,7 +12,7 @@ import type { Csrf } from '../shared/csrf.js';
 import { AppError, STATUS_BY_KIND, ValidationError, type ErrorDetail } from '../shared/errors.js';
 import { principalOf, requireRole } from '../users/index.js';
 import { listCases } from './list.service.js';
-import { allowedActions, RATING_WINDOW_DAYS } from './status.js';
+import { allowedActions, ratingWindowOpen } from './status.js';
 import { applyTransition, findCaseFor, rateCase } from './workspace.service.js';
 import { sealingKey, seal, unseal, withIdempotency, type IdempotentStep } from '../shared/idempotency.js';
 import { requestLanguage, type Language } from '../shared/i18n.js';
@@ -284,7 +284,7 @@ export function casePagesRouter(deps: AppDeps, csrf: Csrf, limits: CaseLimits): 
       ownerActions: allowedActions({ status: view.status, type: view.type as CaseType, actor: { role: 'owner' }, resolvedAt: view.resolvedAt ? new Date(view.resolvedAt) : null, now: deps.clock.now() }).filter(
         (a) => a === 'reopen' || a === 'accept_resolution',
       ),
-      canRate: !view.rating && !!view.resolvedAt && ['resolved', 'closed'].includes(view.status) && deps.clock.now().getTime() - Date.parse(view.resolvedAt) <= RATING_WINDOW_DAYS * 86_400_000,
+      canRate: !view.rating && !!view.resolvedAt && ['resolved', 'closed'].includes(view.status) && ratingWindowOpen(new Date(view.resolvedAt), deps.clock.now()),
     });
   };
 
