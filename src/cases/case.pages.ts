@@ -21,7 +21,8 @@ import { adoptAttachments, asStored, assertOpenForFiles, checkAttachments, disca
 import { sendAttachment, type CaseLimits } from './case.routes.js';
 import { CASE_TYPES, type Actor, type CaseDoc, type CaseType } from './case.model.js';
 import { citizenMessageSchema, fileCaseSchema, ratingSchema, type FileCaseInput } from './case.schemas.js';
-import { DEFAULT_EXPECTED_WORKING_DAYS, fileCase, filingScope, isFiledUnder, type FiledCase } from './intake.service.js';
+import { expectationOf, fileCase, filingScope, isFiledUnder, type FiledCase } from './intake.service.js';
+import { expectedWorkingDays } from '../sla/index.js';
 import { findSimilarOpenCases, followCase, similarSchema, type SimilarAnswer } from '../recurring/similar.service.js';
 import { routingBarOf } from '../classification/classifier.service.js';
 import { normaliseReference } from './reference.js';
@@ -135,6 +136,7 @@ export function casePagesRouter(deps: AppDeps, csrf: Csrf, limits: CaseLimits): 
     const agent = req.path === '/work/file' && p?.role === 'agent' ? p : undefined;
     const owner = !agent && p?.role === 'citizen' ? p : undefined;
     let filed: FiledCase;
+    let priority: NonNullable<FileCaseInput['priority']>;
     try {
       const form = formToFileCaseInput(body, lang);
       if (agent) form.channel = 'phone';
@@ -147,6 +149,7 @@ export function casePagesRouter(deps: AppDeps, csrf: Csrf, limits: CaseLimits): 
         return;
       }
       const input = validateWith(fileCaseSchema, form, req.t, { convert: true }) as FileCaseInput;
+      priority = input.priority ?? 'normal';
       const files = checkAttachments(receivedFiles(req), req.t);
       const actor: Actor = agent
         ? { kind: 'agent', userId: agent.userId as unknown as Actor['userId'], role: 'agent', name: agent.name }
@@ -170,7 +173,8 @@ export function casePagesRouter(deps: AppDeps, csrf: Csrf, limits: CaseLimits): 
       return;
     }
     const agencyName = filed.agency ? (lang === 'ar' ? filed.agency.name_ar : filed.agency.name_en) : null;
-    res.cookie(FLASH_COOKIE, seal(cookieKey, JSON.stringify({ reference: filed.reference, trackingToken: filed.trackingToken, agencyName })), {
+    const expectedDays = await expectedWorkingDays(profile, expectationOf(filed, priority), now); // as the receipt says
+    res.cookie(FLASH_COOKIE, seal(cookieKey, JSON.stringify({ reference: filed.reference, trackingToken: filed.trackingToken, agencyName, expectedDays })), {
       httpOnly: true,
       sameSite: 'lax',
       secure,
@@ -192,9 +196,9 @@ export function casePagesRouter(deps: AppDeps, csrf: Csrf, limits: CaseLimits): 
   });
   router.post('/work/file', requireRole('agent'), receiveAttachments, csrf.protect, fileFromForm);
 
-  router.get('/cases/filed', (req, res) => {
+  router.get('/cases/filed', async (req, res) => {
     const sealed = (req.cookies as Record<string, string | undefined>)[FLASH_COOKIE];
-    let flash: { reference: string; trackingToken: string; agencyName: string | null } | undefined;
+    let flash: { reference: string; trackingToken: string; agencyName: string | null; expectedDays?: number } | undefined;
     try {
       flash = sealed ? (JSON.parse(unseal(cookieKey, sealed)) as typeof flash) : undefined;
     } catch {
@@ -205,7 +209,8 @@ export function casePagesRouter(deps: AppDeps, csrf: Csrf, limits: CaseLimits): 
       return;
     }
     res.clearCookie(FLASH_COOKIE, { httpOnly: true, sameSite: 'lax', secure, path: '/cases/filed' }); // the token is shown once
-    res.render('cases/filed', { ...flash, expectedDays: DEFAULT_EXPECTED_WORKING_DAYS });
+    // A confirmation sealed before the figure was carried falls back to the profile's own.
+    res.render('cases/filed', { ...flash, expectedDays: flash.expectedDays ?? (await expectedWorkingDays(profile, {}, deps.clock.now())) });
   });
 
   const renderTrack = (req: Request, res: Response, status: number, values: FormBody, notFound: boolean) => {
@@ -275,7 +280,7 @@ export function casePagesRouter(deps: AppDeps, csrf: Csrf, limits: CaseLimits): 
       agencyName: name(directory.agencies.find((a) => a.code === view.agency)),
       categoryName: name(directory.categories.find((x) => x.code === view.category)),
       areaName: name(directory.municipalities.flatMap((m) => m.areas).find((a) => a.code === view.area)),
-      expectedDays: DEFAULT_EXPECTED_WORKING_DAYS,
+      expectedDays: view.dueAt ? null : await expectedWorkingDays(profile, { type: view.type, category: view.category ?? undefined }, deps.clock.now()), // shown only without a dueAt
       formatDate: (iso: string) => formatter.format(new Date(iso)),
       describeEvent,
       values,

@@ -2,6 +2,7 @@ import { Router } from 'express';
 import { BadRequestError } from '../shared/errors.js';
 import { isLanguage, LANGUAGE_COOKIE } from '../shared/i18n.js';
 import type { AppDeps } from '../shared/deps.js';
+import { expectedWorkingDays } from '../sla/index.js';
 
 const ONE_YEAR_MS = 365 * 24 * 3600 * 1000;
 
@@ -10,10 +11,11 @@ export function safeLocalPath(value: unknown): string {
   return typeof value === 'string' && /^\/(?![/\\])[^\s]*$/.test(value) ? value : '/';
 }
 
-export function homeRouter(deps: Pick<AppDeps, 'config'>): Router {
+export function homeRouter(deps: Pick<AppDeps, 'config' | 'clock'>): Router {
   const router = Router();
-  router.get('/', (_req, res) => {
-    res.render('home', { slaDays: 14 });
+  router.get('/', async (_req, res) => {
+    // The answer time every case is promised: the profile-wide SLA policy, else the national default.
+    res.render('home', { slaDays: await expectedWorkingDays(deps.config.deploymentProfile, {}, deps.clock.now()) });
   });
   // The language switch is a plain link, so it works without JavaScript; the choice persists.
   router.get('/lang/:lang', (req, res) => {

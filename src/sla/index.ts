@@ -3,3 +3,4 @@ export { runSlaSweep, levelsToNotify, type SweepOptions, type SweepResult } from
 export { recomputeCalendarClocks, recomputeStaleClocks } from './recompute.js';
 export { seedCalendars, getCalendarCached, invalidateCalendarCache } from './calendar.service.js';
 export { slaState, toCalendarIso } from './deadline.js';
+export { expectedWorkingDays } from './expected.js';
