@@ -9,7 +9,7 @@ import { Router, type Request, type Response } from 'express';
 import type { AppDeps } from '../shared/deps.js';
 import { getDirectory, type DirectoryView } from '../directory/index.js';
 import type { Csrf } from '../shared/csrf.js';
-import { AppError, STATUS_BY_KIND, ValidationError, type ErrorDetail } from '../shared/errors.js';
+import { AppError, ServiceUnavailableError, STATUS_BY_KIND, ValidationError, type ErrorDetail } from '../shared/errors.js';
 import { principalOf, requireRole } from '../users/index.js';
 import { listCases } from './list.service.js';
 import { allowedActions, ratingWindowOpen } from './status.js';
@@ -81,7 +81,7 @@ export function casePagesRouter(deps: AppDeps, csrf: Csrf, limits: CaseLimits): 
 
   const directoryOrFail = async (): Promise<DirectoryView> => {
     const directory = await getDirectory(profile);
-    if (!directory) throw new AppError('unavailable', 'DIRECTORY_NOT_SEEDED', 'The directory has not been loaded.');
+    if (!directory) throw new ServiceUnavailableError('DIRECTORY_NOT_SEEDED', 'The directory has not been loaded.');
     return directory;
   };
 

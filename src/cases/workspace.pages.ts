@@ -7,7 +7,7 @@ import { Router, type Request, type Response } from 'express';
 import type { AppDeps } from '../shared/deps.js';
 import { getDirectory, type DirectoryView } from '../directory/index.js';
 import type { Csrf } from '../shared/csrf.js';
-import { AppError, STATUS_BY_KIND } from '../shared/errors.js';
+import { AppError, ServiceUnavailableError, STATUS_BY_KIND } from '../shared/errors.js';
 import { requestLanguage } from '../shared/i18n.js';
 import { validateWith } from '../shared/validate.js';
 import { principalOf, requireRole, UserModel } from '../users/index.js';
@@ -41,7 +41,7 @@ export function workspacePagesRouter(deps: AppDeps, csrf: Csrf): Router {
 
   const directory = async (): Promise<DirectoryView> => {
     const d = await getDirectory(profile);
-    if (!d) throw new AppError('unavailable', 'DIRECTORY_NOT_SEEDED', 'The directory has not been loaded.');
+    if (!d) throw new ServiceUnavailableError('DIRECTORY_NOT_SEEDED', 'The directory has not been loaded.');
     return d;
   };
   const namer = (req: Request) => {
