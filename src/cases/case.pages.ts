@@ -9,7 +9,8 @@ import { Router, type Request, type Response } from 'express';
 import type { AppDeps } from '../shared/deps.js';
 import { getDirectory, type DirectoryView } from '../directory/index.js';
 import type { Csrf } from '../shared/csrf.js';
-import { AppError, ServiceUnavailableError, STATUS_BY_KIND, ValidationError, type ErrorDetail } from '../shared/errors.js';
+import { ServiceUnavailableError, ValidationError, type ErrorDetail } from '../shared/errors.js';
+import { pageRefusal } from '../shared/page-errors.js';
 import { principalOf, requireRole } from '../users/index.js';
 import { listCases } from './list.service.js';
 import { allowedActions, ratingWindowOpen } from './status.js';
@@ -339,9 +340,8 @@ export function casePagesRouter(deps: AppDeps, csrf: Csrf, limits: CaseLimits): 
       if (action !== 'reopen' && action !== 'accept_resolution') throw new ValidationError([{ field: 'action', code: 'any.only', message: req.t('errors.INVALID_TRANSITION') }]);
       await applyTransition(found, 'owner', { kind: 'citizen', userId: found.citizenId }, { action, reason: text(body, 'reason') }, now, profile);
     } catch (err) {
-      if (!(err instanceof AppError) || err.code === 'CASE_NOT_FOUND' || STATUS_BY_KIND[err.kind] >= 500) throw err;
-      const message = err.details?.length ? req.t('validation.any.required', { label: req.t('case.reopenReason') }) : req.t(`errors.${err.code}`, { ...err.params, defaultValue: err.message });
-      await renderCase(req, res, STATUS_BY_KIND[err.kind], citizenView(found), body, { [action === 'reopen' ? 'reason' : 'action']: message });
+      const { status, message } = pageRefusal(err, req.t, { passThrough: ['CASE_NOT_FOUND'], detail: () => req.t('validation.any.required', { label: req.t('case.reopenReason') }) });
+      await renderCase(req, res, status, citizenView(found), body, { [action === 'reopen' ? 'reason' : 'action']: message });
       return;
     }
     res.redirect(303, `/cases/${found.reference}`);
@@ -354,8 +354,8 @@ export function casePagesRouter(deps: AppDeps, csrf: Csrf, limits: CaseLimits): 
       const rating = validateWith(ratingSchema, { score: Number(text(body, 'score')), comment: text(body, 'comment') }, req.t) as { score: number; comment?: string };
       await rateCase('owner-by-token', found, rating, deps.clock.now());
     } catch (err) {
-      if (!(err instanceof AppError) || err.code === 'CASE_NOT_FOUND' || STATUS_BY_KIND[err.kind] >= 500) throw err;
-      await renderCase(req, res, STATUS_BY_KIND[err.kind], citizenView(found), body, { score: err.details?.[0]?.message ?? req.t(`errors.${err.code}`, { defaultValue: err.message }) });
+      const { status, message } = pageRefusal(err, req.t, { passThrough: ['CASE_NOT_FOUND'], detail: (details) => details[0]?.message });
+      await renderCase(req, res, status, citizenView(found), body, { score: message });
       return;
     }
     res.redirect(303, `/cases/${found.reference}`);
