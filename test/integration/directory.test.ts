@@ -71,6 +71,7 @@ describe('reference directory', () => {
     await CategoryModel.updateOne({ profile: 'bh', code: 'STRAY_ANIMALS' }, { $set: { active: false } });
     invalidateDirectoryCache();
     const res = await request(makeApp()).get('/api/v1/directory');
+    expect(res.status).to.equal(200);
     expect(res.body.categories).to.have.length(19);
     expect(res.body.categories.map((c: { code: string }) => c.code)).not.to.include('STRAY_ANIMALS');
   });
