@@ -10,10 +10,11 @@ import type { ModuleDeps } from '../shared/deps.js';
 import { getDirectory, type DirectoryView } from '../directory/index.js';
 import type { Csrf } from '../shared/csrf.js';
 import type { SimilarAnswer } from '../shared/hooks.js';
-import { AppError, STATUS_BY_KIND, ValidationError, type ErrorDetail } from '../shared/errors.js';
+import { ServiceUnavailableError, ValidationError, type ErrorDetail } from '../shared/errors.js';
+import { pageRefusal } from '../shared/page-errors.js';
 import { principalOf, requireRole } from '../users/index.js';
 import { listCases } from './list.service.js';
-import { allowedActions, RATING_WINDOW_DAYS } from './status.js';
+import { allowedActions, ratingWindowOpen } from './status.js';
 import { applyTransition, findCaseFor, rateCase } from './workspace.service.js';
 import { sealingKey, seal, unseal, withIdempotency, type IdempotentStep } from '../shared/idempotency.js';
 import { requestLanguage, type Language } from '../shared/i18n.js';
@@ -22,7 +23,8 @@ import { adoptAttachments, asStored, assertOpenForFiles, checkAttachments, disca
 import { sendAttachment, type CaseLimits } from './case.routes.js';
 import { CASE_TYPES, type Actor, type CaseDoc, type CaseType } from './case.model.js';
 import { citizenMessageSchema, fileCaseSchema, ratingSchema, similarSchema, type FileCaseInput } from './case.schemas.js';
-import { DEFAULT_EXPECTED_WORKING_DAYS, fileCase, filingScope, isFiledUnder, type FiledCase } from './intake.service.js';
+import { expectationOf, fileCase, filingScope, isFiledUnder, type FiledCase } from './intake.service.js';
+import { expectedWorkingDays } from '../sla/index.js';
 import { routingBarOf } from '../classification/index.js';
 import { normaliseReference } from './reference.js';
 import { addCitizenAttachments, addCitizenMessage, citizenView, findAttachment, findVisibleCase, type CaseView, type TimelineEntry } from './tracking.service.js';
@@ -80,7 +82,7 @@ export function casePagesRouter(deps: ModuleDeps, csrf: Csrf, limits: CaseLimits
 
   const directoryOrFail = async (): Promise<DirectoryView> => {
     const directory = await getDirectory(profile);
-    if (!directory) throw new AppError('unavailable', 'DIRECTORY_NOT_SEEDED', 'The directory has not been loaded.');
+    if (!directory) throw new ServiceUnavailableError('DIRECTORY_NOT_SEEDED', 'The directory has not been loaded.');
     return directory;
   };
 
@@ -135,6 +137,7 @@ export function casePagesRouter(deps: ModuleDeps, csrf: Csrf, limits: CaseLimits
     const agent = req.path === '/work/file' && p?.role === 'agent' ? p : undefined;
     const owner = !agent && p?.role === 'citizen' ? p : undefined;
     let filed: FiledCase;
+    let priority: NonNullable<FileCaseInput['priority']>;
     try {
       const form = formToFileCaseInput(body, lang);
       if (agent) form.channel = 'phone';
@@ -147,6 +150,7 @@ export function casePagesRouter(deps: ModuleDeps, csrf: Csrf, limits: CaseLimits
         return;
       }
       const input = validateWith(fileCaseSchema, form, req.t, { convert: true }) as FileCaseInput;
+      priority = input.priority ?? 'normal';
       const files = checkAttachments(receivedFiles(req), req.t);
       const actor: Actor = agent
         ? { kind: 'agent', userId: agent.userId as unknown as Actor['userId'], role: 'agent', name: agent.name }
@@ -170,7 +174,8 @@ export function casePagesRouter(deps: ModuleDeps, csrf: Csrf, limits: CaseLimits
       return;
     }
     const agencyName = filed.agency ? (lang === 'ar' ? filed.agency.name_ar : filed.agency.name_en) : null;
-    res.cookie(FLASH_COOKIE, seal(cookieKey, JSON.stringify({ reference: filed.reference, trackingToken: filed.trackingToken, agencyName })), {
+    const expectedDays = await expectedWorkingDays(profile, expectationOf(filed, priority), now); // as the receipt says
+    res.cookie(FLASH_COOKIE, seal(cookieKey, JSON.stringify({ reference: filed.reference, trackingToken: filed.trackingToken, agencyName, expectedDays })), {
       httpOnly: true,
       sameSite: 'lax',
       secure,
@@ -192,9 +197,9 @@ export function casePagesRouter(deps: ModuleDeps, csrf: Csrf, limits: CaseLimits
   });
   router.post('/work/file', requireRole('agent'), receiveAttachments, csrf.protect, fileFromForm);
 
-  router.get('/cases/filed', (req, res) => {
+  router.get('/cases/filed', async (req, res) => {
     const sealed = (req.cookies as Record<string, string | undefined>)[FLASH_COOKIE];
-    let flash: { reference: string; trackingToken: string; agencyName: string | null } | undefined;
+    let flash: { reference: string; trackingToken: string; agencyName: string | null; expectedDays?: number } | undefined;
     try {
       flash = sealed ? (JSON.parse(unseal(cookieKey, sealed)) as typeof flash) : undefined;
     } catch {
@@ -205,7 +210,8 @@ export function casePagesRouter(deps: ModuleDeps, csrf: Csrf, limits: CaseLimits
       return;
     }
     res.clearCookie(FLASH_COOKIE, { httpOnly: true, sameSite: 'lax', secure, path: '/cases/filed' }); // the token is shown once
-    res.render('cases/filed', { ...flash, expectedDays: DEFAULT_EXPECTED_WORKING_DAYS });
+    // A confirmation sealed before the figure was carried falls back to the profile's own.
+    res.render('cases/filed', { ...flash, expectedDays: flash.expectedDays ?? (await expectedWorkingDays(profile, {}, deps.clock.now())) });
   });
 
   const renderTrack = (req: Request, res: Response, status: number, values: FormBody, notFound: boolean) => {
@@ -275,7 +281,7 @@ export function casePagesRouter(deps: ModuleDeps, csrf: Csrf, limits: CaseLimits
       agencyName: name(directory.agencies.find((a) => a.code === view.agency)),
       categoryName: name(directory.categories.find((x) => x.code === view.category)),
       areaName: name(directory.municipalities.flatMap((m) => m.areas).find((a) => a.code === view.area)),
-      expectedDays: DEFAULT_EXPECTED_WORKING_DAYS,
+      expectedDays: view.dueAt ? null : await expectedWorkingDays(profile, { type: view.type, category: view.category ?? undefined }, deps.clock.now()), // shown only without a dueAt
       formatDate: (iso: string) => formatter.format(new Date(iso)),
       describeEvent,
       values,
@@ -284,7 +290,7 @@ export function casePagesRouter(deps: ModuleDeps, csrf: Csrf, limits: CaseLimits
       ownerActions: allowedActions({ status: view.status, type: view.type as CaseType, actor: { role: 'owner' }, resolvedAt: view.resolvedAt ? new Date(view.resolvedAt) : null, now: deps.clock.now() }).filter(
         (a) => a === 'reopen' || a === 'accept_resolution',
       ),
-      canRate: !view.rating && !!view.resolvedAt && ['resolved', 'closed'].includes(view.status) && deps.clock.now().getTime() - Date.parse(view.resolvedAt) <= RATING_WINDOW_DAYS * 86_400_000,
+      canRate: !view.rating && !!view.resolvedAt && ['resolved', 'closed'].includes(view.status) && ratingWindowOpen(new Date(view.resolvedAt), deps.clock.now()),
     });
   };
 
@@ -334,9 +340,8 @@ export function casePagesRouter(deps: ModuleDeps, csrf: Csrf, limits: CaseLimits
       if (action !== 'reopen' && action !== 'accept_resolution') throw new ValidationError([{ field: 'action', code: 'any.only', message: req.t('errors.INVALID_TRANSITION') }]);
       await applyTransition(found, 'owner', { kind: 'citizen', userId: found.citizenId }, { action, reason: text(body, 'reason') }, now, profile);
     } catch (err) {
-      if (!(err instanceof AppError) || err.code === 'CASE_NOT_FOUND' || STATUS_BY_KIND[err.kind] >= 500) throw err;
-      const message = err.details?.length ? req.t('validation.any.required', { label: req.t('case.reopenReason') }) : req.t(`errors.${err.code}`, { ...err.params, defaultValue: err.message });
-      await renderCase(req, res, STATUS_BY_KIND[err.kind], citizenView(found), body, { [action === 'reopen' ? 'reason' : 'action']: message });
+      const { status, message } = pageRefusal(err, req.t, { passThrough: ['CASE_NOT_FOUND'], detail: () => req.t('validation.any.required', { label: req.t('case.reopenReason') }) });
+      await renderCase(req, res, status, citizenView(found), body, { [action === 'reopen' ? 'reason' : 'action']: message });
       return;
     }
     res.redirect(303, `/cases/${found.reference}`);
@@ -349,8 +354,8 @@ export function casePagesRouter(deps: ModuleDeps, csrf: Csrf, limits: CaseLimits
       const rating = validateWith(ratingSchema, { score: Number(text(body, 'score')), comment: text(body, 'comment') }, req.t) as { score: number; comment?: string };
       await rateCase('owner-by-token', found, rating, deps.clock.now());
     } catch (err) {
-      if (!(err instanceof AppError) || err.code === 'CASE_NOT_FOUND' || STATUS_BY_KIND[err.kind] >= 500) throw err;
-      await renderCase(req, res, STATUS_BY_KIND[err.kind], citizenView(found), body, { score: err.details?.[0]?.message ?? req.t(`errors.${err.code}`, { defaultValue: err.message }) });
+      const { status, message } = pageRefusal(err, req.t, { passThrough: ['CASE_NOT_FOUND'], detail: (details) => details[0]?.message });
+      await renderCase(req, res, status, citizenView(found), body, { score: message });
       return;
     }
     res.redirect(303, `/cases/${found.reference}`);

@@ -13,14 +13,12 @@ import type { Hooks } from '../shared/hooks.js';
 import { fixedT, type Language } from '../shared/i18n.js';
 import { canonicalJson } from '../shared/idempotency.js';
 import { reportKeys } from '../shared/report-keys.js';
-import { clockSetup, NATIONAL_DEFAULT, startClock, workingDaysUntil } from '../sla/index.js';
+import { clockSetup, expectedWorkingDays, startClock } from '../sla/index.js';
 import type { StoredAttachment } from './attachments.js';
 import { CaseModel, type Actor, type CaseStatus } from './case.model.js';
 import type { FileCaseInput } from './case.schemas.js';
 import { generateReference, generateTrackingToken, hashSecret } from './reference.js';
 
-/** What a case still in triage is told to expect: the national default (Bahrain's Tawasul target). */
-export const DEFAULT_EXPECTED_WORKING_DAYS = NATIONAL_DEFAULT.resolution.workingDays;
 const REFERENCE_ATTEMPTS = 5;
 
 export interface IntakeContext {
@@ -68,6 +66,14 @@ export function filingScope(prefix: string, userId: string | undefined, request:
 }
 
 /**
+ * The SLA policy match behind what a filed case is told to expect (see expectedWorkingDays): the
+ * receipt and the confirmation page ask with the same one, so they say the same.
+ */
+export function expectationOf(c: Pick<FiledCase, 'type' | 'category' | 'agency'>, priority: NonNullable<FileCaseInput['priority']>) {
+  return { type: c.type, category: c.category ?? undefined, agency: c.agency?.code, priority };
+}
+
+/**
  * `attachments` are already stored (see attachments.ts): the case refers to them in the same write
  * that creates it, so a case never points at a file that is not there.
  */
@@ -93,12 +99,12 @@ export async function fileCase(input: FileCaseInput, ctx: IntakeContext, attachm
   // The clock starts when the case reaches an agency; a case in triage has none yet.
   const priority = input.priority ?? 'normal';
   let clock = null;
-  let expectedDays: number = DEFAULT_EXPECTED_WORKING_DAYS;
   if (agency) {
     const { policy, entry } = await clockSetup(ctx.profile, { agency: agency.code, category: categoryCode ?? undefined, type: input.type, priority });
     clock = startClock(entry.calendar, entry.revision, { firstResponse: policy.firstResponse, resolution: policy.resolution, managersAfter: policy.managersAfter }, policy.policyIds, ctx.now);
-    expectedDays = Math.max(1, workingDaysUntil(entry.calendar, ctx.now, clock.dueAt));
   }
+  // What the receipt promises: the policy in force for this case (a case in triage: without an agency).
+  const expectedDays = await expectedWorkingDays(ctx.profile, expectationOf({ type: input.type, category: categoryCode, agency }, priority), ctx.now);
   const trackingToken = generateTrackingToken();
   const system: Actor = { kind: 'system' };
 

@@ -207,6 +207,26 @@ function timeVerdict(rule: TimeRule | undefined, resolvedAt: Date | null | undef
   return open ? 'open' : 'closed';
 }
 
+/** The closing sweep's time rule: the one place the rating window's length and edge are read from. */
+const CLOSE_AFTER_RATING = TABLE.find((t) => t.action === 'close_after_rating_window')!.time!;
+
+/**
+ * Whether the citizen may still rate the answer: while the sweep may not yet close the case
+ * (now < resolvedAt + 14 days). Read from the close_after_rating_window row, so at every instant
+ * exactly one of "rate" and "close after the window" is open, never both.
+ */
+export function ratingWindowOpen(resolvedAt: Date, now: Date): boolean {
+  return timeVerdict(CLOSE_AFTER_RATING, resolvedAt, now) === 'closed';
+}
+
+/**
+ * The sweep's cutoff: a resolved case whose `resolvedAt` is at or before it has its rating window
+ * closed at `now` (resolvedAt ≤ cutoff ⇔ !ratingWindowOpen(resolvedAt, now)), for an indexed query.
+ */
+export function ratingWindowCutoff(now: Date): Date {
+  return new Date(now.getTime() - CLOSE_AFTER_RATING.days * DAY_MS);
+}
+
 const LABELS: Readonly<Record<RequiredInput, string>> = { note: 'Note', reason: 'Reason', agency: 'Agency' };
 
 function isGiven(value: unknown): boolean {

@@ -7,7 +7,8 @@ import { Router, type Request, type Response } from 'express';
 import type { ModuleDeps } from '../shared/deps.js';
 import { getDirectory, type DirectoryView } from '../directory/index.js';
 import type { Csrf } from '../shared/csrf.js';
-import { AppError, STATUS_BY_KIND } from '../shared/errors.js';
+import { AppError, ServiceUnavailableError, type ErrorDetail } from '../shared/errors.js';
+import { pageRefusal } from '../shared/page-errors.js';
 import { requestLanguage } from '../shared/i18n.js';
 import { validateWith } from '../shared/validate.js';
 import { principalOf, requireRole, UserModel } from '../users/index.js';
@@ -41,7 +42,7 @@ export function workspacePagesRouter(deps: ModuleDeps, csrf: Csrf): Router {
 
   const directory = async (): Promise<DirectoryView> => {
     const d = await getDirectory(profile);
-    if (!d) throw new AppError('unavailable', 'DIRECTORY_NOT_SEEDED', 'The directory has not been loaded.');
+    if (!d) throw new ServiceUnavailableError('DIRECTORY_NOT_SEEDED', 'The directory has not been loaded.');
     return d;
   };
   const namer = (req: Request) => {
@@ -140,9 +141,9 @@ export function workspacePagesRouter(deps: ModuleDeps, csrf: Csrf): Router {
       const result = await run(p, req);
       if (result.notice) await sendCitizenNotice(result.notice, deps.config.publicUrl, deps.clock.now());
     } catch (err) {
-      if (!(err instanceof AppError) || STATUS_BY_KIND[err.kind] >= 500 || err.code === 'CASE_NOT_FOUND') throw err;
-      const detail = err.details?.map((d) => req.t(`validation.${d.code}`, { label: req.t(`work.${d.field}Label`, { defaultValue: d.field }), defaultValue: d.message })).join(' ');
-      await renderCase(req, res, STATUS_BY_KIND[err.kind], { kind: 'error', message: detail || req.t(`errors.${err.code}`, { ...err.params, defaultValue: err.message }) });
+      const detail = (details: ErrorDetail[]) => details.map((d) => req.t(`validation.${d.code}`, { label: req.t(`work.${d.field}Label`, { defaultValue: d.field }), defaultValue: d.message })).join(' ');
+      const { status, message } = pageRefusal(err, req.t, { passThrough: ['CASE_NOT_FOUND'], detail });
+      await renderCase(req, res, status, { kind: 'error', message });
       return;
     }
     res.redirect(303, `/work/cases/${String(req.params.reference)}?done=1`);

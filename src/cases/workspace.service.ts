@@ -13,7 +13,7 @@ import { isStaff, type Principal } from '../shared/principal.js';
 import { canReadCase, seesInternalNotes } from './access.js';
 import { CaseModel, type Actor, type CaseDoc, type CaseStatus, type HistoryEntry } from './case.model.js';
 import { normaliseReference } from './reference.js';
-import { allowedActions, decideTransition, isTerminal, RATING_WINDOW_DAYS, type CaseAction, type MachineActor, type TransitionInput } from './status.js';
+import { allowedActions, decideTransition, isTerminal, ratingWindowCutoff, ratingWindowOpen, type CaseAction, type MachineActor, type TransitionInput } from './status.js';
 import { CASE_NOT_FOUND, citizenView, type CaseView } from './tracking.service.js';
 import { UserModel } from '../users/user.model.js';
 
@@ -268,7 +268,7 @@ export async function replyToCase(p: Principal, referenceInput: unknown, reply: 
 export async function rateCase(p: Principal | 'owner-by-token', c: CaseDoc, rating: { score: number; comment?: string }, now: Date): Promise<void> {
   if (p !== 'owner-by-token' && machineActor(p, c) !== 'owner') throw new ForbiddenError('ACTION_NOT_ALLOWED', 'Only the citizen who filed the case can rate its answer.');
   if (!['resolved', 'closed'].includes(c.status) || !c.resolvedAt) throw new ConflictError('NOT_RESOLVED', 'A case can be rated once it has been answered.');
-  if (now.getTime() - c.resolvedAt.getTime() > RATING_WINDOW_DAYS * 86_400_000) throw new ConflictError('RATING_WINDOW_CLOSED', 'The rating window has closed.');
+  if (!ratingWindowOpen(c.resolvedAt, now)) throw new ConflictError('RATING_WINDOW_CLOSED', 'The rating window has closed.');
   if (c.rating) throw new ConflictError('ALREADY_RATED', 'This answer has already been rated.');
   const result = await CaseModel.updateOne(
     { _id: c._id, status: c.status, rating: null },
@@ -301,7 +301,7 @@ export async function assignCase(p: Principal, referenceInput: unknown, assignee
  * instances, since each close is conditional on the status read.
  */
 export async function closeAfterRatingWindow(now: Date, profile: string, batch = 200): Promise<number> {
-  const cutoff = new Date(now.getTime() - RATING_WINDOW_DAYS * 86_400_000);
+  const cutoff = ratingWindowCutoff(now);
   const due = await CaseModel.find({ status: 'resolved', resolvedAt: lte(cutoff) }).sort({ resolvedAt: 1, _id: 1 }).limit(batch).lean<CaseDoc[]>();
   let closed = 0;
   for (const c of due) {

@@ -8,7 +8,7 @@ import Joi from 'joi';
 import type { ModuleDeps } from '../shared/deps.js';
 import { getDirectory } from '../directory/index.js';
 import type { Csrf } from '../shared/csrf.js';
-import { AppError, STATUS_BY_KIND } from '../shared/errors.js';
+import { pageRefusal } from '../shared/page-errors.js';
 import { requestLanguage } from '../shared/i18n.js';
 import { validate } from '../shared/validate.js';
 import { principalOf, requireRole } from '../users/index.js';
@@ -93,8 +93,8 @@ export function classifierPagesRouter(deps: ModuleDeps, csrf: Csrf): Router {
     try {
       await trainOnce(() => trainAndStore(profile, deps.clock.now(), routingBarOf(deps.config), `${p.name} (${p.userId})`, deps.hooks.correctedCases));
     } catch (err) {
-      if (!(err instanceof AppError) || STATUS_BY_KIND[err.kind] >= 500) throw err;
-      await render(req, res, STATUS_BY_KIND[err.kind], { kind: 'error', message: req.t(`errors.${err.code}`, { defaultValue: err.message }) });
+      const { status, message } = pageRefusal(err, req.t);
+      await render(req, res, status, { kind: 'error', message });
       return;
     }
     res.redirect(303, '/work/admin/classifier?done=1');

@@ -9,7 +9,7 @@
  * slice; then the model put in use is trained on everything. The evaluation is stored with it.
  */
 import { getDirectory } from '../directory/index.js';
-import { BadRequestError, ValidationError } from '../shared/errors.js';
+import { BadRequestError, ServiceUnavailableError, ValidationError } from '../shared/errors.js';
 import type { Hooks } from '../shared/hooks.js';
 import { ReadCache } from '../shared/read-cache.js';
 import { seedExamples } from './bh-category-seeds.js';
@@ -84,7 +84,7 @@ const taxonomies = new ReadCache<RoutingTaxonomy>(30_000);
 function taxonomyFor(profile: string): Promise<RoutingTaxonomy> {
   return taxonomies.get(profile, async () => {
     const d = await getDirectory(profile);
-    if (!d) throw new BadRequestError('DIRECTORY_NOT_SEEDED', 'The directory has not been loaded.');
+    if (!d) throw new ServiceUnavailableError('DIRECTORY_NOT_SEEDED', 'The directory has not been loaded.');
     // One object per period: route.ts keeps what it derives from it in a WeakMap.
     return {
       municipalities: d.municipalities.map((m) => ({ code: m.code, areas: m.areas.map((a) => ({ code: a.code, name_ar: a.name_ar, name_en: a.name_en })) })),

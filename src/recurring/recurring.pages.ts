@@ -7,7 +7,8 @@ import { Router, type Request, type Response } from 'express';
 import type { ModuleDeps } from '../shared/deps.js';
 import { getDirectory } from '../directory/index.js';
 import type { Csrf } from '../shared/csrf.js';
-import { AppError, STATUS_BY_KIND } from '../shared/errors.js';
+import { AppError } from '../shared/errors.js';
+import { pageRefusal } from '../shared/page-errors.js';
 import { requestLanguage } from '../shared/i18n.js';
 import { principalOf, requireRole } from '../users/index.js';
 import { ISSUE_ACTIONS, ISSUE_STATUSES, DISMISS_REASONS, type IssueAction } from './review.js';
@@ -68,9 +69,8 @@ export function recurringPagesRouter(deps: ModuleDeps, csrf: Csrf): Router {
       const plan = action === 'plan_action' ? { rootCause: text(req.body, 'rootCause') ?? '', correctiveAction: text(req.body, 'correctiveAction') ?? '', ownerAgency: text(req.body, 'ownerAgency') ?? '', targetDate: text(req.body, 'targetDate') ?? '' } : undefined;
       await reviewIssue(p, profile, String(req.params.id), { action: action as IssueAction, plan, reason: text(req.body, 'reason'), note: text(req.body, 'note') }, deps.clock.now());
     } catch (err) {
-      if (!(err instanceof AppError) || STATUS_BY_KIND[err.kind] >= 500 || err.code === 'ISSUE_NOT_FOUND') throw err;
-      const detail = err.details?.map((d) => d.message).join(' ');
-      await renderIssue(req, res, STATUS_BY_KIND[err.kind], { kind: 'error', message: detail || req.t(`errors.${err.code}`, { defaultValue: err.message }) });
+      const { status, message } = pageRefusal(err, req.t, { passThrough: ['ISSUE_NOT_FOUND'], detail: (details) => details.map((d) => d.message).join(' ') });
+      await renderIssue(req, res, status, { kind: 'error', message });
       return;
     }
     res.redirect(303, `/work/recurring/${String(req.params.id)}?done=1`);

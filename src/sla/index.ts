@@ -31,3 +31,4 @@ export {
 } from './clock.service.js';
 export { NATIONAL_DEFAULT, PRIORITIES, type Priority, type PolicyMatch } from './policy.js';
 export { policyFor } from './policy.service.js';
+export { expectedWorkingDays } from './expected.js';

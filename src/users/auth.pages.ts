@@ -9,6 +9,7 @@ import type { ModuleDeps } from '../shared/deps.js';
 import { safeLocalPath } from '../shared/local-path.js';
 import type { Csrf } from '../shared/csrf.js';
 import { AppError, ValidationError, type ErrorDetail } from '../shared/errors.js';
+import { pageRefusal } from '../shared/page-errors.js';
 import { requestLanguage } from '../shared/i18n.js';
 import { validateWith } from '../shared/validate.js';
 import { completeVerification, invalidVerificationLink, openVerification, registerCitizen } from './account.service.js';
@@ -62,11 +63,9 @@ export function authPagesRouter(deps: ModuleDeps, csrf: Csrf, limits: AuthLimits
         renderSignIn(req, res, 400, body, errorsByField(err.details ?? []), null);
         return;
       }
-      if (err instanceof AppError && err.kind === 'unauthenticated') {
-        renderSignIn(req, res, 401, body, {}, req.t(`errors.${err.code}`));
-        return;
-      }
-      throw err;
+      const { status, message } = pageRefusal(err, req.t, { kinds: ['unauthenticated'] }); // wrong password: 401, on the form
+      renderSignIn(req, res, status, body, {}, message);
+      return;
     }
     res.redirect(303, safeLocalPath(body.next));
   });

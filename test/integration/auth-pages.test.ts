@@ -135,6 +135,7 @@ describe('sign-in pages', () => {
   it('when an English visitor registers on the sign-up page, then it redirects to "check your email" and a link is queued in English', async () => {
     const agent = request.agent(app);
     const form = await agent.get('/signup').set('Accept-Language', 'en');
+    expect(form.status).to.equal(200);
     expect(form.text).to.contain('<h1>Create an account</h1>');
     const email = uniqueEmail('signup');
     expect(form.text).to.not.contain('type="password"'); // chosen on the page the emailed link opens

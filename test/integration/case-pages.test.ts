@@ -304,6 +304,7 @@ describe('the page cookies that carry a tracking token', () => {
     const filed = await request(app).post('/api/v1/cases').send(caseBody());
     const { reference, trackingToken } = filed.body as { reference: string; trackingToken: string };
     const followed = await request(app).get(`/track?reference=${reference}&token=${trackingToken}`);
+    expect([filed.status, followed.status]).to.deep.equal([201, 303]);
     const track = setCookies(followed).get(`trk_${reference}`);
     expect(track).to.be.a('string');
     expect(track).not.to.match(/; Secure/);

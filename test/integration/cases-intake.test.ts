@@ -37,6 +37,7 @@ describe('filing a case: POST /api/v1/cases', () => {
   it('when a case is filed, then what is stored has its history, report keys and only a hash of the token', async () => {
     const body = caseBody();
     const res = await file(body);
+    expect(res.status).to.equal(201);
     const stored = await CaseModel.findOne({ reference: res.body.reference }).lean();
     expect(stored).to.not.equal(null);
     expect(stored!.trackingTokenHash).to.have.length(64);
@@ -147,6 +148,7 @@ describe('filing a case: POST /api/v1/cases', () => {
     it('when an answer is kept for replay, then the tracking token is not stored in clear', async () => {
       const key = crypto.randomUUID();
       const res = await file(caseBody()).set('Idempotency-Key', key);
+      expect(res.status).to.equal(201);
       const record = await IdempotencyModel.findOne({ key: new RegExp(`^cases:create:guest-[0-9a-f]{32}:${key}$`) }).lean();
       expect(record!.state).to.equal('done');
       expect(JSON.stringify(record)).not.to.contain(res.body.trackingToken);
@@ -269,6 +271,7 @@ describe('following a case: GET /api/v1/cases/:reference', () => {
       { $push: { history: { at: new Date(), actor: { kind: 'staff', role: 'officer', name: 'Officer Hassan' }, event: 'message', note: 'internal: check with EWA', visibility: 'internal' } } },
     );
     const res = await request(app).get(`/api/v1/cases/${reference}`).set('X-Tracking-Token', token);
+    expect(res.status).to.equal(200);
     expect(res.text).not.to.contain('internal: check with EWA');
     expect(res.text).not.to.contain('Hassan');
   });

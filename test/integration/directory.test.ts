@@ -71,13 +71,14 @@ describe('reference directory', () => {
     await CategoryModel.updateOne({ profile: 'bh', code: 'STRAY_ANIMALS' }, { $set: { active: false } });
     invalidateDirectoryCache();
     const res = await request(makeApp()).get('/api/v1/directory');
+    expect(res.status).to.equal(200);
     expect(res.body.categories).to.have.length(19);
     expect(res.body.categories.map((c: { code: string }) => c.code)).not.to.include('STRAY_ANIMALS');
   });
 
-  it('when the profile has not been seeded, then the directory answers 404 DIRECTORY_NOT_SEEDED', async () => {
+  it('when the profile has not been seeded, then the directory answers 503 DIRECTORY_NOT_SEEDED (the service is not ready, as every page and API says)', async () => {
     const res = await request(makeApp()).get('/api/v1/directory').set('Accept-Language', 'en');
-    expect(res.status).to.equal(404);
+    expect(res.status).to.equal(503);
     expect(res.body.error.code).to.equal('DIRECTORY_NOT_SEEDED');
   });
 });

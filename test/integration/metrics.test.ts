@@ -135,6 +135,7 @@ describe('metrics (/metrics)', () => {
       expect(unknown.status).to.equal(404);
 
       const res = await request(app).get('/metrics').set('Authorization', `Bearer ${TOKEN}`);
+      expect(res.status).to.equal(200);
       expect(res.text).not.to.include(reference);
       expect(res.text).not.to.include(trackingToken);
       expect(res.text).not.to.include('ZZZZ');
@@ -150,6 +151,7 @@ describe('metrics (/metrics)', () => {
     it('when a path matches no route, then it is counted as unmatched, not by its address', async () => {
       expect((await request(app).get('/nothing/here/TW-26-SECRET').set('Accept', 'application/json')).status).to.equal(404);
       const res = await request(app).get('/metrics').set('Authorization', `Bearer ${TOKEN}`);
+      expect(res.status).to.equal(200);
       expect(res.text).not.to.include('SECRET');
       expect(valueOf(parse(res.text), 'tawasul_http_responses_total', { method: 'GET', route: 'unmatched', status_code: '404' })).to.be.at.least(1);
     });

@@ -35,6 +35,7 @@ describe('pages for a signed-in citizen and for the contact centre', () => {
     expect(rated.status).to.equal(303);
     expect((await CaseModel.findById(c._id).lean())!.rating).to.deep.include({ score: 4, comment: 'جيد' });
     const after = await browser.get(`/cases/${c.reference}`);
+    expect(after.status).to.equal(200);
     expect(after.text).not.to.contain('data-testid="rate-form"');
     expect(after.text).to.contain('data-testid="your-rating"');
   });

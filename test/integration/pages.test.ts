@@ -19,6 +19,7 @@ describe('page shell', () => {
 
   it('when the home page renders, then it has landmarks, a skip link and the stylesheet from the app', async () => {
     const res = await request(makeApp()).get('/');
+    expect(res.status).to.equal(200);
     for (const piece of ['<header class="site-header" role="banner">', '<main id="main"', '<footer class="site-footer" role="contentinfo">', 'class="skip-link" href="#main"', '<nav aria-label=', 'href="/static/css/app.css"']) {
       expect(res.text).to.contain(piece);
     }
@@ -51,6 +52,7 @@ describe('page shell', () => {
 
   it('when a page is served, then it carries a content security policy without unsafe-inline', async () => {
     const res = await request(makeApp()).get('/');
+    expect(res.status).to.equal(200);
     const csp = String(res.headers['content-security-policy']);
     expect(csp).to.contain("default-src 'self'");
     expect(csp).not.to.contain('unsafe-inline');

@@ -4,6 +4,9 @@
  * different problem elsewhere make a second; nothing mixes areas or categories; the rebuild agrees;
  * supervisors are told; the review moves through its statuses; a similar case after the fix makes
  * the issue recur; similar open cases are offered before filing, without another citizen's words.
+ *
+ * Each test starts from an empty set of cases and issues (beforeEach) and builds what it needs with
+ * the helpers below, on a clock that starts at the same instant every time: no test leans on another.
  */
 import { expect } from 'chai';
 import request from 'supertest';
@@ -11,7 +14,11 @@ import { CaseModel } from '../../src/cases/case.model.js';
 import { OutboxMessageModel } from '../../src/notifications/index.js';
 import { detectRecurrences, rebuildAndCompare, resolveQuietIssues } from '../../src/recurring/detection.service.js';
 import { RecurrenceItemModel, RecurrenceLogModel, RecurrenceQueueModel, RecurringIssueModel } from '../../src/recurring/recurring.model.js';
+import { RecurrenceRuleModel } from '../../src/recurring/rules.service.js';
+import { ClaimModel } from '../../src/shared/claims.js';
 import { ManualClock } from '../../src/shared/clock.js';
+import { JobModel } from '../../src/shared/jobs.js';
+import { clearReadCaches } from '../../src/shared/read-cache.js';
 import { lt, oneOf } from '../../src/shared/db/operators.js';
 import { requeueMissed } from '../../src/recurring/queue.js';
 import { runRecurrenceTurn } from '../../src/recurring/schedule.js';
@@ -25,7 +32,9 @@ const options = { profile: 'bh', publicUrl: 'http://tawasul.test', batch: 500 };
 
 describe('recurring issues: detection and review', function () {
   this.timeout(60_000);
-  const clock = new ManualClock('2027-03-01T06:00:00Z');
+  const START = Date.parse('2027-03-01T06:00:00Z');
+  const DAY = 86_400_000;
+  const clock = new ManualClock(new Date(START));
   const app = makeApp({ clock });
   let works: TestUser;
   let otherSupervisor: TestUser;
@@ -33,21 +42,21 @@ describe('recurring issues: detection and review', function () {
   let officer: TestUser;
   let citizen: TestUser;
   const as = (u: TestUser): [string, string] => authAt(u, clock);
+  let filings = 0;
+  /** Files a case on `day` of the scenario, each a minute after the test's previous filing (arrival order is filing order). */
   const file = async (day: number, description: string, area: string, category = 'SEWAGE') => {
-    clock.set(new Date(Date.parse('2027-03-01T06:00:00Z') + day * 86_400_000 + Math.floor(Math.random() * 3_600_000)));
+    clock.set(new Date(START + day * DAY + filings++ * 60_000));
     const res = await request(app).post('/api/v1/cases').send(caseBody({ category, area, title: '', description }));
     expect(res.status, JSON.stringify(res.body)).to.equal(201);
     return res.body as { reference: string };
   };
-  const sitra: string[] = [];
-  const arad: string[] = [];
-  let issueId = '';
+  const patchIssue = (id: string, body: Record<string, unknown>, u: TestUser = works) => request(app).patch(`/api/v1/recurring-issues/${id}`).set(...as(u)).send(body);
 
-  before(async () => {
-    [works, otherSupervisor, manager, officer, citizen] = await Promise.all([makeUser('supervisor', 'WORKS', undefined, { clock }), makeUser('supervisor', 'EWA', undefined, { clock }), makeUser('manager', undefined, undefined, { clock }), makeUser('officer', 'WORKS', undefined, { clock }), makeUser('citizen', undefined, undefined, { clock })]);
-  });
-
-  it('when five overflow complaints in one area arrive among unrelated ones, and three about another problem elsewhere, then there are exactly two issues, each one place and one category', async () => {
+  /**
+   * Five overflow complaints in Sitra among unrelated ones, the same words in Hidd, and three
+   * complaints about a smell in Arad: 15 cases, from day 0 to day 8.
+   */
+  const fileTwoProblems = async (): Promise<{ sitra: string[]; arad: string[] }> => {
     const unrelated: [string, string, string][] = [
       ['انقطاع الكهرباء عن الحي منذ الصباح والجو حار', 'SITRA', 'POWER_OUTAGE'],
       ['تسرب من عداد المياه أمام المنزل منذ أسبوع', 'MANAMA', 'WATER_SUPPLY'],
@@ -55,6 +64,8 @@ describe('recurring issues: detection and review', function () {
       ['كلاب ضالة تهاجم الأطفال قرب الحديقة', 'SITRA', 'STRAY_ANIMALS'],
       ['The school bus did not come this week', 'RIFFA', 'SCHOOL_SERVICES'],
     ];
+    const sitra: string[] = [];
+    const arad: string[] = [];
     for (let i = 0; i < 5; i++) {
       sitra.push((await file(i, OVERFLOW[i]!, 'SITRA')).reference);
       await file(i, ...unrelated[i]!);
@@ -62,6 +73,56 @@ describe('recurring issues: detection and review', function () {
     await file(2, 'حفرة كبيرة في الشارع الرئيسي قرب المسجد تسبب حوادث', 'SITRA', 'ROAD_DAMAGE');
     await file(3, OVERFLOW[1]!, 'HIDD'); // the same words in another area: not the same problem
     for (let i = 0; i < 3; i++) arad.push((await file(6 + i, SMELL[i]!, 'ARAD')).reference);
+    return { sitra, arad };
+  };
+
+  /** The two problems, detected: a flagged issue in Sitra (`issueId`) and one in Arad. */
+  const twoIssues = async (): Promise<{ sitra: string[]; arad: string[]; issueId: string }> => {
+    const filed = await fileTwoProblems();
+    expect((await detectRecurrences(clock.now(), options)).flagged).to.equal(2);
+    return { ...filed, issueId: (await RecurringIssueModel.findOne({ area: 'SITRA' }).lean())!._id.toHexString() };
+  };
+
+  /** A review that plans a fix and starts monitoring it. */
+  const planAndMonitor = async (id: string, rootCause: string, correctiveAction: string) => {
+    for (const body of [{ action: 'start_review' }, { action: 'plan_action', plan: { rootCause, correctiveAction, ownerAgency: 'WORKS', targetDate: '2027-04-01' } }, { action: 'start_monitoring' }]) {
+      const res = await patchIssue(id, body);
+      expect(res.status, JSON.stringify(res.body)).to.equal(200);
+    }
+  };
+
+  /** The Sitra issue monitored after a planned fix, and recurred by a sixth overflow complaint on day 12. */
+  const recurredIssue = async () => {
+    const issues = await twoIssues();
+    await planAndMonitor(issues.issueId, 'A collapsed sewer line', 'Replace 40 m of the line');
+    issues.sitra.push((await file(12, OVERFLOW[0]!, 'SITRA')).reference);
+    await detectRecurrences(clock.now(), options);
+    expect((await RecurringIssueModel.findById(issues.issueId).lean())!.status).to.equal('recurred');
+    return issues;
+  };
+
+  before(async () => {
+    [works, otherSupervisor, manager, officer, citizen] = await Promise.all([makeUser('supervisor', 'WORKS', undefined, { clock }), makeUser('supervisor', 'EWA', undefined, { clock }), makeUser('manager', undefined, undefined, { clock }), makeUser('officer', 'WORKS', undefined, { clock }), makeUser('citizen', undefined, undefined, { clock })]);
+  });
+
+  beforeEach(async () => {
+    // No cases, issues, detection state, rules, mails or job leases from another test.
+    await CaseModel.deleteMany({});
+    await RecurrenceQueueModel.deleteMany({});
+    await RecurrenceItemModel.deleteMany({});
+    await RecurrenceLogModel.deleteMany({});
+    await RecurringIssueModel.deleteMany({});
+    await RecurrenceRuleModel.deleteMany({});
+    await OutboxMessageModel.deleteMany({});
+    await JobModel.deleteMany({});
+    await ClaimModel.deleteMany({});
+    clearReadCaches();
+    clock.set(new Date(START));
+    filings = 0;
+  });
+
+  it('when five overflow complaints in one area arrive among unrelated ones, and three about another problem elsewhere, then there are exactly two issues, each one place and one category', async () => {
+    const { sitra, arad } = await fileTwoProblems();
     const result = await detectRecurrences(clock.now(), options);
     expect(result.processed).to.equal(15);
     expect(result.flagged).to.equal(2);
@@ -77,16 +138,17 @@ describe('recurring issues: detection and review', function () {
     expect(two).to.deep.include({ category: 'SEWAGE', status: 'flagged', caseCount: 3 });
     expect(two.cases).to.have.members(arad);
     expect(one.keyTerms.join(' ')).to.contain('مجار');
-    issueId = one.id;
   });
 
   it('when the groups are rebuilt from scratch, then they agree with the incremental result', async () => {
+    await twoIssues();
     const report = await rebuildAndCompare('bh');
     expect(report.agree, JSON.stringify(report)).to.equal(true);
     expect(report.rebuiltGroups).to.be.at.least(2);
   });
 
   it('when an issue is flagged, then the agency\'s supervisors are told once, in their language', async () => {
+    await twoIssues();
     const mails = await OutboxMessageModel.find({ template: 'recurring-issue', to: works.user.email }).lean();
     expect(mails).to.have.length(2);
     expect(mails.every((m) => m.language === 'en' && (m.data as { event: string }).event === 'flagged')).to.equal(true);
@@ -95,6 +157,7 @@ describe('recurring issues: detection and review', function () {
   });
 
   it('when a reviewer opens an issue, then it carries the explanation and the review record; others are kept out', async () => {
+    const { issueId } = await twoIssues();
     const res = await request(app).get(`/api/v1/recurring-issues/${issueId}`).set(...as(works));
     expect(res.status).to.equal(200);
     expect(res.body.explanation).to.include.keys('keyTerms', 'place', 'span', 'scores', 'rule');
@@ -108,7 +171,8 @@ describe('recurring issues: detection and review', function () {
   });
 
   it('when the review plans a fix and monitors it, and a similar case arrives, then the issue recurs and the owner is told', async () => {
-    const patch = (body: Record<string, unknown>, u: TestUser = works) => request(app).patch(`/api/v1/recurring-issues/${issueId}`).set(...as(u)).send(body);
+    const { sitra, issueId } = await twoIssues();
+    const patch = (body: Record<string, unknown>, u: TestUser = works) => patchIssue(issueId, body, u);
     expect((await patch({ action: 'start_monitoring' })).status).to.equal(409);
     expect((await patch({ action: 'start_review' })).body.status).to.equal('under_review');
     const incomplete = await patch({ action: 'plan_action', plan: { rootCause: 'A collapsed sewer line' } });
@@ -130,6 +194,7 @@ describe('recurring issues: detection and review', function () {
   });
 
   it('when an issue is monitored for 30 days with no similar case, then the system resolves it', async () => {
+    await twoIssues();
     const two = (await request(app).get('/api/v1/recurring-issues?area=ARAD').set(...as(manager))).body.items[0] as { id: string };
     for (const action of ['start_review']) await request(app).patch(`/api/v1/recurring-issues/${two.id}`).set(...as(works)).send({ action });
     await request(app).patch(`/api/v1/recurring-issues/${two.id}`).set(...as(works)).send({ action: 'plan_action', plan: { rootCause: 'Pump filters', correctiveAction: 'Replace the filters', ownerAgency: 'WORKS', targetDate: '2027-04-01' } });
@@ -140,6 +205,7 @@ describe('recurring issues: detection and review', function () {
   });
 
   it('when a citizen is about to file the same problem, then open look-alikes are offered without their words, and following one counts them', async () => {
+    const { sitra, issueId } = await twoIssues();
     const res = await request(app).post('/api/v1/cases/similar').send({ type: 'complaint', category: 'SEWAGE', area: 'SITRA', description: 'المجاري طافحة في الشارع الرئيسي قرب المسجد من أيام' });
     expect(res.status, JSON.stringify(res.body)).to.equal(200);
     const refs = (res.body.items as { reference: string }[]).map((i) => i.reference);
@@ -164,6 +230,7 @@ describe('recurring issues: detection and review', function () {
   });
 
   it('when a citizen checks the form before filing, then look-alikes are listed with nothing stored, and a signed-in citizen follows one instead', async () => {
+    const { sitra } = await twoIssues();
     const browser = browserWith(app, tokenAt(citizen, clock));
     const form = await browser.get('/cases/new').set('Accept-Language', 'en');
     expect(form.text).to.contain('data-testid="check-similar"');
@@ -193,6 +260,10 @@ describe('recurring issues: detection and review', function () {
   });
 
   it('when the fix is done, then the supervisor links the open cases and resolves them with one public note that reaches every citizen', async () => {
+    const { sitra, issueId } = await recurredIssue();
+    // A citizen follows the first case, and the agency starts work on it: the follower is told.
+    expect((await request(app).post(`/api/v1/cases/${sitra[0]}/follow`).set(...as(citizen))).status).to.equal(201);
+    expect((await request(app).patch(`/api/v1/cases/${sitra[0]}`).set(...as(officer)).send({ action: 'start' })).status).to.equal(200);
     const outsider = await file(13, 'انقطاع الكهرباء في الحي', 'SITRA', 'POWER_OUTAGE');
     const bad = await request(app).put(`/api/v1/recurring-issues/${issueId}/linked-cases`).set(...as(works)).send({ cases: [sitra[0], outsider.reference] });
     expect(bad.status).to.equal(400);
@@ -222,6 +293,7 @@ describe('recurring issues: detection and review', function () {
   });
 
   it('when staff split cases out of an issue and merge them back, then the figures follow, the history says so, and the rebuild check leaves their groups out', async () => {
+    const { issueId } = await recurredIssue();
     const before = (await RecurringIssueModel.findById(issueId).lean())!;
     const moving = before.references.slice(-3);
     expect((await request(app).post(`/api/v1/recurring-issues/${issueId}/split`).set(...as(works)).send({ cases: before.references })).status).to.equal(400);
@@ -242,6 +314,7 @@ describe('recurring issues: detection and review', function () {
   });
 
   it('when a supervisor uses the review pages, then the queue, the issue with its weeks and explanation, and a CSRF-protected step work in both languages', async () => {
+    const { issueId } = await recurredIssue();
     const browser = browserWith(app, tokenAt(works, clock));
     const queue = await browser.get('/work/recurring').set('Accept-Language', 'en');
     expect(queue.status).to.equal(200);
@@ -287,13 +360,13 @@ describe('recurring issues: detection and review', function () {
     const agent = await makeUser('agent', undefined, undefined, { clock });
     const first = await file(30, 'القمامة متراكمة أمام البيوت ولم تأت سيارة النظافة منذ أسبوع', 'GALALI', 'WASTE_COLLECTION');
     const second = await file(31, 'تراكم القمامة أمام المنازل وسيارة النظافة لم تمر منذ أسبوع', 'GALALI', 'WASTE_COLLECTION');
-    clock.set(new Date(Date.parse('2027-03-01T06:00:00Z') + 32 * 86_400_000));
+    clock.set(new Date(START + 32 * 86_400_000));
     const vague = await request(app).post('/api/v1/cases').send(caseBody({ category: undefined, area: 'GALALI', title: '', description: 'القمامة متراكمة أمام بيتنا وسيارة النظافة ما جات من أسبوع' }));
     expect(vague.body.routing?.method, JSON.stringify(vague.body)).to.equal('triage');
     expect((await detectRecurrences(clock.now(), options)).processed).to.equal(2); // the case in triage has no category yet
     expect(await RecurringIssueModel.findOne({ references: first.reference }).lean()).to.include({ status: 'forming', caseCount: 2 });
 
-    clock.set(new Date(Date.parse('2027-03-01T06:00:00Z') + 33 * 86_400_000));
+    clock.set(new Date(START + 33 * 86_400_000));
     const routed = await request(app).patch(`/api/v1/cases/${vague.body.reference}`).set(...as(agent)).send({ action: 'route', agency: 'MUHARRAQ', category: 'WASTE_COLLECTION' });
     expect(routed.status, JSON.stringify(routed.body)).to.equal(200);
     const result = await detectRecurrences(clock.now(), options);
@@ -306,6 +379,14 @@ describe('recurring issues: detection and review', function () {
   });
 
   it('when cases fall out of the longest window, then they leave the candidates but stay in the log, and the rebuild still agrees', async () => {
+    // A month of history: the two problems (days 0–8) and three waste complaints in Galali (days 30–32).
+    await twoIssues();
+    for (const [day, text] of [
+      [30, 'القمامة متراكمة أمام البيوت ولم تأت سيارة النظافة منذ أسبوع'],
+      [31, 'تراكم القمامة أمام المنازل وسيارة النظافة لم تمر منذ أسبوع'],
+      [32, 'القمامة متراكمة أمام بيتنا وسيارة النظافة ما جات من أسبوع'],
+    ] as const) await file(day, text, 'GALALI', 'WASTE_COLLECTION');
+    await detectRecurrences(clock.now(), options);
     const before = await RecurrenceLogModel.countDocuments({ profile: 'bh' });
     await file(80, 'انقطاع الكهرباء عن الحي منذ الصباح', 'SITRA', 'POWER_OUTAGE');
     expect((await detectRecurrences(clock.now(), options)).processed).to.equal(1);
@@ -323,7 +404,7 @@ describe('recurring issues: detection and review', function () {
   it('when stored cases never reached the detection queue, then the requeue queues those routed in the last days once, arriving now, and detection takes them', async () => {
     const agent = await makeUser('agent', undefined, undefined, { clock });
     // Filed a week before the others, left in triage, routed by staff with them: routed recently.
-    clock.set(new Date(Date.parse('2027-03-01T06:00:00Z') + 84 * 86_400_000));
+    clock.set(new Date(START + 84 * 86_400_000));
     const late = await request(app).post('/api/v1/cases').send(caseBody({ category: undefined, area: 'HIDD', title: '', description: 'الحديقة العامة مهملة والألعاب خربانة' }));
     expect(late.body.routing?.method, JSON.stringify(late.body)).to.equal('triage');
     const old = await file(87, 'طفح المجاري في الشارع خلف السوق', 'HIDD', 'SEWAGE');
@@ -331,7 +412,7 @@ describe('recurring issues: detection and review', function () {
     const waiting = await file(90, 'انقطاع الماء عن البيت منذ الصباح', 'HIDD', 'WATER_SUPPLY');
     const vague = await request(app).post('/api/v1/cases').send(caseBody({ category: undefined, area: 'HIDD', title: '', description: 'الحديقة مهملة والزرع يابس' }));
     expect(vague.body.routing?.method, JSON.stringify(vague.body)).to.equal('triage');
-    clock.set(new Date(Date.parse('2027-03-01T06:00:00Z') + 91 * 86_400_000));
+    clock.set(new Date(START + 91 * 86_400_000));
     for (const reference of [late.body.reference, vague.body.reference]) {
       expect((await request(app).patch(`/api/v1/cases/${reference}`).set(...as(agent)).send({ action: 'route', agency: 'MUHARRAQ', category: 'PARKS_GREENERY' })).status).to.equal(200);
     }

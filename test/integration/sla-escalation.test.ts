@@ -73,6 +73,7 @@ describe('SLA escalation sweep', () => {
     expect(c.sla!.level).to.equal(1);
     expect(c.history.at(-1)).to.deep.include({ event: 'escalated', to: 'at_risk', visibility: 'internal' });
     const citizenBefore = await request(app).get(`/api/v1/cases/${filed.reference}`).set('X-Tracking-Token', filed.trackingToken);
+    expect(citizenBefore.status).to.equal(200);
     expect((citizenBefore.body.timeline as { event: string }[]).map((e) => e.event)).not.to.include('escalated');
 
     await sweepAt('2026-11-24T06:30:00Z'); // again: nothing new

@@ -99,6 +99,7 @@ describe('the SLA clock on the pages', () => {
     expect(await track('en')).to.contain('data-testid="escalated"').and.contain('It has been escalated within the entity').and.contain('Escalated within the entity because it is late');
     expect(await track('ar')).to.contain('صُعِّد داخل الجهة');
     const onTrack = await request.agent(app).get(`/track?reference=${refs.onTrack.reference}&token=${refs.onTrack.trackingToken}`).redirects(2);
+    expect(onTrack.status).to.equal(200);
     expect(onTrack.text).not.to.contain('data-testid="escalated"');
   });
 });

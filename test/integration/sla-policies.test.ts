@@ -6,12 +6,14 @@
 import { expect } from 'chai';
 import request from 'supertest';
 import { CaseModel, type CaseDoc } from '../../src/cases/case.model.js';
+import { OutboxMessageModel, renderEmail, type CaseReceiptData } from '../../src/notifications/index.js';
 import { ManualClock } from '../../src/shared/clock.js';
 import { CalendarModel } from '../../src/sla/calendar.model.js';
 import { SlaPolicyModel } from '../../src/sla/policy.model.js';
 import { recomputeStaleClocks } from '../../src/cases/index.js';
 import { makeApp } from '../support/app.js';
 import { caseBody } from '../support/cases.js';
+import { csrfFrom } from '../support/pages.js';
 import { authAt, makeUser, type TestUser } from '../support/staff.js';
 
 const SCHOOL_CASE = { category: 'SCHOOL_SERVICES', area: undefined, description: 'The school bus has not come to our street for two weeks now.' };
@@ -77,6 +79,43 @@ describe('SLA policies and calendar changes', function () {
     expect((await request(app).get('/api/v1/admin/sla-policies').set(...as(supervisor))).status).to.equal(403);
     expect((await request(app).post('/api/v1/admin/sla-policies').set(...as(officer)).send({ name: 'x', match: {}, resolution: { workingDays: 1 } })).status).to.equal(403);
     expect((await request(app).get('/api/v1/admin/sla-policies')).status).to.equal(401);
+  });
+
+  it('when an admin changes the profile-wide resolution target, then the home page, the confirmation page and the receipt all promise the new figure', async () => {
+    clock.set('2026-11-22T04:00:00Z'); // Sunday 07:00 in Bahrain
+    const browser = request.agent(app);
+    const homeBefore = await browser.get('/').set('Accept-Language', 'en');
+    expect(homeBefore.status).to.equal(200);
+    expect(homeBefore.text).to.contain('answers within 14 working days'); // the national default
+    await createPolicy({ name: 'Every case: 9 working days (test)', match: {}, resolution: { workingDays: 9 } });
+
+    const home = await browser.get('/').set('Accept-Language', 'en');
+    expect(home.status).to.equal(200);
+    expect(home.text).to.contain('answers within 9 working days');
+    const form = await browser.get('/cases/new').set('Accept-Language', 'en');
+    const email = `nine-days-${Date.now()}@example.bh`;
+    const posted = await browser
+      .post('/cases/new')
+      .set('Accept-Language', 'en')
+      .field('_csrf', csrfFrom(form.text))
+      .field('type', 'complaint')
+      .field('category', 'SCHOOL_SERVICES')
+      .field('description', SCHOOL_CASE.description)
+      .field('contact_name', 'Maryam')
+      .field('contact_email', email);
+    expect(posted.status, posted.text).to.equal(303);
+    const confirmation = await browser.get('/cases/filed').set('Accept-Language', 'en');
+    expect(confirmation.status).to.equal(200);
+    expect(confirmation.text).to.contain('an answer within 9 working days');
+
+    const receipt = await OutboxMessageModel.findOne({ to: email, template: 'case-receipt' }).lean();
+    expect((receipt!.data as CaseReceiptData).expectedDays).to.equal(9);
+    expect((await renderEmail('case-receipt', 'en', receipt!.data as CaseReceiptData)).text).to.contain('within 9 working days');
+    // A case no rule routes (in triage) is promised the same.
+    const triage = await request(app).post('/api/v1/cases').send(caseBody({ category: undefined, area: undefined, description: 'Something is wrong but I do not know who handles it.' }));
+    expect([triage.status, triage.body.status], JSON.stringify(triage.body)).to.deep.equal([201, 'triage']);
+    const triageReceipt = await OutboxMessageModel.findOne({ template: 'case-receipt', 'subject.id': (await load(triage.body.reference as string))._id.toHexString() }).lean();
+    expect((triageReceipt!.data as CaseReceiptData).expectedDays).to.equal(9);
   });
 
   it('when a category policy in hours and an agency calendar apply, then a new case gets them and the preview says the same', async () => {

@@ -89,6 +89,7 @@ describe('workspace API', () => {
     expect(noted.status).to.equal(200);
     expect(JSON.stringify(noted.body.history)).to.contain('Contractor is late again.');
     const citizen = await request(app).get(`/api/v1/cases/${ref}`).set('X-Tracking-Token', filed.body.trackingToken);
+    expect(citizen.status).to.equal(200);
     expect(citizen.text).not.to.contain('Contractor is late again.').and.not.contain('Hassan');
     expect(await OutboxMessageModel.countDocuments({ template: 'case-update', 'data.reference': ref })).to.equal(0);
   });

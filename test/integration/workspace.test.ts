@@ -158,6 +158,17 @@ describe('working a case', () => {
     expect((await CaseModel.findById(young._id).lean<CaseDoc>())!.status).to.equal('resolved');
   });
 
+  it('when exactly 14 days have passed since the answer, then the case is either still rateable or closed by the sweep, never both', async () => {
+    const c = await makeCase({ citizenId, status: 'resolved', resolvedAt: NOW });
+    const boundary = later(14);
+    await closeAfterRatingWindow(boundary, 'bh');
+    const afterSweep = (await CaseModel.findById(c._id).lean<CaseDoc>())!;
+    const closed = afterSweep.status === 'closed';
+    const rated = (await codeOf(rateCase(owner, afterSweep, { score: 5 }, boundary))) === 'NO_ERROR';
+    expect(closed && rated, 'closed by the sweep and rated at the same instant').to.equal(false);
+    expect(closed || rated, 'neither closed nor rateable').to.equal(true);
+  });
+
   it('when staff view a case, then the actions offered are the ones this person may take', async () => {
     const c = await makeCase({ status: 'in_progress' });
     expect(staffView(officer, c, NOW).actions).to.include.members(['resolve', 'request_information', 'transfer', 'reject']);

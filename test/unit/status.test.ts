@@ -6,6 +6,8 @@ import {
   decideTransition,
   MACHINE_ACTORS,
   RATING_WINDOW_DAYS,
+  ratingWindowCutoff,
+  ratingWindowOpen,
   REOPEN_WINDOW_DAYS,
   TERMINAL_STATUSES,
   TRANSITIONS,
@@ -258,5 +260,24 @@ describe('case status machine: allowed actions (the buttons)', () => {
   it('when a manager or an administrator looks at any case, then no action is offered', () => {
     for (const status of CASE_STATUSES)
       for (const actor of ['manager', 'admin'] as const) expect(allowedActions(ctx(status, actor, day(20), 'suggestion'))).to.deep.equal([]);
+  });
+});
+
+describe('case status machine: the rating window', () => {
+  const edge = day(RATING_WINDOW_DAYS);
+  const justBefore = new Date(edge.getTime() - 1);
+  const closing = (now: Date) => allowedActions({ status: 'resolved', type: 'complaint', actor: { role: 'system' }, resolvedAt: RESOLVED_AT, now }).includes('close_after_rating_window');
+
+  it('when it is one millisecond before 14 days after the answer, then the citizen may rate and the sweep may not close', () => {
+    expect([ratingWindowOpen(RESOLVED_AT, justBefore), closing(justBefore)]).to.deep.equal([true, false]);
+  });
+
+  it('when it is exactly 14 days after the answer, then rating is over and the sweep may close: one or the other, never both', () => {
+    expect([ratingWindowOpen(RESOLVED_AT, edge), closing(edge)]).to.deep.equal([false, true]);
+  });
+
+  it("when the sweep's cutoff is taken at the edge, then the case resolved exactly 14 days before falls on it", () => {
+    expect(ratingWindowCutoff(edge).getTime()).to.equal(RESOLVED_AT.getTime());
+    expect(ratingWindowCutoff(justBefore).getTime()).to.be.below(RESOLVED_AT.getTime());
   });
 });
