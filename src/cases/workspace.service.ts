@@ -3,8 +3,9 @@
  * internal notes, the citizen's answers and rating. Every change appends to the history, and the
  * write is conditional on the status read, so two people acting at once cannot both succeed.
  */
-import { recordAudit } from '../audit/audit.service.js';
+import { recordAudit } from '../audit/index.js';
 import { findAgency, lookupCodes } from '../directory/index.js';
+import { findStaffMember } from '../users/index.js';
 import { lte } from '../shared/db/operators.js';
 import { clockChangesFor, clockView, firstResponseChanges, getCalendarEntryCached, newClock, recomputeClock, storedClock, type ClockView, type Priority } from '../sla/index.js';
 import { ConflictError, ForbiddenError, ValidationError } from '../shared/errors.js';
@@ -15,7 +16,6 @@ import { CaseModel, type Actor, type CaseDoc, type CaseStatus, type HistoryEntry
 import { normaliseReference } from './reference.js';
 import { allowedActions, decideTransition, isTerminal, ratingWindowCutoff, ratingWindowOpen, type CaseAction, type MachineActor, type TransitionInput } from './status.js';
 import { CASE_NOT_FOUND, citizenView, type CaseView } from './tracking.service.js';
-import { UserModel } from '../users/user.model.js';
 
 /** Something the citizen should hear about, for the caller to send (email through the outbox). */
 export interface CitizenNotice {
@@ -341,11 +341,4 @@ export async function setPriority(p: Principal, referenceInput: unknown, priorit
   if (result.modifiedCount !== 1) throw new ConflictError('CASE_CHANGED', 'The case was changed by someone else. Reload it and try again.');
   await changed(p, c, `priority:${priority}`, now);
   return { view: await staffViewOf(p, (await CaseModel.findById(c._id).lean<CaseDoc>())!, now), notice: null };
-}
-
-/** A staff account by id, as assignment needs it; null for anything that is not one. */
-async function findStaffMember(id: string): Promise<{ id: string; name: string; role: string; agency: string | null; disabled: boolean } | null> {
-  if (!/^[0-9a-f]{24}$/.test(id)) return null;
-  const user = await UserModel.findById(id).lean();
-  return user ? { id: user._id.toHexString(), name: user.name, role: user.role, agency: user.agency ?? null, disabled: !!user.disabledAt } : null;
 }

@@ -32,3 +32,10 @@ export async function staffToNotify(match: StaffMatch): Promise<StaffRecipient[]
   const users = await UserModel.find({ ...filter, disabledAt: null }).select({ email: 1, language: 1 }).lean();
   return users.map((u) => ({ id: u._id.toHexString(), email: u.email, language: u.language === 'en' ? 'en' : 'ar' }));
 }
+
+/** A staff account by id, as assignment needs it; null for anything that is not one. */
+export async function findStaffMember(id: string): Promise<{ id: string; name: string; role: string; agency: string | null; disabled: boolean } | null> {
+  if (!/^[0-9a-f]{24}$/.test(id)) return null;
+  const user = await UserModel.findById(id).lean();
+  return user ? { id: user._id.toHexString(), name: user.name, role: user.role, agency: user.agency ?? null, disabled: !!user.disabledAt } : null;
+}
