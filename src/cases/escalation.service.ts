@@ -22,6 +22,7 @@ import { lte } from '../shared/db/operators.js';
 import { getCalendarEntryCached, LEVEL_NAMES, levelAt, levelsToNotify, nextCheckAfter, policyFor, storedClock, type EscalationLevel } from '../sla/index.js';
 import { staffToNotify } from '../users/index.js';
 import { CaseModel, type CaseDoc, type HistoryEntry } from './case.model.js';
+import { withHistory } from './history.js';
 
 export interface SweepOptions {
   profile: string;
@@ -148,7 +149,7 @@ export async function runSlaSweep(now: Date, options: SweepOptions): Promise<Swe
     }
     await CaseModel.updateOne(
       { _id: c._id, status: c.status, 'sla.level': clock.level, 'sla.lease.owner': owner },
-      { $set: set, $unset: { 'sla.lease': 1, ...(next ? {} : { 'sla.nextCheckAt': 1 }) }, $push: { history: { $each: entries }, 'sla.escalations': { $each: escalations } } },
+      withHistory({ $set: set, $unset: { 'sla.lease': 1, ...(next ? {} : { 'sla.nextCheckAt': 1 }) }, $push: { 'sla.escalations': { $each: escalations } } }, entries),
       { timestamps: false },
     );
     result.escalated++;

@@ -11,6 +11,7 @@
 import { lt } from '../shared/db/operators.js';
 import { calendarsToRecompute, CLOCK_STOPPED_STATUSES, getCalendarEntry, markCalendarRecomputed, recomputeClock, storedClock } from '../sla/index.js';
 import { CaseModel, type CaseDoc, type HistoryEntry } from './case.model.js';
+import { withHistory } from './history.js';
 
 /** Recomputes every clock on `code` computed with an older revision; returns how many deadlines moved. */
 export async function recomputeCalendarClocks(code: string, now: Date, batch = 500): Promise<number> {
@@ -47,7 +48,7 @@ export async function recomputeCalendarClocks(code: string, now: Date, batch = 5
         visibility: 'public',
         data: { reason: 'calendar_changed', calendar: code, revision, dueAtBefore: c.dueAt ?? null, dueAtAfter: fresh.dueAt },
       };
-      const result = await CaseModel.updateOne(guard, { $set: set, ...(changed ? { $push: { history: entry } } : {}) }, { timestamps: false });
+      const result = await CaseModel.updateOne(guard, withHistory({ $set: set }, changed ? [entry] : []), { timestamps: false });
       progress += result.modifiedCount;
       if (result.modifiedCount === 1 && changed) moved++;
     }

@@ -7,6 +7,7 @@ import { NotFoundError, ConflictError, ValidationError } from '../shared/errors.
 import type { TFunction } from '../shared/i18n.js';
 import { claimAttachmentSlots, deleteAttachmentFiles, MAX_ATTACHMENTS, releaseAttachmentSlots, type StoredAttachment } from './attachments.js';
 import { CaseModel, OPEN_STATUSES, type Actor, type CaseDoc, type CaseStatus, type HistoryEntry } from './case.model.js';
+import { withHistory } from './history.js';
 import { normaliseReference, secretMatches } from './reference.js';
 import { decideTransition } from './status.js';
 import { clockChangesFor } from '../sla/index.js';
@@ -119,7 +120,7 @@ export async function addCitizenMessage(c: CaseDoc, message: string, now: Date):
   }
   const result = await CaseModel.updateOne(
     { _id: c._id, status: c.status },
-    { $push: { history: { $each: entries } }, $set: set, ...(Object.keys(unset).length ? { $unset: unset } : {}) },
+    withHistory({ $set: set, ...(Object.keys(unset).length ? { $unset: unset } : {}) }, entries),
     { timestamps: false },
   );
   if (result.modifiedCount !== 1) throw new ConflictError('CASE_CHANGED', 'The case was changed meanwhile. Reload it and try again.');
@@ -151,13 +152,7 @@ export async function addCitizenAttachments(c: CaseDoc, files: StoredAttachment[
   try {
     await CaseModel.updateOne(
       { _id: c._id },
-      {
-        $push: {
-          attachments: { $each: files },
-          history: { at: now, actor: { kind: 'citizen', userId: c.citizenId }, event: 'attachment_added', note: files.map((f) => f.filename).join(', '), visibility: 'public' },
-        },
-        $set: { updatedAt: now },
-      },
+      withHistory({ $push: { attachments: { $each: files } }, $set: { updatedAt: now } }, { at: now, actor: { kind: 'citizen', userId: c.citizenId }, event: 'attachment_added', note: files.map((f) => f.filename).join(', '), visibility: 'public' }),
       { timestamps: false },
     );
   } catch (err) {

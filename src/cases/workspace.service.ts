@@ -13,6 +13,7 @@ import type { Hooks } from '../shared/hooks.js';
 import { isStaff, type Principal } from '../shared/principal.js';
 import { canReadCase, seesInternalNotes } from './access.js';
 import { CaseModel, type Actor, type CaseDoc, type CaseStatus, type HistoryEntry } from './case.model.js';
+import { withHistory } from './history.js';
 import { normaliseReference } from './reference.js';
 import { allowedActions, decideTransition, isTerminal, ratingWindowCutoff, ratingWindowOpen, type CaseAction, type MachineActor, type TransitionInput } from './status.js';
 import { CASE_NOT_FOUND, citizenView, type CaseView } from './tracking.service.js';
@@ -231,7 +232,7 @@ export async function applyTransition(
   };
   const result = await CaseModel.updateOne(
     { _id: c._id, status: c.status }, // only if nobody changed it since we read it
-    { $set: set, ...(Object.keys(unset).length ? { $unset: unset } : {}), $push: { history: entry } },
+    withHistory({ $set: set, ...(Object.keys(unset).length ? { $unset: unset } : {}) }, entry),
     { timestamps: false },
   );
   if (result.modifiedCount !== 1) throw new ConflictError('CASE_CHANGED', 'The case was changed by someone else. Reload it and try again.');
@@ -258,7 +259,7 @@ export async function replyToCase(p: Principal, referenceInput: unknown, reply: 
   if (!canReplyOn(p, c)) throw new ForbiddenError('ACTION_NOT_ALLOWED', 'Only staff of the agency handling this case can reply to it.');
   const entry: HistoryEntry = { at: now, actor: actorOf(p), event: 'message', note: reply.message, visibility: reply.visibility };
   const firstResponse = reply.visibility === 'public' ? await firstResponseChanges(c, 'public_reply', now) : {};
-  await CaseModel.updateOne({ _id: c._id }, { $push: { history: entry }, $set: { ...firstResponse, updatedAt: now } }, { timestamps: false });
+  await CaseModel.updateOne({ _id: c._id }, withHistory({ $set: { ...firstResponse, updatedAt: now } }, entry), { timestamps: false });
   await changed(p, c, `reply:${reply.visibility}`, now);
   const updated = (await CaseModel.findById(c._id).lean<CaseDoc>())!;
   return { view: staffView(p, updated, now, await clockView(updated, now)), notice: reply.visibility === 'public' ? noticeFor(updated, 'reply', reply.message) : null };
@@ -290,7 +291,7 @@ export async function assignCase(p: Principal, referenceInput: unknown, assignee
     throw new ValidationError([{ field: 'assignee', code: 'NOT_AGENCY_STAFF', message: 'Choose an active officer of this agency.' }]);
   }
   const entry: HistoryEntry = { at: now, actor: actorOf(p), event: 'assigned', note: staff.name, visibility: 'internal', data: { assignee: staff.id } };
-  await CaseModel.updateOne({ _id: c._id }, { $set: { assignee: { userId: staff.id, name: staff.name }, updatedAt: now }, $push: { history: entry } }, { timestamps: false });
+  await CaseModel.updateOne({ _id: c._id }, withHistory({ $set: { assignee: { userId: staff.id, name: staff.name }, updatedAt: now } }, entry), { timestamps: false });
   await changed(p, c, 'assign', now);
   return { view: await staffViewOf(p, (await CaseModel.findById(c._id).lean<CaseDoc>())!, now), notice: null };
 }
@@ -337,7 +338,7 @@ export async function setPriority(p: Principal, referenceInput: unknown, priorit
     Object.assign(data, { dueAtBefore: c.dueAt, dueAtAfter: moved.dueAt });
   }
   const entry: HistoryEntry = { at: now, actor: actorOf(p), event: 'priority_changed', from: c.priority ?? 'normal', to: priority, visibility: 'internal', data };
-  const result = await CaseModel.updateOne({ _id: c._id, status: c.status, updatedAt: c.updatedAt }, { $set: set, $push: { history: entry } }, { timestamps: false });
+  const result = await CaseModel.updateOne({ _id: c._id, status: c.status, updatedAt: c.updatedAt }, withHistory({ $set: set }, entry), { timestamps: false });
   if (result.modifiedCount !== 1) throw new ConflictError('CASE_CHANGED', 'The case was changed by someone else. Reload it and try again.');
   await changed(p, c, `priority:${priority}`, now);
   return { view: await staffViewOf(p, (await CaseModel.findById(c._id).lean<CaseDoc>())!, now), notice: null };
