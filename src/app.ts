@@ -8,24 +8,25 @@ import cookieParser from 'cookie-parser';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
-import { casesApiRouter, casePagesRouter, workspacePagesRouter, type CaseLimits } from './cases/index.js';
 import { createCsrf } from './shared/csrf.js';
 import { jsonBodies } from './shared/json-body.js';
-import { auditRouter } from './audit/index.js';
 import { createLimiter } from './shared/rate-limit.js';
-import { slaRouter } from './sla/index.js';
-import { classifierApiRouter, classifierPagesRouter } from './classification/index.js';
-import { followRouter, recurringApiRouter, recurringPagesRouter, recurringRulesRouter, similarCasesRouter } from './recurring/index.js';
-import { directoryRouter } from './directory/index.js';
-import { homeRouter } from './home/index.js';
 import { errorHandler, notFoundHandler } from './shared/error-handler.js';
 import { healthRouter } from './shared/health.routes.js';
 import { createMetrics } from './metrics/index.js';
 import type { AppDeps, ModuleDeps } from './shared/deps.js';
 import { wireHooks } from './wiring.js';
 import { directionOf, sharedI18n, i18nMiddleware, requestLanguage } from './shared/i18n.js';
-import { adminUsersRouter, authApiRouter, authenticate, authPagesRouter, createAuthLimits } from './users/index.js';
-import { meRouter } from './privacy/index.js';
+import { auditRouters } from './audit/index.js';
+import { casesRouters } from './cases/index.js';
+import { classificationRouters } from './classification/index.js';
+import { directoryRouters } from './directory/index.js';
+import { homeRouters } from './home/index.js';
+import { privacyRouters } from './privacy/index.js';
+import { recurringRouters } from './recurring/index.js';
+import type { RouterKit } from './shared/routers.js';
+import { slaRouters } from './sla/index.js';
+import { authenticate, usersRouters } from './users/index.js';
 
 
 const ROOT = path.resolve(__dirname, '..');
@@ -92,37 +93,36 @@ export function createApp(given: AppDeps): Express {
   app.use(authenticate(deps, { csrf }));
 
   const window = 15 * 60_000;
-  const limits: CaseLimits = {
-    filing: createLimiter('filing', { limit: deps.config.rateLimitFiling, windowMs: window }, deps.clock),
-    tracking: createLimiter('tracking', { limit: deps.config.rateLimitTracking, windowMs: window }, deps.clock),
+  const kit: RouterKit = {
+    csrf,
+    limits: {
+      filing: createLimiter('filing', { limit: deps.config.rateLimitFiling, windowMs: window }, deps.clock),
+      tracking: createLimiter('tracking', { limit: deps.config.rateLimitTracking, windowMs: window }, deps.clock),
+    },
+  };
+  // One router face per module (shared/routers.ts). Recurring's before cases': /cases/similar and
+  // /cases/:reference/follow are its paths.
+  const modules = {
+    directory: directoryRouters(deps),
+    recurring: recurringRouters(deps, kit),
+    cases: casesRouters(deps, kit),
+    users: usersRouters(deps, kit),
+    privacy: privacyRouters(deps),
+    sla: slaRouters(deps),
+    classification: classificationRouters(deps, kit),
+    audit: auditRouters(deps),
+    home: homeRouters(deps),
   };
 
-  const authLimits = createAuthLimits(deps);
   const api = express.Router();
   // 1 MB: large enough that an over-long field is a 400 naming the field, not a bare 413.
   api.use(express.json({ limit: '1mb', strict: true }));
   api.use(jsonBodies);
-  api.use('/directory', directoryRouter(deps.config.deploymentProfile));
-  api.use('/cases/similar', similarCasesRouter(deps, limits.tracking));
-  api.use('/cases', followRouter(limits.tracking));
-  api.use('/cases', casesApiRouter(deps, limits));
-  api.use('/recurring-issues', recurringApiRouter(deps));
-  api.use('/admin/recurring-rules', recurringRulesRouter(deps));
-  api.use('/auth', authApiRouter(deps, authLimits));
-  api.use('/me', meRouter(deps));
-  api.use('/admin/users', adminUsersRouter(deps));
-  api.use(slaRouter(deps));
-  api.use('/admin/classifier', classifierApiRouter(deps));
-  api.use('/admin/audit', auditRouter(deps));
+  for (const m of [modules.directory, modules.recurring, modules.cases, modules.users, modules.privacy, modules.sla, modules.classification, modules.audit]) if (m.api) api.use(m.api);
   app.use('/api/v1', api);
 
   app.use(express.urlencoded({ extended: false, limit: '100kb' }));
-  app.use(authPagesRouter(deps, csrf, authLimits));
-  app.use(homeRouter(deps));
-  app.use(casePagesRouter(deps, csrf, limits));
-  app.use(workspacePagesRouter(deps, csrf));
-  app.use(classifierPagesRouter(deps, csrf));
-  app.use(recurringPagesRouter(deps, csrf));
+  for (const m of [modules.users, modules.home, modules.cases, modules.classification, modules.recurring]) if (m.pages) app.use(m.pages);
 
   app.use(notFoundHandler);
   app.use(errorHandler(deps.logger));

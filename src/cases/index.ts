@@ -17,3 +17,4 @@ export { recomputeCalendarClocks, recomputeStaleClocks } from './recompute.servi
 export { linkGuestCases } from './linking.js';
 export { casesOfCitizen, casesFollowedBy, forgetFollower } from './citizen-cases.js';
 export { isTerminal } from './status.js';
+export { casesRouters } from './routers.js';

@@ -33,3 +33,4 @@ export {
 } from './classifier.service.js';
 export { importHistoryFile, parseHistoryLine, type ImportReport, type HistoryLine, type Rejected } from './history-import.js';
 export { classifierApiRouter, classifierPagesRouter } from './classifier.routes.js';
+export { classificationRouters } from './routers.js';

@@ -4,3 +4,4 @@
  */
 export { meRouter } from './me.routes.js';
 export { exportMyData, closeMyAccount, type DataExport, type CloseResult } from './me.service.js';
+export { privacyRouters } from './routers.js';

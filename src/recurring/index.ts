@@ -13,3 +13,4 @@ export { findSimilarOpenCases, followCase, type SimilarInput, type SimilarAnswer
 export { DEFAULT_RULES, type RecurrenceRules } from './grouping.js';
 export { ISSUE_STATUSES, ISSUE_ACTIONS, type IssueStatus, type IssueAction } from './review.js';
 export { RecurrenceItemModel, RecurrenceLogModel, RecurrenceQueueModel, RecurringIssueModel, type RecurringIssueDoc } from './recurring.model.js';
+export { recurringRouters } from './routers.js';

@@ -32,3 +32,4 @@ export {
 export { NATIONAL_DEFAULT, PRIORITIES, type Priority, type PolicyMatch } from './policy.js';
 export { policyFor } from './policy.service.js';
 export { expectedWorkingDays } from './expected.js';
+export { slaRouters } from './routers.js';

@@ -28,3 +28,4 @@ export { findStaffMember, staffToNotify, type StaffMatch, type StaffRecipient } 
 export { UserModel, type UserDoc } from './user.model.js';
 export { RefreshTokenModel } from './refresh-token.model.js';
 export { EmailVerificationModel } from './email-verification.model.js';
+export { usersRouters } from './routers.js';
