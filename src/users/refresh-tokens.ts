@@ -65,9 +65,14 @@ export async function rotateRefreshToken(presented: unknown, now: Date): Promise
   if (stored.expiresAt.getTime() <= now.getTime()) throw invalidToken();
   // Held for the token's whole life: a spent token is never taken over.
   const won = await claim(`refresh:${stored._id.toHexString()}`, 'rotation', now, stored.expiresAt.getTime() - now.getTime());
-  const spent = won ? await RefreshTokenModel.updateOne({ _id: stored._id, rotatedAt: null, revokedAt: null }, { $set: { rotatedAt: now } }) : null;
-  if (spent?.modifiedCount !== 1) {
-    await revokeFamily(stored.familyId, now); // another request spent it first
+  // Lost to a request presenting the same token at the same moment (a double submit, two tabs): that
+  // one rotates, this one is refused, and the family is left alone. Revoking it here could land before
+  // the winner marks the token spent and refuse the winner too (then nobody gets a pair). A copy
+  // presented after the rotation is reuse, and revokes the family above.
+  if (!won) throw invalidToken();
+  const spent = await RefreshTokenModel.updateOne({ _id: stored._id, rotatedAt: null, revokedAt: null }, { $set: { rotatedAt: now } });
+  if (spent.modifiedCount !== 1) {
+    await revokeFamily(stored.familyId, now); // revoked meanwhile (sign-out, reuse elsewhere)
     throw invalidToken();
   }
   const user = await UserModel.findById(stored.userId).lean<UserDoc>();
