@@ -11,8 +11,6 @@ import './classification/classifier.model.js';
 import './directory/directory.model.js';
 import './notifications/outbox.model.js';
 import './recurring/recurring.model.js';
-// RecurrenceRule is declared beside the rules it stores (recurring/rules.service.ts).
-import './recurring/rules.service.js';
 // Shared mechanisms keep their own small store beside the code that uses it.
 import './shared/claims.js';
 import './shared/idempotency.model.js';

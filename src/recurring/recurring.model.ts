@@ -105,3 +105,17 @@ issueSchema.index({ caseIds: 1 });
 
 export const RecurringIssueModel = model('RecurringIssue', issueSchema, 'recurring_issues');
 export type RecurringIssueDoc = InferSchemaType<typeof issueSchema> & { _id: Types.ObjectId; createdAt: Date; updatedAt: Date };
+
+/** A category's own grouping rules (rules.service.ts); other categories follow DEFAULT_RULES. */
+const ruleSchema = new Schema({
+  profile: { type: String, required: true },
+  category: { type: String, required: true },
+  windowDays: Number,
+  similarity: Number,
+  flagCount: Number,
+  radiusMeters: Number,
+  updatedBy: { type: new Schema({ userId: String, name: String }, { _id: false }) },
+  updatedAt: { type: Date, required: true },
+});
+ruleSchema.index({ profile: 1, category: 1 }, { unique: true });
+export const RecurrenceRuleModel = model('RecurrenceRule', ruleSchema, 'recurrence_rules');

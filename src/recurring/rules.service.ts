@@ -4,24 +4,11 @@
  * category follows DEFAULT_RULES. Each instance keeps them briefly; a change here clears that.
  */
 import Joi from 'joi';
-import { Schema, model } from 'mongoose';
 import { getDirectory } from '../directory/index.js';
 import { ValidationError } from '../shared/errors.js';
 import { ReadCache } from '../shared/read-cache.js';
 import { DEFAULT_RULES, type RecurrenceRules, type RulesFor } from './grouping.js';
-
-const ruleSchema = new Schema({
-  profile: { type: String, required: true },
-  category: { type: String, required: true },
-  windowDays: Number,
-  similarity: Number,
-  flagCount: Number,
-  radiusMeters: Number,
-  updatedBy: { type: new Schema({ userId: String, name: String }, { _id: false }) },
-  updatedAt: { type: Date, required: true },
-});
-ruleSchema.index({ profile: 1, category: 1 }, { unique: true });
-export const RecurrenceRuleModel = model('RecurrenceRule', ruleSchema, 'recurrence_rules');
+import { RecurrenceRuleModel } from './recurring.model.js';
 
 export const ruleBodySchema = Joi.object({
   windowDays: Joi.number().strict().integer().min(1).max(365),

@@ -14,7 +14,7 @@ import { CaseModel } from '../../src/cases/case.model.js';
 import { OutboxMessageModel } from '../../src/notifications/index.js';
 import { detectRecurrences, rebuildAndCompare, resolveQuietIssues } from '../../src/recurring/detection.service.js';
 import { RecurrenceItemModel, RecurrenceLogModel, RecurrenceQueueModel, RecurringIssueModel } from '../../src/recurring/recurring.model.js';
-import { RecurrenceRuleModel } from '../../src/recurring/rules.service.js';
+import { RecurrenceRuleModel } from '../../src/recurring/recurring.model.js';
 import { ClaimModel } from '../../src/shared/claims.js';
 import { ManualClock } from '../../src/shared/clock.js';
 import { JobModel } from '../../src/shared/jobs.js';
