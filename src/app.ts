@@ -16,7 +16,7 @@ import { healthRouter } from './shared/health.routes.js';
 import { createMetrics } from './metrics/index.js';
 import type { AppDeps, ModuleDeps } from './shared/deps.js';
 import { wireHooks } from './wiring.js';
-import { directionOf, sharedI18n, i18nMiddleware, requestLanguage } from './shared/i18n.js';
+import { directionOf, languageCookieName, sharedI18n, i18nMiddleware, requestLanguage } from './shared/i18n.js';
 import { auditRouters } from './audit/index.js';
 import { casesRouters } from './cases/index.js';
 import { classificationRouters } from './classification/index.js';
@@ -42,6 +42,7 @@ export function createApp(given: AppDeps): Express {
   app.set('view engine', 'ejs');
   app.set('views', path.join(ROOT, 'views'));
   app.locals.profile = deps.config.deploymentProfile;
+  app.locals.languageCookie = languageCookieName(deps.config.nodeEnv === 'production');
 
   app.use(
     pinoHttp({

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { BadRequestError } from '../shared/errors.js';
-import { isLanguage, LANGUAGE_COOKIE } from '../shared/i18n.js';
+import { isLanguage, languageCookieName } from '../shared/i18n.js';
 import { safeLocalPath } from '../shared/local-path.js';
 import type { AppDeps } from '../shared/deps.js';
 import { expectedWorkingDays } from '../sla/index.js';
@@ -18,7 +18,7 @@ export function homeRouter(deps: Pick<AppDeps, 'config' | 'clock'>): Router {
   router.get('/lang/:lang', (req, res) => {
     const lang = req.params.lang;
     if (!isLanguage(lang)) throw new BadRequestError('UNKNOWN_LANGUAGE', 'Choose ar or en.');
-    res.cookie(LANGUAGE_COOKIE, lang, { maxAge: ONE_YEAR_MS, sameSite: 'lax', httpOnly: true, secure: deps.config.nodeEnv === 'production', path: '/' });
+    res.cookie(languageCookieName(deps.config.nodeEnv === 'production'), lang, { maxAge: ONE_YEAR_MS, sameSite: 'lax', httpOnly: true, secure: deps.config.nodeEnv === 'production', path: '/' });
     res.redirect(303, safeLocalPath(req.query.next));
   });
   return router;

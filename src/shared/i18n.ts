@@ -1,6 +1,6 @@
 /**
  * Arabic and English, loaded synchronously from src/locales. Language comes from `?lang=`, the
- * `lang` cookie (set by the language switch), then `Accept-Language`; Arabic is the default.
+ * language cookie (set by the language switch; `__Host-lang` in production), then `Accept-Language`; Arabic is the default.
  */
 import i18next, { type i18n as I18n, type TFunction } from 'i18next';
 import { LanguageDetector, handle } from 'i18next-http-middleware';
@@ -12,6 +12,15 @@ export const LANGUAGES = ['ar', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
 export const DEFAULT_LANGUAGE: Language = 'ar';
 export const LANGUAGE_COOKIE = 'lang';
+
+/**
+ * The language cookie's name: `__Host-lang` in production (a browser takes it only with Secure, Path=/
+ * and no Domain, so no subdomain can set it), plain `lang` in development over HTTP. Only that name
+ * is read: a plain `lang` cookie tossed in by a sibling site is ignored in production.
+ */
+export function languageCookieName(production: boolean): string {
+  return production ? `__Host-${LANGUAGE_COOKIE}` : LANGUAGE_COOKIE;
+}
 
 export function isLanguage(value: unknown): value is Language {
   return typeof value === 'string' && (LANGUAGES as readonly string[]).includes(value);
@@ -43,9 +52,21 @@ export function loadTranslations(lang: Language): Tree {
   return files.reduce<Tree>((tree, f) => deepMerge(tree, JSON.parse(fs.readFileSync(path.join(LOCALES_DIR, f), 'utf8')) as Tree, f), {});
 }
 
+/** Reads the language cookie by the name the app chose (`app.locals.languageCookie`, see languageCookieName). */
+const languageCookieDetector = {
+  name: 'languageCookie',
+  lookup(req: { cookies?: Record<string, unknown>; app?: { locals?: Record<string, unknown> } }): string | undefined {
+    const name = (req.app?.locals?.languageCookie as string | undefined) ?? LANGUAGE_COOKIE;
+    const value = req.cookies?.[name];
+    return typeof value === 'string' ? value : undefined;
+  },
+};
+
 export function createI18n(): I18n {
   const instance = i18next.createInstance();
-  void instance.use(LanguageDetector).init({
+  const detector = new LanguageDetector();
+  detector.addDetector(languageCookieDetector);
+  void instance.use(detector).init({
     initAsync: false,
     resources: { ar: { translation: loadTranslations('ar') }, en: { translation: loadTranslations('en') } },
     supportedLngs: [...LANGUAGES],
@@ -54,9 +75,8 @@ export function createI18n(): I18n {
     fallbackLng: DEFAULT_LANGUAGE,
     interpolation: { escapeValue: false }, // EJS escapes on output
     detection: {
-      order: ['querystring', 'cookie', 'header'],
+      order: ['querystring', 'languageCookie', 'header'],
       lookupQuerystring: 'lang',
-      lookupCookie: LANGUAGE_COOKIE,
       caches: false,
     },
   });

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import request from 'supertest';
-import { makeApp } from '../support/app.js';
+import { makeApp, testConfig } from '../support/app.js';
 
 describe('page shell', () => {
   it('when the home page is asked for with no language, then it is Arabic and right-to-left', async () => {
@@ -34,6 +34,23 @@ describe('page shell', () => {
     expect(String(switched.headers['set-cookie'])).to.match(/lang=en;.*HttpOnly.*SameSite=Lax/i);
     const home = await agent.get('/').set('Accept-Language', 'ar');
     expect(home.text).to.contain('<html lang="en" dir="ltr">');
+  });
+
+  it('when the language is switched on a production configuration, then the cookie is __Host-lang (Secure, Path=/, no Domain), and only that name is read', async () => {
+    const app = makeApp({ config: testConfig({ NODE_ENV: 'production', PUBLIC_URL: 'https://tawasul.example.bh' }) });
+    const switched = await request(app).get('/lang/en?next=/');
+    expect(switched.status).to.equal(303);
+    const cookie = String(switched.headers['set-cookie']);
+    expect(cookie).to.match(/^__Host-lang=en;/);
+    expect(cookie).to.match(/; Secure/i).and.match(/; Path=\//i).and.match(/HttpOnly/i);
+    expect(cookie).not.to.match(/Domain=/i);
+    const withHost = await request(app).get('/').set('Cookie', '__Host-lang=en').set('Accept-Language', 'ar');
+    expect(withHost.status).to.equal(200);
+    expect(withHost.text).to.contain('<html lang="en" dir="ltr">');
+    // A plain-named cookie (another host under the same domain can set one) is not the choice.
+    const planted = await request(app).get('/').set('Cookie', 'lang=en').set('Accept-Language', 'ar');
+    expect(planted.status).to.equal(200);
+    expect(planted.text).to.contain('<html lang="ar" dir="rtl">');
   });
 
   it('when the switch is given an outside address to go back to, then it goes home instead', async () => {
