@@ -58,7 +58,8 @@ export function createApp(given: AppDeps): Express {
         req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, path: req.url.split('?')[0] }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
-      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
+      // Probes and scrapes every few seconds would drown the log; their failures show in /metrics and /readyz.
+      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' || req.url === '/metrics' },
     }),
   );
   // Operators: every response timed by route pattern; /metrics itself below, behind its token.

@@ -19,6 +19,9 @@ export function wantsJson(req: { originalUrl: string; accepts(types: string[]): 
   return req.accepts(['html', 'json']) === 'json';
 }
 
+/** 503 answers that are the service protecting itself (the caller is told when to come back), not a fault. */
+const LOAD_SHED = new Set(['UPLOADS_BUSY']);
+
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err, req, res, next) => {
     if (res.headersSent) {
@@ -28,7 +31,9 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     const appError = toAppError(err);
     const status = STATUS_BY_KIND[appError.kind];
     const requestId = typeof req.id === 'string' || typeof req.id === 'number' ? String(req.id) : '';
-    if (status >= 500) logger.error({ err, requestId, code: appError.code }, 'request failed');
+    // Shedding load by design (a full upload queue) is a warning for operators, not a failure to chase.
+    if (LOAD_SHED.has(appError.code)) logger.warn({ requestId, code: appError.code }, 'request turned away: busy');
+    else if (status >= 500) logger.error({ err, requestId, code: appError.code }, 'request failed');
     else logger.debug({ requestId, code: appError.code }, 'request rejected');
 
     // req.t is absent only if the error came before the language middleware ran.

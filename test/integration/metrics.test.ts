@@ -224,6 +224,16 @@ describe('metrics (/metrics)', () => {
       expect(valueOf(await scrape(), 'tawasul_sla_cases_due')).to.equal(1);
     });
 
+    it('when Prometheus scrapes, then the scrape is not written to the request log (other requests are)', async () => {
+      const log = capturingLogger('info');
+      const watched = makeApp({ clock, logger: log.logger, config: testConfig({ METRICS_TOKEN: TOKEN, LOG_LEVEL: 'info' }) });
+      await scrape(watched);
+      expect((await request(watched).get('/api/v1/directory')).status).to.equal(200);
+      const paths = log.lines().map((l) => (l.req as { path?: string } | undefined)?.path).filter(Boolean);
+      expect(paths).to.include('/api/v1/directory');
+      expect(paths).not.to.include('/metrics');
+    });
+
     it('when a gauge cannot be read from the database, then it is NaN (unknown, not 0), the scrape still answers and a warning is logged', async () => {
       const log = capturingLogger('warn');
       const watched = makeApp({ clock, logger: log.logger, config: testConfig({ METRICS_TOKEN: TOKEN }) });
