@@ -8,6 +8,7 @@ import { Router } from 'express';
 import { stringify } from 'csv-stringify';
 import Joi from 'joi';
 import type { AppDeps } from '../shared/deps.js';
+import { pageParams } from '../shared/pagination.js';
 import { validate } from '../shared/validate.js';
 import { requireRole } from '../users/index.js';
 import { AUDIT_ACTIONS } from './audit.model.js';
@@ -26,9 +27,7 @@ const querySchema = Joi.object({
   action: actions,
   from: Joi.date().iso(),
   to: Joi.date().iso(),
-  limit: Joi.number().integer().min(1).max(500).default(100),
-  cursor: Joi.string().max(200),
-});
+}).concat(pageParams({ defaultLimit: 100, maxLimit: 500 }));
 
 const EXPORT_MAX = 50_000;
 /** Excel would run `=…`, `+…`, `-…`, `@…` (and a leading tab or return) as a formula. */

@@ -12,6 +12,7 @@ import type { Csrf } from '../shared/csrf.js';
 import type { SimilarAnswer } from '../shared/hooks.js';
 import { ServiceUnavailableError, ValidationError, type ErrorDetail } from '../shared/errors.js';
 import { pageRefusal } from '../shared/page-errors.js';
+import { cursorFromQuery, pageHref } from '../shared/pagination.js';
 import { principalOf, requireRole } from '../users/index.js';
 import { listCases } from './list.service.js';
 import { allowedActions, ratingWindowOpen } from './status.js';
@@ -362,11 +363,13 @@ export function casePagesRouter(deps: ModuleDeps, csrf: Csrf, limits: CaseLimits
   });
 
   router.get('/my/cases', requireRole('citizen'), async (req, res) => {
-    const page = await listCases(principalOf(res)!, { sort: '-createdAt', limit: 100 }, deps.clock.now());
+    const cursor = cursorFromQuery(req.query, req.t);
+    const page = await listCases(principalOf(res)!, { sort: '-createdAt', limit: 100, cursor }, deps.clock.now());
     const dir = await directoryOrFail();
     const lang = requestLanguage(req);
     const formatter = new Intl.DateTimeFormat(lang === 'ar' ? 'ar-BH' : 'en-GB', { dateStyle: 'medium', timeZone: dir.profile.timezone });
-    res.render('cases/mine', { title: req.t('work.myCases'), items: page.items, formatDate: (iso: string) => formatter.format(new Date(iso)) });
+    const pages = { first: cursor ? '/my/cases' : null, next: page.nextCursor ? pageHref('/my/cases', {}, page.nextCursor) : null };
+    res.render('cases/mine', { title: req.t('work.myCases'), items: page.items, pages, formatDate: (iso: string) => formatter.format(new Date(iso)) });
   });
 
   router.get('/cases/:reference/attachments/:attachmentId', limits.tracking, async (req, res) => {

@@ -3,6 +3,7 @@ import { CASE_STATUSES, CASE_TYPES, CHANNELS } from './case.model.js';
 import { SORTS } from './list.service.js';
 import { ACTIONS } from './status.js';
 import { PRIORITIES } from '../sla/index.js';
+import { pageParams } from '../shared/pagination.js';
 
 const code = Joi.string().trim().max(64).pattern(/^[A-Z][A-Z0-9_]*$/);
 
@@ -57,7 +58,7 @@ export const referenceParamsSchema = Joi.object({
 
 const agencyCode = Joi.string().trim().max(64).pattern(/^[A-Z][A-Z0-9_]*$/);
 
-/** `GET /api/v1/cases` query (strings by nature: converted). */
+/** `GET /api/v1/cases` query (strings by nature: converted), in pages of 25 by default, 100 at most. */
 export const listQuerySchema = Joi.object({
   status: Joi.string()
     .max(300)
@@ -83,9 +84,7 @@ export const listQuerySchema = Joi.object({
   phone: Joi.string().trim().max(20).pattern(/^\+?[0-9 ()-]{4,20}$/),
   identityConfirmed: Joi.boolean(),
   sort: Joi.string().valid(...SORTS).default('-createdAt'),
-  limit: Joi.number().integer().min(1).max(100).default(25),
-  cursor: Joi.string().max(500),
-});
+}).concat(pageParams({ defaultLimit: 25, maxLimit: 100 }));
 
 /** `PATCH /api/v1/cases/:reference`: exactly one of an action, a reply, or an assignment. */
 export const patchCaseSchema = Joi.object({

@@ -5,8 +5,8 @@
  */
 import { Types } from 'mongoose';
 import type { Principal } from '../shared/principal.js';
-import { BadRequestError } from '../shared/errors.js';
-import { gt, lt, oneOf } from '../shared/db/operators.js';
+import { lt, oneOf } from '../shared/db/operators.js';
+import { afterCursor, cutPage, type Page, type PageQuery } from '../shared/pagination.js';
 import { listScope } from './access.js';
 import { CaseModel, OPEN_STATUSES, type CaseDoc, type CaseStatus } from './case.model.js';
 import { clockView, type ClockView } from '../sla/index.js';
@@ -15,7 +15,7 @@ import { normaliseReference } from './reference.js';
 export const SORTS = ['-createdAt', 'createdAt', '-updatedAt', 'dueAt'] as const;
 export type Sort = (typeof SORTS)[number];
 
-export interface ListQuery {
+export interface ListQuery extends PageQuery {
   status?: CaseStatus[];
   category?: string;
   area?: string;
@@ -29,8 +29,6 @@ export interface ListQuery {
   /** The agent confirmed the caller's identity: their phone or reference lookup then spans every case. */
   identityConfirmed?: boolean;
   sort: Sort;
-  limit: number;
-  cursor?: string;
 }
 
 export interface CaseSummary {
@@ -51,25 +49,6 @@ export interface CaseSummary {
   updatedAt: string;
 }
 
-interface Cursor {
-  v: string | null; // the sort field's value (ISO date) of the last item
-  id: string;
-}
-
-export function encodeCursor(c: Cursor): string {
-  return Buffer.from(JSON.stringify(c)).toString('base64url');
-}
-
-export function decodeCursor(raw: string): Cursor {
-  try {
-    const c = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as Cursor;
-    if (typeof c.id === 'string' && Types.ObjectId.isValid(c.id) && (c.v === null || (typeof c.v === 'string' && !Number.isNaN(Date.parse(c.v))))) return c;
-  } catch {
-    // fall through
-  }
-  throw new BadRequestError('INVALID_CURSOR', 'The cursor is not one this service gave out.');
-}
-
 const isReference = (q: string | undefined): boolean => !!q && normaliseReference(q) !== undefined;
 
 const escapeRegex = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -78,7 +57,7 @@ function sortSpec(sort: Sort): { field: 'createdAt' | 'updatedAt' | 'dueAt'; dir
   return { field: sort.replace('-', '') as 'createdAt' | 'updatedAt' | 'dueAt', dir: sort.startsWith('-') ? -1 : 1 };
 }
 
-export async function listCases(p: Principal, query: ListQuery, now: Date): Promise<{ items: CaseSummary[]; nextCursor: string | null }> {
+export async function listCases(p: Principal, query: ListQuery, now: Date): Promise<Page<CaseSummary>> {
   // The contact centre looks up a caller's cases across every agency, by phone or reference, once the
   // caller's identity is confirmed; otherwise an agent's list is the triage queue and what they filed.
   const callerLookup = p.role === 'agent' && query.identityConfirmed === true && (!!query.phone || isReference(query.q));
@@ -98,26 +77,14 @@ export async function listCases(p: Principal, query: ListQuery, now: Date): Prom
   }
 
   const { field, dir } = sortSpec(query.sort);
-  if (query.cursor) {
-    const c = decodeCursor(query.cursor);
-    const id = new Types.ObjectId(c.id);
-    const after = dir === 1 ? gt : lt;
-    // Rows after the cursor in (field, _id) order. A null value (no deadline yet) sorts first ascending.
-    and.push(
-      c.v === null
-        ? { $or: [{ [field]: null, _id: after(id) }, { [field]: gt(new Date(0)) }] }
-        : { $or: [{ [field]: after(new Date(c.v)) }, { [field]: new Date(c.v), _id: after(id) }] },
-    );
-  }
+  if (query.cursor) and.push(afterCursor(field, dir, query.cursor));
 
   const rows = await CaseModel.find({ $and: and })
     .sort({ [field]: dir, _id: dir })
     .limit(query.limit + 1)
     .select({ reference: 1, type: 1, status: 1, title: 1, category: 1, area: 1, agency: 1, assignee: 1, channel: 1, dueAt: 1, firstResponseDueAt: 1, firstResponseAt: 1, sla: 1, priority: 1, createdAt: 1, updatedAt: 1 })
     .lean<CaseDoc[]>();
-  const page = rows.slice(0, query.limit);
-  const last = page.at(-1);
-  const lastValue = last ? (last[field]) : undefined;
+  const { rows: page, nextCursor } = cutPage(rows, query.limit, (c) => c[field]);
   const clocks = await Promise.all(page.map((c) => clockView(c, now)));
   return {
     items: page.map((c, i) => ({
@@ -136,7 +103,7 @@ export async function listCases(p: Principal, query: ListQuery, now: Date): Prom
       createdAt: (c.createdAt).toISOString(),
       updatedAt: (c.updatedAt).toISOString(),
     })),
-    nextCursor: rows.length > query.limit && last ? encodeCursor({ v: lastValue ? lastValue.toISOString() : null, id: last._id.toHexString() }) : null,
+    nextCursor,
   };
 }
 

@@ -9,6 +9,7 @@ import { getDirectory } from '../directory/index.js';
 import type { Csrf } from '../shared/csrf.js';
 import { AppError } from '../shared/errors.js';
 import { pageRefusal } from '../shared/page-errors.js';
+import { cursorFromQuery, pageHref } from '../shared/pagination.js';
 import { requestLanguage } from '../shared/i18n.js';
 import { principalOf, requireRole } from '../users/index.js';
 import { ISSUE_ACTIONS, ISSUE_STATUSES, DISMISS_REASONS, type IssueAction } from './review.js';
@@ -46,8 +47,10 @@ export function recurringPagesRouter(deps: ModuleDeps, csrf: Csrf): Router {
   router.get('/work/recurring', reviewers, async (req, res) => {
     const p = principalOf(res)!;
     const status = typeof req.query.status === 'string' && (ISSUE_STATUSES as readonly string[]).includes(req.query.status) ? req.query.status : undefined;
-    const [items, counts] = await Promise.all([listIssues(p, profile, { status, limit: 100 }), countIssues(p, profile)]);
-    res.render('work/recurring-queue', { title: req.t('recurring.queueTitle'), items, counts, statuses: ISSUE_STATUSES, status, ...(await helpers(req)) });
+    const cursor = cursorFromQuery(req.query, req.t);
+    const [page, counts] = await Promise.all([listIssues(p, profile, { status, limit: 100, cursor }), countIssues(p, profile)]);
+    const pages = { first: cursor ? pageHref('/work/recurring', { status }) : null, next: page.nextCursor ? pageHref('/work/recurring', { status }, page.nextCursor) : null };
+    res.render('work/recurring-queue', { title: req.t('recurring.queueTitle'), items: page.items, counts, statuses: ISSUE_STATUSES, status, pages, ...(await helpers(req)) });
   });
 
   const renderIssue = async (req: Request, res: Response, status: number, flash: { kind: 'ok' | 'error'; message: string } | null) => {

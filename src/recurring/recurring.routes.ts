@@ -2,12 +2,14 @@
  * `/api/v1/recurring-issues` — the review of recurring issues by the agency's supervisors and by
  * managers (administrators read too) — and `/api/v1/cases/similar` — open cases that look like the
  * one a citizen is about to file ("Is this your problem? Follow it instead"), nothing stored.
+ * The list answers `{ items, nextCursor }`, in cursor pages (shared/pagination.ts).
  */
 import { Router, type RequestHandler } from 'express';
 import Joi from 'joi';
 import { similarSchema } from '../cases/index.js';
 import { routingBarOf } from '../classification/index.js';
 import type { ModuleDeps } from '../shared/deps.js';
+import { pageParams } from '../shared/pagination.js';
 import { validate, validateWith } from '../shared/validate.js';
 import { principalOf, requireRole } from '../users/index.js';
 import { listRules, ruleBodySchema, rulesFor, setRules, type RuleOverrides } from './rules.service.js';
@@ -21,8 +23,7 @@ const listSchema = Joi.object({
   agency: code,
   category: code,
   area: code,
-  limit: Joi.number().integer().min(1).max(100).default(50),
-});
+}).concat(pageParams({ defaultLimit: 50, maxLimit: 100 }));
 const patchSchema = Joi.object({
   action: Joi.string()
     .valid(...ISSUE_ACTIONS)
@@ -43,7 +44,7 @@ export function recurringApiRouter(deps: ModuleDeps): Router {
   const reviewers = requireRole('supervisor', 'manager', 'admin');
 
   router.get('/', reviewers, validate('query', listSchema), async (_req, res) => {
-    res.json({ items: await listIssues(principalOf(res)!, profile, res.locals.query as IssueQuery) });
+    res.json(await listIssues(principalOf(res)!, profile, res.locals.query as IssueQuery));
   });
 
   router.get('/:id', reviewers, async (req, res) => {

@@ -8,6 +8,7 @@ import { findAgency } from '../directory/index.js';
 import { oneOf } from '../shared/db/operators.js';
 import { AppError, ConflictError, ForbiddenError, NotFoundError, STATUS_BY_KIND, ValidationError } from '../shared/errors.js';
 import type { Hooks } from '../shared/hooks.js';
+import { afterCursor, cutPage, decodeCursor, type Page, type PageQuery } from '../shared/pagination.js';
 import type { Principal } from '../shared/principal.js';
 import { rulesFor } from './rules.service.js';
 import { RecurrenceItemModel, RecurringIssueModel, type RecurringIssueDoc } from './recurring.model.js';
@@ -51,21 +52,24 @@ function summary(i: RecurringIssueDoc): IssueSummary {
   };
 }
 
-export interface IssueQuery {
+export interface IssueQuery extends PageQuery {
   status?: string;
   agency?: string;
   category?: string;
   area?: string;
-  limit: number;
 }
 
-export async function listIssues(p: Principal, profile: string, q: IssueQuery): Promise<IssueSummary[]> {
-  if (p.role === 'supervisor' && q.agency && q.agency !== p.agency) return [];
+/** The issues this person may review, most recently seen first, in cursor pages. */
+export async function listIssues(p: Principal, profile: string, q: IssueQuery): Promise<Page<IssueSummary>> {
+  if (q.cursor) decodeCursor(q.cursor); // a forged cursor is refused whatever the filters
+  if (p.role === 'supervisor' && q.agency && q.agency !== p.agency) return { items: [], nextCursor: null };
   const filter: Record<string, unknown> = { profile, ...scopeOf(p) };
   filter.status = q.status ?? oneOf(ISSUE_STATUSES as readonly string[]); // "forming" groups only when asked for
   for (const k of ['agency', 'category', 'area'] as const) if (q[k]) filter[k] = q[k];
-  const rows = await RecurringIssueModel.find(filter).sort({ lastSeenAt: -1, _id: -1 }).limit(q.limit).lean<RecurringIssueDoc[]>();
-  return rows.map(summary);
+  const query = q.cursor ? { $and: [filter, afterCursor('lastSeenAt', -1, q.cursor)] } : filter;
+  const rows = await RecurringIssueModel.find(query).sort({ lastSeenAt: -1, _id: -1 }).limit(q.limit + 1).lean<RecurringIssueDoc[]>();
+  const { rows: page, nextCursor } = cutPage(rows, q.limit, (i) => i.lastSeenAt);
+  return { items: page.map(summary), nextCursor };
 }
 
 /** Issues per status within the principal's scope (the review queue's counters). */
