@@ -24,34 +24,64 @@ import { assignCase, auditAttachmentRead, findCaseFor, openCase, rateCase, reply
 import type { Priority } from '../sla/index.js';
 import { routingBarOf } from '../classification/index.js';
 
+/** Who reads a case through the API without signing in: the holder of its tracking token, or anyone. */
 export function viewerOf(req: Request): Viewer {
   const token = req.get('X-Tracking-Token');
   return token ? { kind: 'tracking-token', token } : { kind: 'anonymous' };
 }
 
-/** `/api/v1/cases`: filing (JSON), following with a tracking token, adding information. */
 /** Per-address limits: filing, and looking cases up (which slows any probing of references). */
 export interface CaseLimits {
   filing: RequestHandler;
   tracking: RequestHandler;
 }
 
+/**
+ * `/api/v1/cases`: filing (JSON), following with a tracking token, adding information, and staff
+ * work on a case. Each endpoint reads guard → validate → handler; the handlers are below.
+ */
 export function casesApiRouter(deps: ModuleDeps, limits: CaseLimits): Router {
   const router = Router();
+  router.use(noStore);
+  router.post('/', filingLimit(limits), validFiling, fileFromApi(deps));
+  router.use('/:reference', limits.tracking);
+  router.get('/', requireAuth, validate('query', listQuerySchema), listVisibleCases(deps));
+  router.get('/counts', requireAuth, countVisibleCases);
+  router.get('/:reference', showCase(deps));
+  router.patch('/:reference', requireAuth, validate('body', patchCaseSchema), updateCase(deps));
+  router.post('/:reference/rating', validate('body', ratingSchema), rateFromApi(deps));
+  router.post('/:reference/messages', validate('body', citizenMessageSchema), addMessage(deps));
+  router.post('/:reference/attachments', uploadTarget, receiveAttachments, addAttachments(deps));
+  router.get('/:reference/attachments/:attachmentId', downloadAttachment(deps));
+  return router;
+}
+
+type CaseRequest = Request<{ reference: string }>;
+type CaseHandler = (req: CaseRequest, res: Response) => Promise<void>;
+
+const noStore: RequestHandler = (_req, res, next) => {
+  res.set('Cache-Control', 'no-store'); // answers carry secrets and personal data
+  next();
+};
+
+/** The contact centre files many calls from one address: its signed-in agents are not limited per address. */
+function filingLimit(limits: CaseLimits): RequestHandler {
+  return (req, res, next) => (principalOf(res)?.role === 'agent' ? next() : limits.filing(req, res, next));
+}
+
+/** The filing, validated for who files (see filingInput); on `res.locals.filing`. */
+const validFiling: RequestHandler = (req, res, next) => {
+  res.locals.filing = filingInput(principalOf(res), req.body, req.t);
+  next();
+};
+
+/** Files a case (JSON); under an Idempotency-Key a retry gets the first answer, marked as replayed. */
+function fileFromApi(deps: ModuleDeps): RequestHandler {
   const sealKey = sealingKey(deps.config.jwtSecret);
-
-  router.use((_req, res, next) => {
-    res.set('Cache-Control', 'no-store'); // answers carry secrets and personal data
-    next();
-  });
-
-  // The contact centre files many calls from one address: its signed-in agents are not limited per address.
-  const filingLimit: RequestHandler = (req, res, next) => (principalOf(res)?.role === 'agent' ? next() : limits.filing(req, res, next));
-
-  router.post('/', filingLimit, async (req, res) => {
+  return async (req, res) => {
     const now = deps.clock.now();
     const p = principalOf(res);
-    const { input, actor } = filingInput(p, req.body, req.t);
+    const { input, actor } = res.locals.filing as { input: FileCaseInput; actor: Actor };
     const file = async (step?: IdempotentStep<FiledCase>) => ({
       status: 201,
       body: await fileCase(input, {
@@ -70,19 +100,22 @@ export function casesApiRouter(deps: ModuleDeps, limits: CaseLimits): Router {
     const answer = key ? await withIdempotency({ scope, key, request: req.body, sealKey, now, stored: isFiledUnder }, file) : await file();
     if ('replayed' in answer && answer.replayed) res.set('Idempotent-Replayed', 'true');
     res.status(answer.status).location(`/api/v1/cases/${answer.body.reference}`).json(answer.body);
-  });
+  };
+}
 
-  router.use('/:reference', limits.tracking);
-
-  router.get('/', requireAuth, validate('query', listQuerySchema), async (_req, res) => {
+function listVisibleCases(deps: ModuleDeps): RequestHandler {
+  return async (_req, res) => {
     res.json(await listCases(principalOf(res)!, res.locals.query as ListQuery, deps.clock.now()));
-  });
+  };
+}
 
-  router.get('/counts', requireAuth, async (_req, res) => {
-    res.json({ byStatus: await countByStatus(principalOf(res)!) });
-  });
+const countVisibleCases: RequestHandler = async (_req, res) => {
+  res.json({ byStatus: await countByStatus(principalOf(res)!) });
+};
 
-  router.get('/:reference', async (req, res) => {
+/** A case as the caller may see it: staff and owners signed in, else with a tracking token. */
+function showCase(deps: ModuleDeps): CaseHandler {
+  return async (req, res) => {
     const p = principalOf(res);
     if (p) {
       try {
@@ -93,12 +126,17 @@ export function casesApiRouter(deps: ModuleDeps, limits: CaseLimits): Router {
       }
     }
     res.json(citizenView(await findVisibleCase(req.params.reference, viewerOf(req))));
-  });
+  };
+}
 
-  router.patch('/:reference', requireAuth, validate('body', patchCaseSchema), async (req, res) => {
+type CasePatch = { action?: CaseAction; note?: string; reason?: string; agency?: string; category?: string; reply?: { message: string; visibility: 'public' | 'internal' }; assignee?: string; priority?: Priority };
+
+/** Staff work on a case: one of a reply, an assignment, a priority or a transition; the citizen is told when it concerns them. */
+function updateCase(deps: ModuleDeps): CaseHandler {
+  return async (req, res) => {
     const p = principalOf(res)!;
     const now = deps.clock.now();
-    const body = res.locals.body as { action?: CaseAction; note?: string; reason?: string; agency?: string; category?: string; reply?: { message: string; visibility: 'public' | 'internal' }; assignee?: string; priority?: Priority };
+    const body = res.locals.body as CasePatch;
     let result;
     if (body.reply) result = await replyToCase(p, req.params.reference, body.reply, now);
     else if (body.assignee) result = await assignCase(p, req.params.reference, body.assignee, now);
@@ -106,31 +144,37 @@ export function casesApiRouter(deps: ModuleDeps, limits: CaseLimits): Router {
     else result = await transitionCase(p, req.params.reference, { ...body, action: body.action! }, now, deps.config.deploymentProfile, deps.hooks.caseRouted);
     if (result.notice) await sendCitizenNotice(result.notice, deps.config.publicUrl, now);
     res.json(result.view);
-  });
+  };
+}
 
-  router.post('/:reference/rating', validate('body', ratingSchema), async (req, res) => {
+function rateFromApi(deps: ModuleDeps): CaseHandler {
+  return async (req, res) => {
     const p = principalOf(res);
     const now = deps.clock.now();
     const found = p ? await findCaseFor(p, req.params.reference) : await findVisibleCase(req.params.reference, viewerOf(req));
     await rateCase(p ?? 'owner-by-token', found, res.locals.body as { score: number; comment?: string }, now);
     res.status(201).json(citizenView((await CaseModel.findById(found._id).lean<CaseDoc>())!));
-  });
+  };
+}
 
-  router.post('/:reference/messages', validate('body', citizenMessageSchema), async (req, res) => {
+function addMessage(deps: ModuleDeps): CaseHandler {
+  return async (req, res) => {
     const found = await findVisibleCase(req.params.reference, viewerOf(req));
     await addCitizenMessage(found, (res.locals.body as { message: string }).message, deps.clock.now());
     res.status(201).json(citizenView(await findVisibleCase(req.params.reference, viewerOf(req))));
-  });
-
-  // Who may add files is settled before the body is read: others get 404 without a byte buffered.
-  const uploadTarget: RequestHandler = async (req, res, next) => {
-    const found = await findVisibleCase(req.params.reference, viewerOf(req));
-    assertOpenForFiles(found);
-    res.locals.uploadTarget = found;
-    next();
   };
+}
 
-  router.post('/:reference/attachments', uploadTarget, receiveAttachments, async (req, res) => {
+/** Who may add files is settled before the body is read: others get 404 without a byte buffered. */
+const uploadTarget = async (req: CaseRequest, res: Response, next: () => void): Promise<void> => {
+  const found = await findVisibleCase(req.params.reference, viewerOf(req));
+  assertOpenForFiles(found);
+  res.locals.uploadTarget = found;
+  next();
+};
+
+function addAttachments(deps: ModuleDeps): CaseHandler {
+  return async (req, res) => {
     const found = res.locals.uploadTarget as CaseDoc;
     try {
       const files = checkAttachments(receivedFiles(req), req.t, found.attachments.length);
@@ -143,17 +187,18 @@ export function casesApiRouter(deps: ModuleDeps, limits: CaseLimits): Router {
       throw err;
     }
     res.status(201).json(citizenView(await findVisibleCase(req.params.reference, viewerOf(req))));
-  });
+  };
+}
 
-  router.get('/:reference/attachments/:attachmentId', async (req, res) => {
+/** An attachment as a download; a signed-in reader (staff) is recorded in the audit log. */
+function downloadAttachment(deps: ModuleDeps) {
+  return async (req: Request<{ reference: string; attachmentId: string }>, res: Response): Promise<void> => {
     const found = await findVisibleCase(req.params.reference, viewerOf(req));
     const attachment = findAttachment(found, req.params.attachmentId);
     const p = principalOf(res);
     if (p) await auditAttachmentRead(p, found, req.params.attachmentId, deps.clock.now());
     sendAttachment(res, attachment);
-  });
-
-  return router;
+  };
 }
 
 /**

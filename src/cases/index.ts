@@ -1,5 +1,4 @@
 export { casesApiRouter, type CaseLimits } from './case.routes.js';
-export { casePagesRouter } from './case.pages.js';
 export { workspacePagesRouter } from './workspace.pages.js';
 export { fileCase, type FiledCase, type IntakeContext } from './intake.service.js';
 export { findVisibleCase, citizenView, addCitizenMessage, type CaseView, type Viewer } from './tracking.service.js';

@@ -4,8 +4,8 @@
  */
 import crypto from 'node:crypto';
 import { Types } from 'mongoose';
-import { findAgency, lookupCodes } from '../directory/index.js';
-import { routeNewCase, type RoutingBar, type RoutingMethod } from '../classification/index.js';
+import { findAgency, lookupCodes, type CodeLookup } from '../directory/index.js';
+import { routeNewCase, type NewCaseRouting, type RoutingBar, type RoutingMethod } from '../classification/index.js';
 import { enqueueEmail } from '../notifications/index.js';
 import { isDuplicateKeyError } from '../shared/db/connect.js';
 import { ServiceUnavailableError, ValidationError, type ErrorDetail } from '../shared/errors.js';
@@ -13,7 +13,7 @@ import type { Hooks } from '../shared/hooks.js';
 import { fixedT, type Language } from '../shared/i18n.js';
 import { canonicalJson } from '../shared/idempotency.js';
 import { reportKeys } from '../shared/report-keys.js';
-import { clockSetup, expectedWorkingDays, startClock } from '../sla/index.js';
+import { clockSetup, expectedWorkingDays, startClock, type ClockFields } from '../sla/index.js';
 import type { StoredAttachment } from './attachments.js';
 import { CaseModel, type Actor, type CaseStatus } from './case.model.js';
 import type { FileCaseInput } from './case.schemas.js';
@@ -73,6 +73,25 @@ export function expectationOf(c: Pick<FiledCase, 'type' | 'category' | 'agency'>
   return { type: c.type, category: c.category ?? undefined, agency: c.agency?.code, priority };
 }
 
+/** Codes the directory knows, in a profile it has loaded. */
+type CheckedCodes = CodeLookup & { profile: NonNullable<CodeLookup['profile']> };
+
+/** A case on its way in: the checked input, how it was routed, and what the receipt will promise. */
+interface Filing {
+  input: FileCaseInput;
+  ctx: IntakeContext;
+  language: Language;
+  t: ReturnType<typeof fixedT>;
+  timezone: string;
+  routing: NewCaseRouting;
+  agency: FiledCase['agency'];
+  status: CaseStatus;
+  priority: NonNullable<FileCaseInput['priority']>;
+  clock: ClockFields | null;
+  expectedDays: number;
+  trackingToken: string;
+}
+
 /**
  * `attachments` are already stored (see attachments.ts): the case refers to them in the same write
  * that creates it, so a case never points at a file that is not there.
@@ -80,118 +99,18 @@ export function expectationOf(c: Pick<FiledCase, 'type' | 'category' | 'agency'>
 export async function fileCase(input: FileCaseInput, ctx: IntakeContext, attachments: StoredAttachment[] = []): Promise<FiledCase> {
   const language = input.language ?? ctx.requestLanguage;
   const t = fixedT(language);
-  const codes = await lookupCodes(ctx.profile, { category: input.category || null, area: input.area || null });
-  if (!codes.profile) throw new ServiceUnavailableError('DIRECTORY_NOT_SEEDED', 'The reference directory has not been loaded.');
-
-  const problems: ErrorDetail[] = [];
-  if (input.category && !codes.category) problems.push({ field: 'category', code: 'UNKNOWN_CODE', message: t('validation.UNKNOWN_CATEGORY') });
-  if (input.area && !codes.area) problems.push({ field: 'area', code: 'UNKNOWN_CODE', message: t('validation.UNKNOWN_AREA') });
-  if (input.location && !insideBounds(input.location, codes.profile.bounds)) {
-    problems.push({ field: 'location', code: 'OUTSIDE_COUNTRY', message: t('validation.OUTSIDE_COUNTRY') });
-  }
-  if (problems.length) throw new ValidationError(problems);
-
-  const routing = await routeNewCase(ctx.profile, { category: codes.category, area: codes.area, title: input.title, description: input.description }, ctx.classifierBar);
-  const agency = routing.agency ? await findAgency(ctx.profile, routing.agency) : null;
-  const categoryCode = routing.category;
-  const areaCode = routing.area;
-  const status: CaseStatus = agency ? 'assigned' : 'triage';
-  // The clock starts when the case reaches an agency; a case in triage has none yet.
-  const priority = input.priority ?? 'normal';
-  let clock = null;
-  if (agency) {
-    const { policy, entry } = await clockSetup(ctx.profile, { agency: agency.code, category: categoryCode ?? undefined, type: input.type, priority });
-    clock = startClock(entry.calendar, entry.revision, { firstResponse: policy.firstResponse, resolution: policy.resolution, managersAfter: policy.managersAfter }, policy.policyIds, ctx.now);
-  }
-  // What the receipt promises: the policy in force for this case (a case in triage: without an agency).
-  const expectedDays = await expectedWorkingDays(ctx.profile, expectationOf({ type: input.type, category: categoryCode, agency }, priority), ctx.now);
-  const trackingToken = generateTrackingToken();
-  const system: Actor = { kind: 'system' };
-
+  const codes = await checkedCodes(input, ctx.profile, t);
+  const filing = await routeAndPromise(input, ctx, codes, language, t);
   for (let attempt = 1; ; attempt++) {
     const caseId = new Types.ObjectId();
     const reference = generateReference(ctx.now);
     // The receipt is queued first: if the case write then fails, the relay finds no case and cancels it;
     // if the process dies after the case write, the receipt is already safe in the outbox.
-    await enqueueEmail(
-      {
-        key: `case-receipt:${caseId.toHexString()}`,
-        to: input.contact.email,
-        language,
-        template: 'case-receipt',
-        subject: { kind: 'case', id: caseId.toHexString() },
-        data: {
-          reference,
-          trackingUrl: `${ctx.publicUrl}/track?reference=${encodeURIComponent(reference)}&token=${encodeURIComponent(trackingToken)}`,
-          typeLabel: t(`caseTypes.${input.type}`),
-          agencyName: agency ? (language === 'ar' ? agency.name_ar : agency.name_en) : null,
-          expectedDays,
-        },
-      },
-      ctx.now,
-    );
-    const answer: FiledCase = {
-      reference,
-      trackingToken,
-      type: input.type,
-      status,
-      category: categoryCode,
-      area: areaCode,
-      agency,
-      routing: { method: routing.method, confidence: routing.confidence, reason: routing.reason, candidates: routing.candidates, terms: routing.terms },
-      dueAt: clock ? clock.dueAt.toISOString() : null,
-      createdAt: ctx.now.toISOString(),
-    };
+    await queueReceipt(filing, caseId, reference);
+    const answer = filedAnswer(filing, reference);
     await ctx.idempotency?.prepare(answer);
     try {
-      const created = await new CaseModel({
-        _id: caseId,
-        profile: ctx.profile,
-        reference,
-        trackingTokenHash: hashSecret(trackingToken),
-        type: input.type,
-        title: input.title || undefined,
-        description: input.description,
-        language,
-        channel: input.channel,
-        category: categoryCode ?? undefined,
-        area: areaCode ?? undefined,
-        location: input.location,
-        agency: agency?.code,
-        status,
-        priority,
-        routing: {
-          method: routing.method,
-          confidence: routing.confidence ?? undefined,
-          reason: routing.reason,
-          candidates: routing.candidates.length ? routing.candidates : undefined,
-          terms: routing.terms.length ? routing.terms : undefined,
-          modelVersion: routing.modelVersion ?? undefined,
-          routedAt: ctx.now,
-        },
-        contact: input.contact,
-        attachments,
-        contactEmail: input.contact.email.toLowerCase(),
-        idempotencyKey: ctx.idempotency?.recordId,
-        citizenId: ctx.actor.kind === 'citizen' ? ctx.actor.userId : undefined,
-        filedBy: ctx.actor.kind === 'agent' ? ctx.actor : undefined,
-        history: [
-          { at: ctx.now, actor: ctx.actor, event: 'filed', to: 'submitted', visibility: 'public' },
-          {
-            at: ctx.now,
-            actor: system,
-            event: 'routed',
-            from: 'submitted',
-            to: status,
-            visibility: 'public',
-            data: { agency: agency?.code ?? null, method: routing.method, reason: routing.reason },
-          },
-        ],
-        ...(clock ?? {}),
-        ...reportKeys(ctx.now, codes.profile.timezone),
-        createdAt: ctx.now,
-        updatedAt: ctx.now,
-      }).save({ timestamps: false }); // times come from the injected clock
+      const created = await new CaseModel(caseDocument(filing, caseId, reference, attachments)).save({ timestamps: false }); // times come from the injected clock
       await ctx.onRouted(created, ctx.now);
       return answer;
     } catch (err) {
@@ -199,6 +118,122 @@ export async function fileCase(input: FileCaseInput, ctx: IntakeContext, attachm
       // A reference collision (about 1 in 10^12 per pair): draw another; the queued receipt is cancelled by the relay.
     }
   }
+}
+
+/** The category and area codes as the directory knows them, and the location inside the country: else a field error each. */
+async function checkedCodes(input: FileCaseInput, profile: string, t: Filing['t']): Promise<CheckedCodes> {
+  const codes = await lookupCodes(profile, { category: input.category || null, area: input.area || null });
+  if (!codes.profile) throw new ServiceUnavailableError('DIRECTORY_NOT_SEEDED', 'The reference directory has not been loaded.');
+  const problems: ErrorDetail[] = [];
+  if (input.category && !codes.category) problems.push({ field: 'category', code: 'UNKNOWN_CODE', message: t('validation.UNKNOWN_CATEGORY') });
+  if (input.area && !codes.area) problems.push({ field: 'area', code: 'UNKNOWN_CODE', message: t('validation.UNKNOWN_AREA') });
+  if (input.location && !insideBounds(input.location, codes.profile.bounds)) {
+    problems.push({ field: 'location', code: 'OUTSIDE_COUNTRY', message: t('validation.OUTSIDE_COUNTRY') });
+  }
+  if (problems.length) throw new ValidationError(problems);
+  return { ...codes, profile: codes.profile };
+}
+
+/** Routes the case, starts its clock when it reaches an agency, and settles what the receipt promises. */
+async function routeAndPromise(input: FileCaseInput, ctx: IntakeContext, codes: CheckedCodes, language: Language, t: Filing['t']): Promise<Filing> {
+  const routing = await routeNewCase(ctx.profile, { category: codes.category, area: codes.area, title: input.title, description: input.description }, ctx.classifierBar);
+  const agency = routing.agency ? await findAgency(ctx.profile, routing.agency) : null;
+  const status: CaseStatus = agency ? 'assigned' : 'triage';
+  // The clock starts when the case reaches an agency; a case in triage has none yet.
+  const priority = input.priority ?? 'normal';
+  let clock = null;
+  if (agency) {
+    const { policy, entry } = await clockSetup(ctx.profile, { agency: agency.code, category: routing.category ?? undefined, type: input.type, priority });
+    clock = startClock(entry.calendar, entry.revision, { firstResponse: policy.firstResponse, resolution: policy.resolution, managersAfter: policy.managersAfter }, policy.policyIds, ctx.now);
+  }
+  // What the receipt promises: the policy in force for this case (a case in triage: without an agency).
+  const expectedDays = await expectedWorkingDays(ctx.profile, expectationOf({ type: input.type, category: routing.category, agency }, priority), ctx.now);
+  return { input, ctx, language, t, timezone: codes.profile.timezone, routing, agency, status, priority, clock, expectedDays, trackingToken: generateTrackingToken() };
+}
+
+/** The receipt email, in the case's language, with the tracking link and what to expect. */
+async function queueReceipt(filing: Filing, caseId: Types.ObjectId, reference: string): Promise<void> {
+  const { input, ctx, language, t, agency } = filing;
+  await enqueueEmail(
+    {
+      key: `case-receipt:${caseId.toHexString()}`,
+      to: input.contact.email,
+      language,
+      template: 'case-receipt',
+      subject: { kind: 'case', id: caseId.toHexString() },
+      data: {
+        reference,
+        trackingUrl: `${ctx.publicUrl}/track?reference=${encodeURIComponent(reference)}&token=${encodeURIComponent(filing.trackingToken)}`,
+        typeLabel: t(`caseTypes.${input.type}`),
+        agencyName: agency ? (language === 'ar' ? agency.name_ar : agency.name_en) : null,
+        expectedDays: filing.expectedDays,
+      },
+    },
+    ctx.now,
+  );
+}
+
+/** What the filer is answered: the reference, the tracking token (shown once), and how the case was routed. */
+function filedAnswer(filing: Filing, reference: string): FiledCase {
+  const { routing, clock } = filing;
+  return {
+    reference,
+    trackingToken: filing.trackingToken,
+    type: filing.input.type,
+    status: filing.status,
+    category: routing.category,
+    area: routing.area,
+    agency: filing.agency,
+    routing: { method: routing.method, confidence: routing.confidence, reason: routing.reason, candidates: routing.candidates, terms: routing.terms },
+    dueAt: clock ? clock.dueAt.toISOString() : null,
+    createdAt: filing.ctx.now.toISOString(),
+  };
+}
+
+/** The stored case: its first two history entries (filed, routed), its clock and its report keys. */
+function caseDocument(filing: Filing, caseId: Types.ObjectId, reference: string, attachments: StoredAttachment[]) {
+  const { input, ctx, routing, agency, status } = filing;
+  const system: Actor = { kind: 'system' };
+  return {
+    _id: caseId,
+    profile: ctx.profile,
+    reference,
+    trackingTokenHash: hashSecret(filing.trackingToken),
+    type: input.type,
+    title: input.title || undefined,
+    description: input.description,
+    language: filing.language,
+    channel: input.channel,
+    category: routing.category ?? undefined,
+    area: routing.area ?? undefined,
+    location: input.location,
+    agency: agency?.code,
+    status,
+    priority: filing.priority,
+    routing: {
+      method: routing.method,
+      confidence: routing.confidence ?? undefined,
+      reason: routing.reason,
+      candidates: routing.candidates.length ? routing.candidates : undefined,
+      terms: routing.terms.length ? routing.terms : undefined,
+      modelVersion: routing.modelVersion ?? undefined,
+      routedAt: ctx.now,
+    },
+    contact: input.contact,
+    attachments,
+    contactEmail: input.contact.email.toLowerCase(),
+    idempotencyKey: ctx.idempotency?.recordId,
+    citizenId: ctx.actor.kind === 'citizen' ? ctx.actor.userId : undefined,
+    filedBy: ctx.actor.kind === 'agent' ? ctx.actor : undefined,
+    history: [
+      { at: ctx.now, actor: ctx.actor, event: 'filed', to: 'submitted', visibility: 'public' },
+      { at: ctx.now, actor: system, event: 'routed', from: 'submitted', to: status, visibility: 'public', data: { agency: agency?.code ?? null, method: routing.method, reason: routing.reason } },
+    ],
+    ...(filing.clock ?? {}),
+    ...reportKeys(ctx.now, filing.timezone),
+    createdAt: ctx.now,
+    updatedAt: ctx.now,
+  };
 }
 
 function insideBounds(p: { lat: number; lng: number }, b: { minLat: number; maxLat: number; minLng: number; maxLng: number }): boolean {

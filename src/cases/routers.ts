@@ -2,15 +2,22 @@
 import { Router } from 'express';
 import type { ModuleDeps } from '../shared/deps.js';
 import type { ModuleRouters, RouterKit } from '../shared/routers.js';
-import { casePagesRouter } from './case.pages.js';
 import { casesApiRouter } from './case.routes.js';
+import { filingPagesRouter } from './filing.pages.js';
+import { myCasesPagesRouter } from './my-cases.pages.js';
+import { noStore } from './page-support.js';
+import { trackingPagesRouter } from './tracking.pages.js';
 import { workspacePagesRouter } from './workspace.pages.js';
 
 export function casesRouters(deps: ModuleDeps, kit: RouterKit): ModuleRouters {
   const api = Router();
   api.use('/cases', casesApiRouter(deps, kit.limits));
   const pages = Router();
-  pages.use(casePagesRouter(deps, kit.csrf, kit.limits));
+  // Every page from here on (the workspace's too) has a browser session for CSRF and is never cached.
+  pages.use(kit.csrf.browserSession, noStore);
+  pages.use(filingPagesRouter(deps, kit.csrf, kit.limits));
+  pages.use(trackingPagesRouter(deps, kit.csrf, kit.limits));
+  pages.use(myCasesPagesRouter(deps));
   pages.use(workspacePagesRouter(deps, kit.csrf));
   return { api, pages };
 }
