@@ -98,24 +98,59 @@ function lookupsFor(taxonomy: RoutingTaxonomy): Lookups {
   return found;
 }
 
-export function routeCase(model: Model, taxonomy: RoutingTaxonomy, request: RouteRequest, settings: RouteSettings): RouteDecision {
-  const { areas, municipalityOf, ownerOf } = lookupsFor(taxonomy);
+type Located = Pick<DecisionBase, 'area' | 'areaSource' | 'place'>;
+
+/** The area: the one given (when known), or else a place the text names confidently enough. */
+function locate(request: RouteRequest, settings: RouteSettings, { areas, municipalityOf }: Lookups): Located {
   const place = findArea(request.text, areas, settings.aliases ?? []);
   const givenArea = request.area && municipalityOf.has(request.area) ? request.area : null;
   const textArea = !givenArea && place && place.confidence >= (settings.areaThreshold ?? 0.75) ? place.area : null;
   const area = givenArea ?? textArea;
-  const base = { area, areaSource: givenArea ? ('given' as const) : textArea ? ('text' as const) : null, place };
+  return { area, areaSource: givenArea ? ('given' as const) : textArea ? ('text' as const) : null, place };
+}
 
-  if (request.category) {
-    const owner = ownerOf.get(request.category);
-    if (!owner) return { ...base, method: 'triage', category: null, agency: null, confidence: null, reason: 'unknown_category', candidates: [], terms: [] };
-    const rule = routeByRule({ category: { code: request.category, owner }, area: area ? { code: area, municipality: municipalityOf.get(area)! } : null });
-    if (rule.agency === null) {
-      return { ...base, method: 'triage', category: request.category, agency: null, confidence: null, reason: 'municipal_category_without_area', candidates: [], terms: [] };
-    }
-    return { ...base, method: 'rule', category: request.category, agency: rule.agency, confidence: 1, candidates: [], terms: [] };
+/** A category the citizen chose: the taxonomy rule routes it, or triage says why it cannot. */
+function routeChosenCategory(base: Located, category: string, { municipalityOf, ownerOf }: Lookups): RouteDecision {
+  const { area } = base;
+  const owner = ownerOf.get(category);
+  if (!owner) return { ...base, method: 'triage', category: null, agency: null, confidence: null, reason: 'unknown_category', candidates: [], terms: [] };
+  const rule = routeByRule({ category: { code: category, owner }, area: area ? { code: area, municipality: municipalityOf.get(area)! } : null });
+  if (rule.agency === null) {
+    return { ...base, method: 'triage', category, agency: null, confidence: null, reason: 'municipal_category_without_area', candidates: [], terms: [] };
   }
+  return { ...base, method: 'rule', category, agency: rule.agency, confidence: 1, candidates: [], terms: [] };
+}
 
+/** The classifier's probabilities summed per agency, and the agency it leads with (by `confidenceBasis`). */
+function leadingAgency(ranked: readonly RoutedCandidate[], settings: RouteSettings): { byAgency: Map<string, number>; best: { agency: string; confidence: number } | null } {
+  const byAgency = new Map<string, number>();
+  for (const c of ranked) if (c.agency) byAgency.set(c.agency, (byAgency.get(c.agency) ?? 0) + c.probability);
+  let best: { agency: string; confidence: number } | null = null;
+  if ((settings.confidenceBasis ?? 'agency') === 'agency') {
+    for (const [agency, confidence] of byAgency) if (!best || confidence > best.confidence) best = { agency, confidence };
+  } else {
+    const top = ranked[0];
+    if (top?.agency) best = { agency: top.agency, confidence: top.probability };
+  }
+  return { byAgency, best };
+}
+
+/**
+ * Whether the missing area is what stops the case: the top category is municipal, and with an area
+ * the municipal categories would have reached the threshold together (or the top alone).
+ */
+function missingAreaStops(ranked: readonly RoutedCandidate[], byAgency: Map<string, number>, area: string | null, settings: RouteSettings, ownerOf: Map<string, string>): boolean {
+  const top = ranked[0] ?? null;
+  const minCategory = settings.minCategory ?? 0;
+  const municipal = ranked.filter((c) => ownerOf.get(c.category) === MUNICIPALITY).reduce((sum, c) => sum + c.probability, 0);
+  const enough = (settings.confidenceBasis ?? 'agency') === 'agency' ? municipal : (top?.probability ?? 0);
+  return top !== null && !area && ownerOf.get(top.category) === MUNICIPALITY && top.probability >= minCategory && enough >= settings.threshold &&
+    (settings.margin === undefined || municipal - Math.max(0, ...byAgency.values()) >= settings.margin);
+}
+
+/** No category chosen: the classifier routes when its leading agency is sure enough, else triage. */
+function routeByClassifier(model: Model, request: RouteRequest, settings: RouteSettings, base: Located, { municipalityOf, ownerOf }: Lookups): RouteDecision {
+  const { area } = base;
   const result = classify(model, request.text, { rules: settings.rules, keywordBoost: settings.keywordBoost });
   const agencyOf = (category: string): string | null => {
     const owner = ownerOf.get(category);
@@ -126,16 +161,7 @@ export function routeCase(model: Model, taxonomy: RoutingTaxonomy, request: Rout
   const ranked = result.candidates.map((c) => ({ ...c, agency: agencyOf(c.category) }));
   const candidates = ranked.slice(0, 3);
   const terms = result.terms;
-
-  const byAgency = new Map<string, number>();
-  for (const c of ranked) if (c.agency) byAgency.set(c.agency, (byAgency.get(c.agency) ?? 0) + c.probability);
-  let best: { agency: string; confidence: number } | null = null;
-  if ((settings.confidenceBasis ?? 'agency') === 'agency') {
-    for (const [agency, confidence] of byAgency) if (!best || confidence > best.confidence) best = { agency, confidence };
-  } else {
-    const top = ranked[0];
-    if (top?.agency) best = { agency: top.agency, confidence: top.probability };
-  }
+  const { byAgency, best } = leadingAgency(ranked, settings);
 
   // Probability of municipal categories that no agency can take (no area): a rival, not nobody.
   const unassigned = ranked.filter((c) => !c.agency).reduce((sum, c) => sum + c.probability, 0);
@@ -147,26 +173,17 @@ export function routeCase(model: Model, taxonomy: RoutingTaxonomy, request: Rout
   const margin = best ? best.confidence - runnerUp(best.agency) : null;
   const withMargin = settings.margin !== undefined && margin !== null ? { margin } : {};
   const chosen = best ? ranked.find((c) => c.agency === best.agency)! : null;
-  const minCategory = settings.minCategory ?? 0;
-  if (best && chosen && best.confidence >= settings.threshold && (settings.margin === undefined || margin! >= settings.margin) && chosen.probability >= minCategory) {
+  if (best && chosen && best.confidence >= settings.threshold && (settings.margin === undefined || margin! >= settings.margin) && chosen.probability >= (settings.minCategory ?? 0)) {
     return { ...base, method: 'classifier', category: chosen.category, agency: best.agency, confidence: best.confidence, categoryConfidence: chosen.probability, ...withMargin, candidates, terms };
   }
-  const top = ranked[0] ?? null;
-  // Name the missing area when it is what stops the case: the top category is municipal, and with
-  // an area the municipal categories would have reached the threshold together (or the top alone).
-  const municipal = ranked.filter((c) => ownerOf.get(c.category) === MUNICIPALITY).reduce((sum, c) => sum + c.probability, 0);
-  const enough = (settings.confidenceBasis ?? 'agency') === 'agency' ? municipal : (top?.probability ?? 0);
-  const needsArea = top !== null && !area && ownerOf.get(top.category) === MUNICIPALITY && top.probability >= minCategory && enough >= settings.threshold &&
-    (settings.margin === undefined || municipal - Math.max(0, ...byAgency.values()) >= settings.margin);
-  return {
-    ...base,
-    method: 'triage',
-    category: null,
-    agency: null,
-    confidence: best?.confidence ?? top?.probability ?? null,
-    reason: needsArea ? 'municipal_category_without_area' : 'low_confidence',
-    ...withMargin,
-    candidates,
-    terms,
-  };
+  const reason = missingAreaStops(ranked, byAgency, area, settings, ownerOf) ? 'municipal_category_without_area' : 'low_confidence';
+  const confidence = best?.confidence ?? ranked[0]?.probability ?? null;
+  return { ...base, method: 'triage', category: null, agency: null, confidence, reason, ...withMargin, candidates, terms };
+}
+
+/** Routes one case: by the taxonomy rule when a category was chosen, by the classifier when not. */
+export function routeCase(model: Model, taxonomy: RoutingTaxonomy, request: RouteRequest, settings: RouteSettings): RouteDecision {
+  const found = lookupsFor(taxonomy);
+  const base = locate(request, settings, found);
+  return request.category ? routeChosenCategory(base, request.category, found) : routeByClassifier(model, request, settings, base, found);
 }

@@ -46,6 +46,8 @@ export interface Config {
   readonly metricsToken: string | undefined;
   /** Whole years an ended case keeps its personal data before it is anonymised (PDPL retention). */
   readonly retentionYears: number;
+  /** Days a sent (or failed, cancelled) email keeps its address in the outbox. */
+  readonly outboxKeepDays: number;
 }
 
 /** mongodb:// or mongodb+srv://, optional credentials, one host or several (name, IPv4 or [IPv6], optional port), optional /database and ?options. */
@@ -80,6 +82,7 @@ const schema = Joi.object({
   CLASSIFIER_MIN_CATEGORY: Joi.number().min(0).max(1).default(0.25),
   CLASSIFIER_RETRAIN_HOURS: Joi.number().min(0).max(24 * 30).default(24),
   RETENTION_YEARS: Joi.number().integer().min(1).max(50).default(5),
+  OUTBOX_KEEP_DAYS: Joi.number().integer().min(1).max(3650).default(90),
   // Characters a Bearer credential may carry (RFC 6750 token68), at least 32 of them. The message never quotes the value.
   METRICS_TOKEN: Joi.string()
     .min(32)
@@ -119,6 +122,7 @@ interface RawEnv {
   CLASSIFIER_RETRAIN_HOURS: number;
   METRICS_TOKEN?: string;
   RETENTION_YEARS: number;
+  OUTBOX_KEEP_DAYS: number;
 }
 
 /** Validates `env` (normally `process.env`); throws a ConfigError naming every bad key. Pure. */
@@ -158,6 +162,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     classifierRetrainHours: v.CLASSIFIER_RETRAIN_HOURS,
     metricsToken: v.METRICS_TOKEN,
     retentionYears: v.RETENTION_YEARS,
+    outboxKeepDays: v.OUTBOX_KEEP_DAYS,
   });
 }
 

@@ -5,3 +5,4 @@ export { createOutboxRelay, retryDelayMs, MAX_ATTEMPTS, SUBJECT_GRACE_MS, type O
 export { createMailTransport, type MailTransport } from './mailer.js';
 export { countOutboxMessages, oldestPendingWrittenAt } from './outbox-stats.js';
 export { OutboxMessageModel, OUTBOX_STATUSES, type OutboxMessage, type OutboxStatus } from './outbox.model.js';
+export { forgetSettledMessages, REMOVED_ADDRESS } from './outbox-retention.js';

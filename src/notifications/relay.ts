@@ -108,139 +108,183 @@ export async function claimOutboxMessage(message: Pick<StoredOutboxMessage, '_id
   return null;
 }
 
+/** A relay's settings, resolved once: the options with their defaults, the Message-ID domain, the claim owner. */
+interface Relay {
+  transport: MailTransport | null;
+  from: string;
+  logger: Logger;
+  clock: Clock;
+  isSubjectLive?: (subject: OutboxSubject) => Promise<boolean>;
+  batchSize: number;
+  leaseMs: number;
+  domain: string;
+  owner: string;
+  /** The missing-SMTP warning is logged once per relay. */
+  warnedNoTransport: boolean;
+}
+
+/** Ends our hold on a message, if we still hold it (the lease may have expired and been taken back). */
+async function settle(relay: Relay, held: HeldMessage, set: Record<string, unknown> & { status: OutboxStatus }): Promise<boolean> {
+  // updateOne(held, …): the filter is the hold itself (id, `sending`, our lease's end).
+  const res = await OutboxMessageModel.updateOne(held, { $set: { ...set, updatedAt: relay.clock.now() }, $unset: { leaseUntil: 1 } }, { timestamps: false });
+  return res.modifiedCount === 1;
+}
+
+/** Messages left `sending` by a relay that stopped mid-send go back to `pending`; this counts as an attempt. */
+async function reclaimExpiredLeases(relay: Relay): Promise<number> {
+  const { clock, batchSize, logger } = relay;
+  const now = clock.now();
+  const stuck = await OutboxMessageModel.find({ status: 'sending', leaseUntil: lte(now) })
+    .sort({ leaseUntil: 1, _id: 1 })
+    .limit(batchSize)
+    .lean<StoredOutboxMessage[]>();
+  let failed = 0;
+  for (const message of stuck) {
+    const attempts = message.attempts + 1;
+    const final = attempts >= MAX_ATTEMPTS;
+    const reclaimed = await settle(
+      relay,
+      { _id: message._id, status: 'sending', leaseUntil: message.leaseUntil! },
+      final ? { status: 'failed', attempts, lastError: 'LEASE_EXPIRED' } : { status: 'pending', attempts, lastError: 'LEASE_EXPIRED', nextAttemptAt: now },
+    );
+    if (!reclaimed) continue;
+    if (final) failed++;
+    logger.warn({ outboxId: String(message._id), attempts, final }, 'outbox message lease expired: its sender stopped mid-send');
+  }
+  return failed;
+}
+
+/** A held message whose subject is missing is cancelled (after the grace period) or put back for later. */
+async function checkSubject(relay: Relay, message: StoredOutboxMessage, hold: Hold): Promise<Outcome | null> {
+  const { isSubjectLive, logger, clock } = relay;
+  const held = hold.message;
+  if (!message.subject || !isSubjectLive) return null;
+  const outboxId = String(message._id);
+  let live: boolean | 'unknown';
+  try {
+    live = await isSubjectLive({ kind: message.subject.kind, id: message.subject.id });
+  } catch (err) {
+    logger.warn({ outboxId, err }, 'could not check the subject of an outbox message; will retry');
+    live = 'unknown'; // never cancel on an error: only a subject known to be missing cancels
+  }
+  if (live === true) return null;
+  const now = clock.now();
+  if (live === false && now.getTime() - message.createdAt.getTime() >= SUBJECT_GRACE_MS) {
+    await settle(relay, held, { status: 'cancelled', lastError: 'SUBJECT_MISSING' });
+    logger.info({ outboxId, template: message.template, subjectKind: message.subject.kind }, 'outbox message cancelled: its subject was never stored');
+    return 'cancelled';
+  }
+  // Back to pending without an attempt counted: the same claim key, so give it up for the next try.
+  await settle(relay, held, { status: 'pending', nextAttemptAt: later(now, SUBJECT_RECHECK_MS) });
+  await releaseClaim(hold.claim, now);
+  return 'retried';
+}
+
+/** Renders and sends one message; resolves to the Message-ID the mail system accepted. */
+async function send(relay: Relay, message: StoredOutboxMessage, mailer: MailTransport): Promise<string> {
+  const email = await renderEmail(message.template, message.language, message.data);
+  const info = await mailer.sendMail({
+    from: relay.from,
+    to: message.to,
+    subject: email.subject,
+    text: email.text,
+    html: email.html,
+    messageId: `<outbox.${String(message._id)}@${relay.domain}>`,
+    headers: { 'Auto-Submitted': 'auto-generated' }, // RFC 3834: no auto-replies
+  });
+  return info.messageId;
+}
+
+/** A failed render or send: one more attempt counted, then rescheduled with back-off, or given up. */
+async function recordSendFailure(relay: Relay, message: StoredOutboxMessage, held: HeldMessage, err: unknown): Promise<Outcome> {
+  const attempts = message.attempts + 1;
+  const final = attempts >= MAX_ATTEMPTS;
+  const lastError = errorCode(err);
+  const nextAttemptAt = later(relay.clock.now(), retryDelayMs(attempts));
+  await settle(relay, held, final ? { status: 'failed', attempts, lastError } : { status: 'pending', attempts, lastError, nextAttemptAt });
+  const detail = err instanceof EmailRenderError ? { detail: err.message } : {};
+  relay.logger.warn({ outboxId: String(message._id), template: message.template, attempts, error: lastError, ...detail, ...(final ? {} : { nextAttemptAt }) }, final ? 'email failed: giving up' : 'email not sent: will retry');
+  return final ? 'failed' : 'retried';
+}
+
+/**
+ * Delivered: recorded whoever holds the message now, so that a copy taken back after an expired
+ * lease is not sent again.
+ */
+async function recordSent(relay: Relay, message: StoredOutboxMessage, messageId: string): Promise<void> {
+  const now = relay.clock.now();
+  await OutboxMessageModel.updateOne({ _id: message._id }, {
+      $set: { status: 'sent', sentAt: now, messageId, updatedAt: now },
+      // Once delivered, the template data (it holds the tracking link and token) is no longer kept.
+      $unset: { leaseUntil: 1, data: 1 },
+    }, { timestamps: false });
+  relay.logger.info({ outboxId: String(message._id), template: message.template, attempt: message.attempts + 1 }, 'email sent');
+}
+
+/** One message: claim, check its subject, send, record. null when another relay took it. */
+async function deliver(relay: Relay, message: StoredOutboxMessage, mailer: MailTransport): Promise<Outcome | null> {
+  const hold = await claimOutboxMessage(message, relay.clock.now(), relay.leaseMs, relay.owner);
+  if (!hold) return null; // another relay took it
+  const subjectOutcome = await checkSubject(relay, message, hold);
+  if (subjectOutcome) return subjectOutcome;
+
+  let messageId: string;
+  try {
+    messageId = await send(relay, message, mailer);
+  } catch (err) {
+    return recordSendFailure(relay, message, hold.message, err);
+  }
+  // Outside the try: a store error here is not a send failure.
+  await recordSent(relay, message, messageId);
+  return 'sent';
+}
+
+/** One run: expired leases taken back, then up to a batch of due messages delivered. */
+async function runBatch(relay: Relay): Promise<{ result: RelayRunResult; full: boolean }> {
+  const { transport, logger, clock, batchSize } = relay;
+  const result: RelayRunResult = { sent: 0, failed: 0, retried: 0, cancelled: 0 };
+  if (!transport) {
+    if (!relay.warnedNoTransport) logger.warn('SMTP_URL is not set: email is kept in the outbox and will be sent once it is');
+    relay.warnedNoTransport = true;
+    return { result, full: false };
+  }
+  result.failed += await reclaimExpiredLeases(relay);
+  const due = await OutboxMessageModel.find({ status: 'pending', nextAttemptAt: lte(clock.now()) })
+    .sort({ nextAttemptAt: 1, _id: 1 })
+    .limit(batchSize)
+    .lean<StoredOutboxMessage[]>();
+  for (const message of due) {
+    const outcome = await deliver(relay, message, transport);
+    if (outcome) result[outcome]++;
+  }
+  return { result, full: due.length === batchSize };
+}
+
+/** A relay over the outbox: `runOnce()` for tests and the CLI, `start()`/`stop()` for the server's loop. */
 export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   const { transport, from, logger, clock, isSubjectLive } = options;
-  const batchSize = options.batchSize ?? 20;
-  const leaseMs = options.leaseMs ?? 5 * 60_000;
-  const domain = messageIdDomain(from);
-  const owner = `relay-${randomUUID()}`;
-  let warnedNoTransport = false;
-
-  /** Ends our hold on a message, if we still hold it (the lease may have expired and been taken back). */
-  async function settle(held: HeldMessage, set: Record<string, unknown> & { status: OutboxStatus }): Promise<boolean> {
-    // updateOne(held, …): the filter is the hold itself (id, `sending`, our lease's end).
-    const res = await OutboxMessageModel.updateOne(held, { $set: { ...set, updatedAt: clock.now() }, $unset: { leaseUntil: 1 } }, { timestamps: false });
-    return res.modifiedCount === 1;
-  }
-
-  /** Messages left `sending` by a relay that stopped mid-send go back to `pending`; this counts as an attempt. */
-  async function reclaimExpiredLeases(): Promise<number> {
-    const now = clock.now();
-    const stuck = await OutboxMessageModel.find({ status: 'sending', leaseUntil: lte(now) })
-      .sort({ leaseUntil: 1, _id: 1 })
-      .limit(batchSize)
-      .lean<StoredOutboxMessage[]>();
-    let failed = 0;
-    for (const message of stuck) {
-      const attempts = message.attempts + 1;
-      const final = attempts >= MAX_ATTEMPTS;
-      const reclaimed = await settle(
-        { _id: message._id, status: 'sending', leaseUntil: message.leaseUntil! },
-        final ? { status: 'failed', attempts, lastError: 'LEASE_EXPIRED' } : { status: 'pending', attempts, lastError: 'LEASE_EXPIRED', nextAttemptAt: now },
-      );
-      if (!reclaimed) continue;
-      if (final) failed++;
-      logger.warn({ outboxId: String(message._id), attempts, final }, 'outbox message lease expired: its sender stopped mid-send');
-    }
-    return failed;
-  }
-
-  async function checkSubject(message: StoredOutboxMessage, hold: Hold): Promise<Outcome | null> {
-    const held = hold.message;
-    if (!message.subject || !isSubjectLive) return null;
-    const outboxId = String(message._id);
-    let live: boolean | 'unknown';
-    try {
-      live = await isSubjectLive({ kind: message.subject.kind, id: message.subject.id });
-    } catch (err) {
-      logger.warn({ outboxId, err }, 'could not check the subject of an outbox message; will retry');
-      live = 'unknown'; // never cancel on an error: only a subject known to be missing cancels
-    }
-    if (live === true) return null;
-    const now = clock.now();
-    if (live === false && now.getTime() - message.createdAt.getTime() >= SUBJECT_GRACE_MS) {
-      await settle(held, { status: 'cancelled', lastError: 'SUBJECT_MISSING' });
-      logger.info({ outboxId, template: message.template, subjectKind: message.subject.kind }, 'outbox message cancelled: its subject was never stored');
-      return 'cancelled';
-    }
-    // Back to pending without an attempt counted: the same claim key, so give it up for the next try.
-    await settle(held, { status: 'pending', nextAttemptAt: later(now, SUBJECT_RECHECK_MS) });
-    await releaseClaim(hold.claim, now);
-    return 'retried';
-  }
-
-  async function deliver(message: StoredOutboxMessage, mailer: MailTransport): Promise<Outcome | null> {
-    const hold = await claimOutboxMessage(message, clock.now(), leaseMs, owner);
-    if (!hold) return null; // another relay took it
-    const held = hold.message;
-    const outboxId = String(message._id);
-    const subjectOutcome = await checkSubject(message, hold);
-    if (subjectOutcome) return subjectOutcome;
-
-    let messageId: string;
-    try {
-      const email = await renderEmail(message.template, message.language, message.data);
-      const info = await mailer.sendMail({
-        from,
-        to: message.to,
-        subject: email.subject,
-        text: email.text,
-        html: email.html,
-        messageId: `<outbox.${outboxId}@${domain}>`,
-        headers: { 'Auto-Submitted': 'auto-generated' }, // RFC 3834: no auto-replies
-      });
-      messageId = info.messageId;
-    } catch (err) {
-      const attempts = message.attempts + 1;
-      const final = attempts >= MAX_ATTEMPTS;
-      const lastError = errorCode(err);
-      const nextAttemptAt = later(clock.now(), retryDelayMs(attempts));
-      await settle(held, final ? { status: 'failed', attempts, lastError } : { status: 'pending', attempts, lastError, nextAttemptAt });
-      const detail = err instanceof EmailRenderError ? { detail: err.message } : {};
-      logger.warn({ outboxId, template: message.template, attempts, error: lastError, ...detail, ...(final ? {} : { nextAttemptAt }) }, final ? 'email failed: giving up' : 'email not sent: will retry');
-      return final ? 'failed' : 'retried';
-    }
-    // Delivered: record it whoever holds the message now, so that a copy taken back after an
-    // expired lease is not sent again. Outside the try: a store error here is not a send failure.
-    const now = clock.now();
-    await OutboxMessageModel.updateOne({ _id: message._id }, {
-        $set: { status: 'sent', sentAt: now, messageId, updatedAt: now },
-        // Once delivered, the template data (it holds the tracking link and token) is no longer kept.
-        $unset: { leaseUntil: 1, data: 1 },
-      }, { timestamps: false });
-    logger.info({ outboxId, template: message.template, attempt: message.attempts + 1 }, 'email sent');
-    return 'sent';
-  }
-
-  async function runBatch(): Promise<{ result: RelayRunResult; full: boolean }> {
-    const result: RelayRunResult = { sent: 0, failed: 0, retried: 0, cancelled: 0 };
-    if (!transport) {
-      if (!warnedNoTransport) logger.warn('SMTP_URL is not set: email is kept in the outbox and will be sent once it is');
-      warnedNoTransport = true;
-      return { result, full: false };
-    }
-    result.failed += await reclaimExpiredLeases();
-    const due = await OutboxMessageModel.find({ status: 'pending', nextAttemptAt: lte(clock.now()) })
-      .sort({ nextAttemptAt: 1, _id: 1 })
-      .limit(batchSize)
-      .lean<StoredOutboxMessage[]>();
-    for (const message of due) {
-      const outcome = await deliver(message, transport);
-      if (outcome) result[outcome]++;
-    }
-    return { result, full: due.length === batchSize };
-  }
-
+  const relay: Relay = {
+    transport,
+    from,
+    logger,
+    clock,
+    isSubjectLive,
+    batchSize: options.batchSize ?? 20,
+    leaseMs: options.leaseMs ?? 5 * 60_000,
+    domain: messageIdDomain(from),
+    owner: `relay-${randomUUID()}`,
+    warnedNoTransport: false,
+  };
   let loop: Loop | undefined;
 
   return {
     async runOnce() {
-      return (await runBatch()).result;
+      return (await runBatch(relay)).result;
     },
     start(intervalMs) {
       if (loop) return;
       // A full batch means more is due: the next batch goes at once.
-      loop = repeat(intervalMs, async () => ((await runBatch()).full ? 0 : undefined), { startAfterMs: 0, onError: (err) => logger.error({ err }, 'outbox relay run failed') });
+      loop = repeat(intervalMs, async () => ((await runBatch(relay)).full ? 0 : undefined), { startAfterMs: 0, onError: (err) => logger.error({ err }, 'outbox relay run failed') });
     },
     async stop() {
       const stopping = loop;
