@@ -144,8 +144,6 @@ const caseSchema = new Schema(
           managersAt: { type: Date, required: true },
           /** When the sweep next looks at this case; absent while paused or stopped. */
           nextCheckAt: { type: Date },
-          /** A sweep instance working on this case holds it until `until`. */
-          lease: { type: new Schema({ owner: String, until: Date }, { _id: false }) },
           escalations: { type: [{ level: Number, at: Date, recipients: Number, _id: false }], default: undefined },
         },
         { _id: false },

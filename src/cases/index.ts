@@ -1,5 +1,4 @@
 export { casesApiRouter, type CaseLimits } from './case.routes.js';
-export { workspacePagesRouter } from './workspace.pages.js';
 export { fileCase, type FiledCase, type IntakeContext } from './intake.service.js';
 export { findVisibleCase, citizenView, addCitizenMessage, type CaseView, type Viewer } from './tracking.service.js';
 export { CaseModel, CASE_TYPES, CHANNELS, CASE_STATUSES, OPEN_STATUSES, type CaseDoc, type CaseStatus } from './case.model.js';

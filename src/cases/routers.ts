@@ -7,7 +7,7 @@ import { filingPagesRouter } from './filing.pages.js';
 import { myCasesPagesRouter } from './my-cases.pages.js';
 import { noStore } from './page-support.js';
 import { trackingPagesRouter } from './tracking.pages.js';
-import { workspacePagesRouter } from './workspace.pages.js';
+import { workspaceActionsRouter, workspaceViewRouter } from './workspace.pages.js';
 
 export function casesRouters(deps: ModuleDeps, kit: RouterKit): ModuleRouters {
   const api = Router();
@@ -18,6 +18,7 @@ export function casesRouters(deps: ModuleDeps, kit: RouterKit): ModuleRouters {
   pages.use(filingPagesRouter(deps, kit.csrf, kit.limits));
   pages.use(trackingPagesRouter(deps, kit.csrf, kit.limits));
   pages.use(myCasesPagesRouter(deps));
-  pages.use(workspacePagesRouter(deps, kit.csrf));
+  pages.use(workspaceViewRouter(deps, kit.csrf));
+  pages.use(workspaceActionsRouter(deps, kit.csrf));
   return { api, pages };
 }

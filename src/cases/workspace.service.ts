@@ -5,7 +5,7 @@
  */
 import { recordAudit } from '../audit/index.js';
 import { findAgency, lookupCodes } from '../directory/index.js';
-import { findStaffMember } from '../users/index.js';
+import { findStaffMember, UserModel } from '../users/index.js';
 import { lte } from '../shared/db/operators.js';
 import { clockChangesFor, clockView, firstResponseChanges, getCalendarEntryCached, newClock, recomputeClock, storedClock, type ClockView, type Priority } from '../sla/index.js';
 import { ConflictError, ForbiddenError, ValidationError } from '../shared/errors.js';
@@ -161,11 +161,19 @@ export async function transitionCase(p: Principal, referenceInput: unknown, comm
   return { view: staffView(p, updated, now, await clockView(updated, now)), notice };
 }
 
+/** A case update in parts: what to set and what to unset. */
+interface CaseChanges {
+  set: Record<string, unknown>;
+  unset: Record<string, 1>;
+}
+
 /**
  * The transition itself, once the caller has established who acts: a principal, or the owner who
  * holds the tracking code (`principal` undefined: the citizen acts as `owner`). Only staff route or
  * transfer (status.ts), so only transitionCase sees a case get its first category here and tells
- * recurring-issue detection.
+ * recurring-issue detection. Reads as the story of one move: the status machine decides, the move's
+ * own changes are gathered (routing, who works it, the answer's times, the SLA clock), the case is
+ * written if nobody changed it since it was read, and the citizen is told when the move is theirs to hear.
  */
 export async function applyTransition(
   c: CaseDoc,
@@ -176,77 +184,100 @@ export async function applyTransition(
   profile: string,
   principal?: Principal,
 ): Promise<{ updated: CaseDoc; notice: CitizenNotice | null }> {
-  const { to } = decideTransition({
-    status: c.status,
-    type: c.type,
-    action: command.action,
-    actor: { role },
-    resolvedAt: c.resolvedAt ?? null,
-    now,
-    input: command,
-  });
-  const set: Record<string, unknown> = { status: to, updatedAt: now };
-  const unset: Record<string, 1> = {};
-  let event: HistoryEntry['event'] = 'status_changed';
+  const { to } = decideTransition({ status: c.status, type: c.type, action: command.action, actor: { role }, resolvedAt: c.resolvedAt ?? null, now, input: command });
+  const changes: CaseChanges = { set: { status: to, updatedAt: now }, unset: {} };
+  if (command.action === 'route' || command.action === 'transfer') merge(changes, await routingChanges(c, command, now, profile));
+  merge(changes, { set: { ...assigneeOnStart(c, command, principal), ...answerTimes(c, to, now) }, unset: {} });
+  const category = (changes.set.category as string | undefined) ?? c.category;
+  const clock = await clockChangesFor({ ...c, category }, to, command.action, now, profile, (changes.set.agency as string | undefined) ?? c.agency);
+  merge(changes, clock);
+
   const note = (command.note ?? command.reason ?? undefined)?.trim() || undefined;
-
-  if (command.action === 'route' || command.action === 'transfer') {
-    const agency = await findAgency(profile, command.agency ?? '');
-    if (!agency) throw new ValidationError([{ field: 'agency', code: 'UNKNOWN_AGENCY', message: 'This agency does not exist.' }]);
-    if (command.action === 'transfer' && agency.code === c.agency) {
-      throw new ValidationError([{ field: 'agency', code: 'SAME_AGENCY', message: 'The case is already with this agency.' }]);
-    }
-    set.agency = agency.code;
-    if (command.category) {
-      // Staff may fix the category as they route: the corrected pair is what the classifier learns from.
-      const { category } = await lookupCodes(profile, { category: command.category });
-      if (!category) throw new ValidationError([{ field: 'category', code: 'UNKNOWN_CODE', message: 'This category does not exist.' }]);
-      set.category = category.code;
-    }
-    // The routing record shows it was corrected by a person: the classifier learns from this.
-    set.routing = { method: 'manual', confidence: null, reason: command.action === 'transfer' ? 'transfer' : 'triage', routedAt: now, correctedFrom: { agency: c.agency ?? null, category: c.category ?? null, method: c.routing.method } };
-    unset.assignee = 1;
-    if (command.action === 'transfer') event = 'transferred';
-  }
-  if (command.action === 'start' && !c.assignee && principal && (principal.role === 'officer' || principal.role === 'supervisor')) {
-    set.assignee = { userId: principal.userId, name: principal.name };
-  }
-  if (to === 'resolved') {
-    set.resolvedAt = now;
-    set.resolutionMinutes = Math.round((now.getTime() - new Date(c.createdAt).getTime()) / 60_000);
-  }
-  if (isTerminal(to)) set.closedAt = now;
-  const clock = await clockChangesFor({ ...c, category: (set.category as string | undefined) ?? c.category }, to, command.action, now, profile, (set.agency as string | undefined) ?? c.agency);
-  Object.assign(set, clock.set);
-  Object.assign(unset, clock.unset);
-
+  const { set } = changes;
   const entry: HistoryEntry = {
     at: now,
     actor,
-    event,
+    event: command.action === 'transfer' ? 'transferred' : 'status_changed',
     from: c.status,
     to,
     note,
     visibility: 'public',
     data: { action: command.action, ...(set.agency ? { agency: set.agency } : {}), ...(set.category ? { category: set.category } : {}), ...clock.note },
   };
+  const updated = await writeIfUnchanged(c, changes, entry);
+  return { updated, notice: transitionNotice(updated, command.action, note ?? null) };
+}
+
+function merge(into: CaseChanges, more: CaseChanges): void {
+  Object.assign(into.set, more.set);
+  Object.assign(into.unset, more.unset);
+}
+
+/**
+ * Routing out of triage or transferring: to an agency that exists (a transfer to another one), with
+ * the category staff may fix as they route. The routing record says a person corrected it: the
+ * classifier learns from the corrected pair. The case leaves its assignee behind.
+ */
+async function routingChanges(c: CaseDoc, command: TransitionCommand, now: Date, profile: string): Promise<CaseChanges> {
+  const agency = await findAgency(profile, command.agency ?? '');
+  if (!agency) throw new ValidationError([{ field: 'agency', code: 'UNKNOWN_AGENCY', message: 'This agency does not exist.' }]);
+  if (command.action === 'transfer' && agency.code === c.agency) {
+    throw new ValidationError([{ field: 'agency', code: 'SAME_AGENCY', message: 'The case is already with this agency.' }]);
+  }
+  const set: Record<string, unknown> = { agency: agency.code };
+  if (command.category) {
+    const { category } = await lookupCodes(profile, { category: command.category });
+    if (!category) throw new ValidationError([{ field: 'category', code: 'UNKNOWN_CODE', message: 'This category does not exist.' }]);
+    set.category = category.code;
+  }
+  set.routing = { method: 'manual', confidence: null, reason: command.action === 'transfer' ? 'transfer' : 'triage', routedAt: now, correctedFrom: { agency: c.agency ?? null, category: c.category ?? null, method: c.routing.method } };
+  return { set, unset: { assignee: 1 } };
+}
+
+/** An officer or supervisor who starts an unassigned case takes it. */
+function assigneeOnStart(c: CaseDoc, command: TransitionCommand, principal: Principal | undefined): Record<string, unknown> {
+  if (command.action !== 'start' || c.assignee || !principal || (principal.role !== 'officer' && principal.role !== 'supervisor')) return {};
+  return { assignee: { userId: principal.userId, name: principal.name } };
+}
+
+/** When the case was answered (and how long it took), and when it was closed, for reports. */
+function answerTimes(c: CaseDoc, to: CaseStatus, now: Date): Record<string, unknown> {
+  const set: Record<string, unknown> = {};
+  if (to === 'resolved') {
+    set.resolvedAt = now;
+    set.resolutionMinutes = Math.round((now.getTime() - new Date(c.createdAt).getTime()) / 60_000);
+  }
+  if (isTerminal(to)) set.closedAt = now;
+  return set;
+}
+
+/** Writes the changes and their history entry only if nobody changed the case's status since it was read; the case as stored after. */
+async function writeIfUnchanged(c: CaseDoc, { set, unset }: CaseChanges, entry: HistoryEntry): Promise<CaseDoc> {
   const result = await CaseModel.updateOne(
     { _id: c._id, status: c.status }, // only if nobody changed it since we read it
     withHistory({ $set: set, ...(Object.keys(unset).length ? { $unset: unset } : {}) }, entry),
     { timestamps: false },
   );
   if (result.modifiedCount !== 1) throw new ConflictError('CASE_CHANGED', 'The case was changed by someone else. Reload it and try again.');
+  return (await CaseModel.findById(c._id).lean<CaseDoc>())!;
+}
 
-  const updated = (await CaseModel.findById(c._id).lean<CaseDoc>())!;
-  const tellsCitizen: CaseAction[] = ['resolve', 'request_information', 'reject', 'transfer', 'accept_suggestion', 'decline_suggestion', 'implement'];
-  // Citizens who follow the case are also told when work starts on the shared problem (notices.ts).
-  const tellsFollowers: CaseAction[] = ['start'];
-  const notice = tellsCitizen.includes(command.action)
-    ? noticeFor(updated, command.action, note ?? null)
-    : tellsFollowers.includes(command.action)
-      ? { ...noticeFor(updated, command.action, null), followersOnly: true }
-      : null;
-  return { updated, notice };
+const TELLS_CITIZEN: readonly CaseAction[] = ['resolve', 'request_information', 'reject', 'transfer', 'accept_suggestion', 'decline_suggestion', 'implement'];
+// Citizens who follow the case are also told when work starts on the shared problem (notices.ts).
+const TELLS_FOLLOWERS: readonly CaseAction[] = ['start'];
+
+/** What the citizen hears of a move: the filer with the agency's note, followers only when work starts, or nothing. */
+function transitionNotice(updated: CaseDoc, action: CaseAction, note: string | null): CitizenNotice | null {
+  if (TELLS_CITIZEN.includes(action)) return noticeFor(updated, action, note);
+  if (TELLS_FOLLOWERS.includes(action)) return { ...noticeFor(updated, action, null), followersOnly: true };
+  return null;
+}
+
+/** Staff who may be given this case: for a supervisor of its agency, the agency's active officers by name; for anyone else, none. */
+export async function assignableOfficers(p: Principal, c: CaseDoc): Promise<{ id: string; name: string }[]> {
+  if (p.role !== 'supervisor' || c.agency !== p.agency) return [];
+  const officers = await UserModel.find({ agency: p.agency, role: 'officer', disabledAt: null }).sort({ name: 1, _id: 1 }).lean();
+  return officers.map((u) => ({ id: u._id.toHexString(), name: u.name }));
 }
 
 function noticeFor(c: CaseDoc, event: CitizenNotice['event'], message: string | null): CitizenNotice {

@@ -34,7 +34,12 @@ const outboxMessageSchema = new Schema(
     status: { type: String, required: true, enum: OUTBOX_STATUSES, default: 'pending' },
     attempts: { type: Number, required: true, default: 0 },
     nextAttemptAt: { type: Date, required: true },
-    /** While `sending`: when another relay may take the message back (the sender crashed). */
+    /**
+     * While `sending`: when another relay may take the message back (the sender crashed). The claim
+     * (shared/claims.ts, taken in relay.ts) decides who sends; this copy of its end stays on the
+     * message because the relay reads it: to find messages stuck in `sending` with one query on the
+     * outbox, and as the token that lets only the current holder settle the message.
+     */
     leaseUntil: { type: Date },
     /** An error code only (e.g. `ECONNECTION`, `EENVELOPE 550`): server replies can quote addresses. */
     lastError: { type: String },

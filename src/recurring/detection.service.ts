@@ -107,7 +107,8 @@ export async function detectRecurrences(now: Date, options: DetectOptions): Prom
   const result: DetectResult = { processed: 0, joined: 0, grouped: 0, flagged: 0, recurred: 0 };
   const owner = options.instanceId ?? `detector-${process.pid}`;
   const job = `recurrence-detect:${options.profile}`;
-  if (!(await claimJob(job, owner, now, 0, DETECT_LEASE_MS))) return result;
+  const run = await claimJob(job, owner, now, 0, DETECT_LEASE_MS);
+  if (!run) return result;
   const clock = options.clock ?? systemClock;
   const startedAt = clock.now().getTime();
   try {
@@ -131,7 +132,7 @@ export async function detectRecurrences(now: Date, options: DetectOptions): Prom
       await RecurrenceQueueModel.deleteOne({ _id: c._id });
     }
   } finally {
-    await finishJob(job, owner, now);
+    await finishJob(run, now);
   }
   return result;
 }

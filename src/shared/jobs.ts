@@ -1,8 +1,8 @@
 /**
  * Scheduled work shared by several app instances: a job runs at most once per period, by whichever
  * instance claims it first. The claim is ./claims.ts (an insert keyed by the job and its run count,
- * which only one instance can win on any engine); the job's row says when it last ran and how many
- * runs it has had, so each run has a claim key of its own.
+ * which only one instance can win on any engine) and it alone says who runs the job; the job's row
+ * says when it last ran and how many runs it has had, so each run has a claim key of its own.
  */
 import { Schema, model } from 'mongoose';
 import { claim } from './claims.js';
@@ -13,15 +13,18 @@ const jobSchema = new Schema({
   lastRunAt: { type: Date, required: true },
   /** Finished runs; the next run's claim is `job:<name>:<runs>`. */
   runs: { type: Number },
-  /** The instance running it now and until when its claim holds (for people reading the row). */
-  owner: { type: String },
-  leaseUntil: { type: Date },
 });
 
 export const JobModel = model('Job', jobSchema, 'jobs');
 
-/** Claims `name` if it last ran at least `everyMs` ago and nobody holds it; true when this caller may run it. */
-export async function claimJob(name: string, owner: string, now: Date, everyMs: number, leaseMs: number): Promise<boolean> {
+/** A run this caller claimed: the job, and when it had last run as the claim read it. */
+export interface JobRun {
+  name: string;
+  lastRunAt: Date;
+}
+
+/** Claims `name` if it last ran at least `everyMs` ago and nobody holds it; the run when this caller may run it, else null. */
+export async function claimJob(name: string, owner: string, now: Date, everyMs: number, leaseMs: number): Promise<JobRun | null> {
   let job = await JobModel.findById(name).lean();
   if (!job) {
     try {
@@ -31,16 +34,17 @@ export async function claimJob(name: string, owner: string, now: Date, everyMs: 
     }
     job = (await JobModel.findById(name).lean())!;
   }
-  if (job.lastRunAt.getTime() > now.getTime() - everyMs) return false;
-  const leaseUntil = new Date(now.getTime() + leaseMs);
-  if (!(await claim(`job:${name}:${job.runs ?? 0}`, owner, now, leaseMs))) return false;
-  await JobModel.updateOne({ _id: name }, { $set: { owner, leaseUntil } });
-  return true;
+  if (job.lastRunAt.getTime() > now.getTime() - everyMs) return null;
+  if (!(await claim(`job:${name}:${job.runs ?? 0}`, owner, now, leaseMs))) return null;
+  return { name, lastRunAt: job.lastRunAt };
 }
 
-/** Records a run (only by the instance that holds it): the next run claims the next key. */
-export async function finishJob(name: string, owner: string, now: Date): Promise<void> {
-  await JobModel.updateOne({ _id: name, owner }, { $set: { lastRunAt: now }, $inc: { runs: 1 }, $unset: { leaseUntil: 1, owner: 1 } });
+/**
+ * Records a run: the next run claims the next key. Only once per claimed run: when a holder outlived
+ * its claim and another instance took the run over, whichever finishes first records it.
+ */
+export async function finishJob(run: JobRun, now: Date): Promise<void> {
+  await JobModel.updateOne({ _id: run.name, lastRunAt: run.lastRunAt }, { $set: { lastRunAt: now }, $inc: { runs: 1 } });
 }
 
 /**
@@ -48,10 +52,11 @@ export async function finishJob(name: string, owner: string, now: Date): Promise
  * clock's time then, even when it throws; null when the job was not due or someone else holds it.
  */
 export async function runJob<T>(name: string, owner: string, now: Date, everyMs: number, leaseMs: number, clock: { now(): Date }, work: () => Promise<T>): Promise<T | null> {
-  if (!(await claimJob(name, owner, now, everyMs, leaseMs))) return null;
+  const run = await claimJob(name, owner, now, everyMs, leaseMs);
+  if (!run) return null;
   try {
     return await work();
   } finally {
-    await finishJob(name, owner, clock.now());
+    await finishJob(run, clock.now());
   }
 }

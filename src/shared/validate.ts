@@ -43,3 +43,24 @@ export function validate(part: 'body' | 'query' | 'params', schema: Joi.Schema, 
     next();
   };
 }
+
+/**
+ * validate() for a GET form: the browser sends every field, the empty ones as "", and those mean
+ * "any", not bad input, so they are dropped before the schema runs.
+ */
+export function validateForm(part: 'body' | 'query', schema: Joi.Schema, options: Joi.ValidationOptions = {}): RequestHandler {
+  return (req, res, next) => {
+    const given = Object.fromEntries(Object.entries((req[part] ?? {}) as Record<string, unknown>).filter(([, v]) => v !== ''));
+    res.locals[part] = validateWith(schema, given, req.t, { convert: true, ...options });
+    next();
+  };
+}
+
+/**
+ * For a form that words its own refusal (`schema.error(reportedAs(field, code))`): whatever is wrong
+ * with the value, it is one detail with this field and code, e.g. an empty or too short reply is
+ * "Message is required.", as the page words it.
+ */
+export function reportedAs(field: string, code: string): (errors: Joi.ErrorReport[]) => Joi.ErrorReport[] {
+  return (errors) => errors.slice(0, 1).map((e) => Object.assign(e, { code, path: [field] }));
+}
