@@ -32,24 +32,27 @@ function reviewCommandOf(body: unknown): ReviewCommand {
   return { action: action as IssueAction, plan, reason: text(body, 'reason'), note: text(body, 'note') };
 }
 
+/** What the review pages show codes and dates with: names in the request's language, dates in the profile's zone. */
+async function viewHelpers(profile: string, req: Request) {
+  const d = await getDirectory(profile);
+  const lang = requestLanguage(req);
+  const name = (x: { name_ar: string; name_en: string } | undefined, code: string | null): string => (x ? (lang === 'ar' ? x.name_ar : x.name_en) : (code ?? '—'));
+  const formatter = new Intl.DateTimeFormat(lang === 'ar' ? 'ar-BH' : 'en-GB', { dateStyle: 'medium', timeZone: d?.profile.timezone ?? 'UTC' });
+  return {
+    categoryName: (code: string) => name(d?.categories.find((c) => c.code === code), code),
+    areaName: (code: string | null) => name(d?.municipalities.flatMap((m) => m.areas).find((a) => a.code === code), code),
+    agencyName: (code: string | null) => name(d?.agencies.find((a) => a.code === code), code),
+    agencies: (d?.agencies ?? []).map((a) => ({ code: a.code, name: name(a, a.code) })),
+    formatDate: (iso: string) => formatter.format(new Date(iso)),
+  };
+}
+
 export function recurringPagesRouter(deps: ModuleDeps, csrf: Csrf): Router {
   const router = Router();
   const profile = deps.config.deploymentProfile;
   const reviewers = requireRole('supervisor', 'manager', 'admin');
 
-  const helpers = async (req: Request) => {
-    const d = await getDirectory(profile);
-    const lang = requestLanguage(req);
-    const name = (x: { name_ar: string; name_en: string } | undefined, code: string | null): string => (x ? (lang === 'ar' ? x.name_ar : x.name_en) : (code ?? '—'));
-    const formatter = new Intl.DateTimeFormat(lang === 'ar' ? 'ar-BH' : 'en-GB', { dateStyle: 'medium', timeZone: d?.profile.timezone ?? 'UTC' });
-    return {
-      categoryName: (code: string) => name(d?.categories.find((c) => c.code === code), code),
-      areaName: (code: string | null) => name(d?.municipalities.flatMap((m) => m.areas).find((a) => a.code === code), code),
-      agencyName: (code: string | null) => name(d?.agencies.find((a) => a.code === code), code),
-      agencies: (d?.agencies ?? []).map((a) => ({ code: a.code, name: name(a, a.code) })),
-      formatDate: (iso: string) => formatter.format(new Date(iso)),
-    };
-  };
+  const helpers = (req: Request) => viewHelpers(profile, req);
 
   router.use('/work/recurring', csrf.browserSession, (_req, res, next) => {
     res.set('Cache-Control', 'no-store');
