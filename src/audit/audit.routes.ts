@@ -33,6 +33,23 @@ const EXPORT_MAX = 50_000;
 /** Excel would run `=…`, `+…`, `-…`, `@…` (and a leading tab or return) as a formula. */
 const neutralise = (v: string | null): string => (v && /^[=+\-@\t\r]/.test(v) ? `'${v}` : (v ?? ''));
 
+/** The entries the query selects, page after page (at most EXPORT_MAX), as CSV rows into `out`. */
+async function writeAuditCsv(query: AuditQuery, out: NodeJS.WritableStream): Promise<void> {
+  const csv = stringify({ header: true, bom: true, columns: ['at', 'action', 'reference', 'detail', 'actorKind', 'actorRole', 'actorName', 'actorId'] });
+  csv.pipe(out);
+  let written = 0;
+  for (let cursor = query.cursor; written < EXPORT_MAX; ) {
+    const page = await listAudit({ ...query, ...(cursor ? { cursor } : {}) });
+    for (const e of page.items) {
+      csv.write([e.at, e.action, neutralise(e.reference), neutralise(e.detail), e.actor.kind, e.actor.role ?? '', neutralise(e.actor.name), e.actor.userId ?? '']);
+      written++;
+    }
+    if (!page.nextCursor) break;
+    cursor = page.nextCursor;
+  }
+  csv.end();
+}
+
 export function auditRouter(_deps: AppDeps): Router {
   const router = Router();
   router.use(requireRole('admin'), (_req, res, next) => {
@@ -45,21 +62,8 @@ export function auditRouter(_deps: AppDeps): Router {
   });
 
   router.get('/export.csv', validate('query', querySchema), async (_req, res) => {
-    const query = { ...(res.locals.query as AuditQuery), limit: 1000 };
     res.type('text/csv; charset=utf-8').attachment('audit-log.csv');
-    const csv = stringify({ header: true, bom: true, columns: ['at', 'action', 'reference', 'detail', 'actorKind', 'actorRole', 'actorName', 'actorId'] });
-    csv.pipe(res);
-    let written = 0;
-    for (let cursor = query.cursor; written < EXPORT_MAX; ) {
-      const page = await listAudit({ ...query, ...(cursor ? { cursor } : {}) });
-      for (const e of page.items) {
-        csv.write([e.at, e.action, neutralise(e.reference), neutralise(e.detail), e.actor.kind, e.actor.role ?? '', neutralise(e.actor.name), e.actor.userId ?? '']);
-        written++;
-      }
-      if (!page.nextCursor) break;
-      cursor = page.nextCursor;
-    }
-    csv.end();
+    await writeAuditCsv({ ...(res.locals.query as AuditQuery), limit: 1000 }, res);
   });
 
   return router;

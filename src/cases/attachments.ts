@@ -176,6 +176,99 @@ export async function discardAttachments(req: Request): Promise<void> {
 }
 
 /**
+ * One file as it arrives: its first bytes until they say the type, its size, its GridFS upload
+ * (an accepted type only) and, for a PDF, its bytes. `sink` is where the part's stream is piped.
+ */
+class IncomingFile {
+  private head: Buffer = Buffer.alloc(0);
+  private size = 0;
+  private sniffed: AttachmentType | null | undefined;
+  private upload: mongoose.mongo.GridFSBucketWriteStream | undefined;
+  private pdf: Buffer[] | null = null;
+  private fileId: Types.ObjectId | undefined;
+
+  readonly sink = new Writable({
+    write: (chunk: Buffer, _enc, done) => this.write(chunk, done),
+    final: (done) => this.final(done),
+  });
+
+  constructor(private readonly req: Request) {}
+
+  /** The first bytes are in: an accepted type opens its upload (and, for a PDF, its buffer). */
+  private decide(): void {
+    this.sniffed = sniffContentType(this.head);
+    if (!this.sniffed) return;
+    const fileId = (this.fileId = new Types.ObjectId());
+    pendingOf(this.req).set(fileId.toHexString(), fileId);
+    this.upload = bucket().openUploadStreamWithId(fileId, fileId.toHexString(), { metadata: { contentType: this.sniffed } });
+    this.upload.on('error', (e) => this.sink.destroy(e)); // a write waiting for 'drain' would wait for ever
+    if (this.sniffed === 'application/pdf') this.pdf = [];
+  }
+
+  /** Into the upload, with its back-pressure; a refused type is drained. */
+  private put(chunk: Buffer, done: (err?: Error | null) => void): void {
+    const upload = this.upload;
+    if (!upload || chunk.length === 0) return done();
+    this.pdf?.push(chunk);
+    if (upload.write(chunk)) done();
+    else upload.once('drain', () => done());
+  }
+
+  /** The first bytes the sniff has waited for, handed on. */
+  private flushHead(done: (err?: Error | null) => void): void {
+    this.decide();
+    const first = this.head;
+    this.head = Buffer.alloc(0);
+    this.put(first, done);
+  }
+
+  private write(chunk: Buffer, done: (err?: Error | null) => void): void {
+    this.size += chunk.length;
+    if (this.size > MAX_ATTACHMENT_BYTES) return done(); // busboy cuts it off; what came is deleted below
+    if (this.sniffed !== undefined) return this.put(chunk, done);
+    this.head = Buffer.concat([this.head, chunk]);
+    if (this.head.length < SNIFF_BYTES) return done();
+    this.flushHead(done);
+  }
+
+  private final(done: (err?: Error | null) => void): void {
+    const end = (): void => {
+      if (!this.upload) return done();
+      this.upload.end((err?: Error | null) => done(err));
+    };
+    if (this.sniffed === undefined && this.head.length > 0) this.flushHead((err) => (err ? done(err) : end()));
+    else end();
+  }
+
+  /** Deletes what was stored of the file, if anything. */
+  private async forget(): Promise<void> {
+    if (!this.fileId) return;
+    const id = this.fileId;
+    this.fileId = undefined;
+    pendingOf(this.req).delete(id.toHexString());
+    await deleteAttachmentFiles([id]);
+  }
+
+  /** The stream failed: the upload is aborted and what was stored deleted, as far as they go. */
+  async discard(): Promise<void> {
+    if (this.upload && !this.upload.closed) await this.upload.abort().catch(() => undefined);
+    await this.forget().catch(() => undefined);
+  }
+
+  /** The stream ended: a file cut off at the limit, or a PDF with active content, is deleted again. */
+  async received(originalname: string, truncated: boolean): Promise<ReceivedFile> {
+    let activePdf: string | null = null;
+    if (truncated || this.size > MAX_ATTACHMENT_BYTES) await this.forget();
+    else if (this.pdf) {
+      activePdf = pdfActiveContent(Buffer.concat(this.pdf));
+      this.pdf = null;
+      if (activePdf) await this.forget();
+    }
+    return { originalname, size: this.size, sniffed: this.sniffed ?? null, activePdf, ...(this.fileId ? { fileId: this.fileId } : {}) };
+  }
+}
+
+/**
  * A multer storage engine that never holds a whole file: the first bytes say the type; a file of
  * an accepted type is piped into a GridFS upload stream as it arrives (with its back-pressure), one
  * of another type is drained and nothing stored. A file that passes the size limit (busboy cuts it
@@ -186,75 +279,14 @@ export async function discardAttachments(req: Request): Promise<void> {
 export const gridFsStorage: multer.StorageEngine = {
   _handleFile(req, file, cb) {
     const source = file.stream as Readable & { truncated?: boolean };
-    let head: Buffer = Buffer.alloc(0);
-    let size = 0;
-    let sniffed: AttachmentType | null | undefined;
-    let upload: mongoose.mongo.GridFSBucketWriteStream | undefined;
-    let pdf: Buffer[] | null = null;
-    let fileId: Types.ObjectId | undefined;
-    const decide = (): void => {
-      sniffed = sniffContentType(head);
-      if (!sniffed) return;
-      fileId = new Types.ObjectId();
-      pendingOf(req).set(fileId.toHexString(), fileId);
-      upload = bucket().openUploadStreamWithId(fileId, fileId.toHexString(), { metadata: { contentType: sniffed } });
-      upload.on('error', (e) => sink.destroy(e)); // a write waiting for 'drain' would wait for ever
-      if (sniffed === 'application/pdf') pdf = [];
-    };
-    const put = (chunk: Buffer, done: (err?: Error | null) => void): void => {
-      if (!upload || chunk.length === 0) return done();
-      pdf?.push(chunk);
-      if (upload.write(chunk)) done();
-      else upload.once('drain', () => done());
-    };
-    const sink = new Writable({
-      write(chunk: Buffer, _enc, done) {
-        size += chunk.length;
-        if (size > MAX_ATTACHMENT_BYTES) return done(); // busboy cuts it off; what came is deleted below
-        if (sniffed !== undefined) return put(chunk, done);
-        head = Buffer.concat([head, chunk]);
-        if (head.length < SNIFF_BYTES) return done();
-        decide();
-        const first = head;
-        head = Buffer.alloc(0);
-        put(first, done);
-      },
-      final(done) {
-        const end = (): void => {
-          if (!upload) return done();
-          upload.end((err?: Error | null) => done(err));
-        };
-        if (sniffed === undefined && head.length > 0) {
-          decide();
-          const first = head;
-          head = Buffer.alloc(0);
-          put(first, (err) => (err ? done(err) : end()));
-        } else end();
-      },
-    });
-    const forget = async (): Promise<void> => {
-      if (!fileId) return;
-      const id = fileId;
-      fileId = undefined;
-      pendingOf(req).delete(id.toHexString());
-      await deleteAttachmentFiles([id]);
-    };
-    pipeline(source, sink, (err) => {
+    const incoming = new IncomingFile(req);
+    pipeline(source, incoming.sink, (err) => {
       void (async () => {
         if (err) {
-          if (upload && !upload.closed) await upload.abort().catch(() => undefined);
-          await forget().catch(() => undefined);
+          await incoming.discard();
           return cb(err);
         }
-        let activePdf: string | null = null;
-        if (source.truncated || size > MAX_ATTACHMENT_BYTES) await forget();
-        else if (pdf) {
-          activePdf = pdfActiveContent(Buffer.concat(pdf));
-          pdf = null;
-          if (activePdf) await forget();
-        }
-        const info: ReceivedFile = { originalname: file.originalname, size, sniffed: sniffed ?? null, activePdf, ...(fileId ? { fileId } : {}) };
-        cb(null, info);
+        cb(null, await incoming.received(file.originalname, source.truncated === true));
       })().catch((e: unknown) => cb(e as Error));
     });
   },

@@ -10,7 +10,7 @@ import { similarSchema } from '../cases/index.js';
 import { routingBarOf } from '../classification/index.js';
 import type { ModuleDeps } from '../shared/deps.js';
 import { pageParams } from '../shared/pagination.js';
-import { validate, validateWith } from '../shared/validate.js';
+import { validate } from '../shared/validate.js';
 import { principalOf, requireRole } from '../users/index.js';
 import { listRules, ruleBodySchema, rulesFor, setRules, type RuleOverrides } from './rules.service.js';
 import { issueDetail, linkCases, listIssues, mergeIssues, resolveLinkedCases, reviewIssue, splitIssue, type IssueQuery, type ReviewCommand } from './review.service.js';
@@ -37,6 +37,11 @@ const patchSchema = Joi.object({
   reason: Joi.string().trim().max(100),
   note: Joi.string().trim().max(2000).allow(''),
 });
+const linkedCasesSchema = Joi.object({ cases: Joi.array().items(Joi.string().max(40)).max(500).required() });
+const resolveLinkedSchema = Joi.object({ note: Joi.string().trim().min(2).max(5000).required() });
+const mergeSchema = Joi.object({ from: Joi.string().hex().length(24).required() });
+const splitSchema = Joi.object({ cases: Joi.array().items(Joi.string().max(40)).min(1).max(500).required() });
+const categoryParams = Joi.object({ category: code.required() });
 
 export function recurringApiRouter(deps: ModuleDeps): Router {
   const router = Router();
@@ -51,24 +56,24 @@ export function recurringApiRouter(deps: ModuleDeps): Router {
     res.json(await issueDetail(principalOf(res)!, profile, String(req.params.id)));
   });
 
-  router.put('/:id/linked-cases', requireRole('supervisor', 'manager'), validate('body', Joi.object({ cases: Joi.array().items(Joi.string().max(40)).max(500).required() })), async (req, res) => {
+  router.put('/:id/linked-cases', requireRole('supervisor', 'manager'), validate('body', linkedCasesSchema), async (req, res) => {
     const p = principalOf(res)!;
     await linkCases(p, profile, String(req.params.id), (res.locals.body as { cases: string[] }).cases, deps.clock.now());
     res.json(await issueDetail(p, profile, String(req.params.id)));
   });
 
-  router.post('/:id/resolve-linked', requireRole('supervisor'), validate('body', Joi.object({ note: Joi.string().trim().min(2).max(5000).required() })), async (req, res) => {
+  router.post('/:id/resolve-linked', requireRole('supervisor'), validate('body', resolveLinkedSchema), async (req, res) => {
     const p = principalOf(res)!;
     res.json(await resolveLinkedCases(p, profile, String(req.params.id), (res.locals.body as { note: string }).note, deps.clock.now(), deps.config.publicUrl, deps.hooks.caseRouted));
   });
 
-  router.post('/:id/merge', requireRole('supervisor', 'manager'), validate('body', Joi.object({ from: Joi.string().hex().length(24).required() })), async (req, res) => {
+  router.post('/:id/merge', requireRole('supervisor', 'manager'), validate('body', mergeSchema), async (req, res) => {
     const p = principalOf(res)!;
     await mergeIssues(p, profile, String(req.params.id), (res.locals.body as { from: string }).from, deps.clock.now());
     res.json(await issueDetail(p, profile, String(req.params.id)));
   });
 
-  router.post('/:id/split', requireRole('supervisor', 'manager'), validate('body', Joi.object({ cases: Joi.array().items(Joi.string().max(40)).min(1).max(500).required() })), async (req, res) => {
+  router.post('/:id/split', requireRole('supervisor', 'manager'), validate('body', splitSchema), async (req, res) => {
     const p = principalOf(res)!;
     const created = await splitIssue(p, profile, String(req.params.id), (res.locals.body as { cases: string[] }).cases, deps.clock.now());
     res.status(201).json(await issueDetail(p, profile, created));
@@ -87,9 +92,8 @@ export function recurringApiRouter(deps: ModuleDeps): Router {
 export function similarCasesRouter(deps: ModuleDeps, limit: RequestHandler): Router {
   const router = Router();
   const profile = deps.config.deploymentProfile;
-  router.post('/', limit, async (req, res) => {
-    const input = validateWith(similarSchema, req.body, req.t) as SimilarInput;
-    res.json(await findSimilarOpenCases(profile, input, routingBarOf(deps.config), deps.clock.now()));
+  router.post('/', limit, validate('body', similarSchema), async (_req, res) => {
+    res.json(await findSimilarOpenCases(profile, res.locals.body as SimilarInput, routingBarOf(deps.config), deps.clock.now()));
   });
   return router;
 }
@@ -116,7 +120,7 @@ export function recurringRulesRouter(deps: ModuleDeps): Router {
   router.get('/', async (_req, res) => {
     res.json(await listRules(profile));
   });
-  router.put('/:category', validate('params', Joi.object({ category: code.required() })), validate('body', ruleBodySchema), async (_req, res) => {
+  router.put('/:category', validate('params', categoryParams), validate('body', ruleBodySchema), async (_req, res) => {
     const p = principalOf(res)!;
     const { category } = res.locals.params as { category: string };
     await setRules(profile, category, res.locals.body as RuleOverrides, { userId: p.userId, name: p.name }, deps.clock.now());

@@ -3,11 +3,13 @@
  * (./calendars/<code>.json). Weekends, working hours and holidays are rows, never code
  * (docs/domain.md "Calendars": rules that change are data), so a moon-sighting change is an edit, not a release.
  *
- * `parseCalendar` checks the whole thing and reports every problem at once, so an administrator
- * fixes a bad calendar in one round. Only `loadSeedCalendar` touches the file system.
+ * `parseCalendar` checks the whole thing with one joi schema (`calendarSchema`) and reports every
+ * problem at once, each with a stable code, so an administrator fixes a bad calendar in one round.
+ * Only `loadSeedCalendar` touches the file system.
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import Joi from 'joi';
 import { DateTime, IANAZone } from 'luxon';
 import { ValidationError, type ErrorDetail } from '../shared/errors.js';
 
@@ -46,16 +48,134 @@ export function minutesOfDay(time: unknown): number | null {
   return m ? Number(m[1]) * 60 + Number(m[2]) : null;
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+/** `YYYY-MM-DD` and a real day (no 30 February). */
+function isDate(value: unknown): value is string {
+  return typeof value === 'string' && DATE.test(value) && DateTime.fromISO(value, { zone: 'utc' }).isValid;
 }
 
-function isWeekday(value: unknown): value is Weekday {
-  return typeof value === 'string' && (WEEKDAYS as readonly string[]).includes(value);
+const field = (path: readonly (string | number)[]): string => path.join('.');
+const lastKey = (path: readonly (string | number)[]): string => String(path[path.length - 1]);
+const notAWeekday = (value: unknown): string => `${JSON.stringify(value)} is not one of ${WEEKDAYS.join(', ')}.`;
+
+/** A problem the administrator reads: its stable code, and the message naming the field and value. */
+type Problem = readonly [code: string, message: (report: Joi.ErrorReport) => string];
+
+/**
+ * `.error(named(problem, { 'array.unique': other }))`: whatever joi finds wrong in a field becomes
+ * one of our problems, chosen by the code a rule gave (`fail`) or by joi's error type, else
+ * `problem`. A problem an inner schema already named keeps its name.
+ */
+function named(problem: Problem, byType: Record<string, Problem> = {}): Joi.ValidationErrorFunction {
+  return (reports) =>
+    reports.map((r) => {
+      const local = (r.local ?? {}) as { code?: string; problem?: string };
+      if (typeof local.problem === 'string') return r;
+      const [code, message] = (local.code ? byType[local.code] : undefined) ?? byType[r.code] ?? problem;
+      r.local = { ...local, code, problem: message(r) };
+      return r;
+    });
 }
 
-function nonBlank(value: unknown): value is string {
-  return typeof value === 'string' && value.trim() !== '';
+/** A rule's own problem, named by the field's `named(…)`: `fail(helpers, 'HOURS_NOT_INCREASING')`. */
+const fail = (helpers: Joi.CustomHelpers, code: string): Joi.ErrorReport => helpers.error('any.invalid', { code });
+
+const weekday = Joi.string().valid(...WEEKDAYS).error(named(['UNKNOWN_WEEKDAY', (r) => `weekend: ${notAWeekday(r.value)}`]));
+
+/**
+ * A day's `[opening, closing]` pair of `HH:MM` times, opening first. The week is split in two:
+ * weekend days, and days with hours. A weekend day has none; any other day must have them (a day
+ * in neither is a mistake, forgotten hours, not a silent day off). Only checked against a weekend
+ * that is a list, so a malformed weekend is one problem, not eight.
+ */
+const hoursOf = (day: Weekday): Joi.Schema =>
+  Joi.any()
+    .custom((value: unknown, helpers) => {
+      const pair = Array.isArray(value) && value.length === 2 ? (value as unknown[]) : null;
+      const open = pair ? minutesOfDay(pair[0]) : null;
+      const close = pair ? minutesOfDay(pair[1]) : null;
+      if (open === null || close === null) return fail(helpers, 'INVALID_TIME');
+      return open < close ? value : fail(helpers, 'HOURS_NOT_INCREASING');
+    })
+    .when('/weekend', {
+      switch: [
+        { is: Joi.array().has(Joi.valid(day)), then: Joi.forbidden() },
+        { is: Joi.array(), then: Joi.required() },
+      ],
+    })
+    .error(
+      named(['INVALID_TIME', (r) => `workingHours.${day} must be ["HH:MM", "HH:MM"] (24-hour), not ${JSON.stringify(r.value)}.`], {
+        HOURS_NOT_INCREASING: ['HOURS_NOT_INCREASING', (r) => `workingHours.${day}: opening ${String((r.value as unknown[])[0])} must be before closing ${String((r.value as unknown[])[1])}.`],
+        'any.unknown': ['HOURS_ON_WEEKEND', () => `workingHours.${day}: ${day} is a weekend day and cannot have working hours.`],
+        'any.required': ['MISSING_HOURS', () => `${day} is not a weekend day, so it needs working hours.`],
+      }),
+    );
+
+/** A holiday's name, in one language: text that is not blank. */
+const holidayName = (language: string, key: string): Joi.Schema =>
+  Joi.string().pattern(/\S/).required().error(named(['any.required', (r) => `holidays.${String(r.path[1])} needs an ${language} name (${key}).`]));
+
+const holiday = Joi.object({
+  date: Joi.any()
+    .custom((value: unknown, helpers) => (isDate(value) ? value : fail(helpers, 'INVALID_DATE')))
+    .required()
+    .error(named(['INVALID_DATE', (r) => `${field(r.path)} ${JSON.stringify(r.value)} is not a date (YYYY-MM-DD).`])),
+  name_ar: holidayName('Arabic', 'name_ar'),
+  name_en: holidayName('English', 'name_en'),
+})
+  .unknown(true)
+  .error(named(['INVALID_TYPE', (r) => `${field(r.path)} must be {date, name_ar, name_en}.`]));
+
+/**
+ * A calendar, every rule in one schema. Unknown fields are allowed here and left out of the copy
+ * parseCalendar returns (joi's stripUnknown would also drop an unknown weekday from workingHours
+ * silently instead of naming it). Validated without conversion: what is kept is what was sent.
+ */
+export const calendarSchema = Joi.object({
+  code: Joi.string().pattern(CODE).required().error(named(['INVALID_CODE', () => 'code must look like "BH" or "AE-SHJ".'])),
+  timezone: Joi.string()
+    .custom((value: string, helpers) => (IANAZone.isValidZone(value) ? value : fail(helpers, 'INVALID_TIMEZONE')))
+    .required()
+    .error(named(['INVALID_TIMEZONE', (r) => `timezone ${JSON.stringify(r.value)} is not a known IANA time zone.`])),
+  note: Joi.string().allow('').error(named(['INVALID_TYPE', () => 'note must be text.'])),
+  weekend: Joi.array()
+    .items(weekday)
+    .unique()
+    .custom((days: unknown[], helpers) => (WEEKDAYS.every((d) => days.includes(d)) ? fail(helpers, 'NO_WORKING_DAY') : days))
+    .required()
+    .error(
+      named(['INVALID_TYPE', () => 'weekend must be a list of weekday names.'], {
+        'array.unique': ['DUPLICATE_WEEKDAY', (r) => `weekend: ${String((r.local as { value: unknown }).value)} is listed twice.`],
+        NO_WORKING_DAY: ['NO_WORKING_DAY', () => 'The week needs at least one working day.'],
+      }),
+    ),
+  workingHours: Joi.object(Object.fromEntries(WEEKDAYS.map((day) => [day, hoursOf(day)])))
+    .required()
+    .error(
+      named(['INVALID_TYPE', () => 'workingHours must map weekday names to ["HH:MM", "HH:MM"].'], {
+        'object.unknown': ['UNKNOWN_WEEKDAY', (r) => `workingHours: ${notAWeekday(lastKey(r.path))}`],
+      }),
+    ),
+  holidays: Joi.array()
+    .items(holiday)
+    .unique((a: { date?: unknown } | null, b: { date?: unknown } | null) => isDate(a?.date) && a.date === b?.date)
+    .required()
+    .error(
+      named(['INVALID_TYPE', () => 'holidays must be a list of {date, name_ar, name_en}.'], {
+        // Named at the repeated date, as the person reads the list.
+        'array.unique': ['DUPLICATE_DATE', (r) => `holidays.${lastKey(r.path)}.date ${String((r.local as { value: Holiday }).value.date)} is listed twice.`],
+      }),
+    ),
+})
+  .unknown(true)
+  .required()
+  .error(named(['INVALID_TYPE', () => 'A calendar must be an object.']));
+
+/** One ErrorDetail per problem, as named above (a repeated holiday is named at its `date`). */
+function calendarProblems(error: Joi.ValidationError): ErrorDetail[] {
+  return error.details.map((d) => {
+    const { code, problem } = d.context as { code: string; problem: string };
+    return { field: code === 'DUPLICATE_DATE' ? `${field(d.path)}.date` : field(d.path), code, message: problem };
+  });
 }
 
 /**
@@ -64,97 +184,23 @@ function nonBlank(value: unknown): value is string {
  * Throws a ValidationError (VALIDATION_FAILED) whose details and message list every problem.
  */
 export function parseCalendar(raw: unknown): Calendar {
-  const problems: ErrorDetail[] = [];
-  const problem = (field: string, code: string, message: string): void => {
-    problems.push({ field, code, message });
-  };
-  if (!isObject(raw)) {
-    throw new ValidationError([{ field: '', code: 'INVALID_TYPE', message: 'A calendar must be an object.' }], 'Invalid calendar: a calendar must be an object.');
-  }
-
-  if (typeof raw.code !== 'string' || !CODE.test(raw.code)) problem('code', 'INVALID_CODE', 'code must look like "BH" or "AE-SHJ".');
-  if (typeof raw.timezone !== 'string' || !IANAZone.isValidZone(raw.timezone)) {
-    problem('timezone', 'INVALID_TIMEZONE', `timezone ${JSON.stringify(raw.timezone)} is not a known IANA time zone.`);
-  }
-  if (raw.note !== undefined && typeof raw.note !== 'string') problem('note', 'INVALID_TYPE', 'note must be text.');
-
-  const weekend: Weekday[] = [];
-  if (!Array.isArray(raw.weekend)) {
-    problem('weekend', 'INVALID_TYPE', 'weekend must be a list of weekday names.');
-  } else {
-    raw.weekend.forEach((day: unknown, i) => {
-      if (!isWeekday(day)) problem(`weekend.${i}`, 'UNKNOWN_WEEKDAY', `weekend: ${JSON.stringify(day)} is not one of ${WEEKDAYS.join(', ')}.`);
-      else if (weekend.includes(day)) problem(`weekend.${i}`, 'DUPLICATE_WEEKDAY', `weekend: ${day} is listed twice.`);
-      else weekend.push(day);
-    });
-  }
-
-  const workingHours: Partial<Record<Weekday, [string, string]>> = {};
-  if (!isObject(raw.workingHours)) {
-    problem('workingHours', 'INVALID_TYPE', 'workingHours must map weekday names to ["HH:MM", "HH:MM"].');
-  } else {
-    for (const [day, hours] of Object.entries(raw.workingHours)) {
-      const field = `workingHours.${day}`;
-      if (!isWeekday(day)) {
-        problem(field, 'UNKNOWN_WEEKDAY', `workingHours: ${JSON.stringify(day)} is not one of ${WEEKDAYS.join(', ')}.`);
-        continue;
-      }
-      const pair = Array.isArray(hours) && hours.length === 2 ? (hours as unknown[]) : null;
-      const open = pair ? minutesOfDay(pair[0]) : null;
-      const close = pair ? minutesOfDay(pair[1]) : null;
-      if (open === null || close === null) {
-        problem(field, 'INVALID_TIME', `workingHours.${day} must be ["HH:MM", "HH:MM"] (24-hour), not ${JSON.stringify(hours)}.`);
-      } else if (open >= close) {
-        problem(field, 'HOURS_NOT_INCREASING', `workingHours.${day}: opening ${String(pair![0])} must be before closing ${String(pair![1])}.`);
-      }
-      if (weekend.includes(day)) problem(field, 'HOURS_ON_WEEKEND', `workingHours.${day}: ${day} is a weekend day and cannot have working hours.`);
-      if (open !== null && close !== null && open < close && !weekend.includes(day)) workingHours[day] = [pair![0] as string, pair![1] as string];
-    }
-    // The week is split in two: weekend days, and days with hours. A day in neither is a mistake
-    // (forgotten hours), not a silent day off.
-    if (Array.isArray(raw.weekend)) {
-      for (const day of WEEKDAYS) {
-        if (!weekend.includes(day) && !(day in raw.workingHours)) problem(`workingHours.${day}`, 'MISSING_HOURS', `${day} is not a weekend day, so it needs working hours.`);
-      }
-    }
-    if (weekend.length === WEEKDAYS.length) problem('weekend', 'NO_WORKING_DAY', 'The week needs at least one working day.');
-  }
-
-  const holidays: Holiday[] = [];
-  if (!Array.isArray(raw.holidays)) {
-    problem('holidays', 'INVALID_TYPE', 'holidays must be a list of {date, name_ar, name_en}.');
-  } else {
-    const seen = new Set<string>();
-    raw.holidays.forEach((h: unknown, i) => {
-      const field = `holidays.${i}`;
-      if (!isObject(h)) {
-        problem(field, 'INVALID_TYPE', `holidays.${i} must be {date, name_ar, name_en}.`);
-        return;
-      }
-      const date = h.date;
-      const validDate = typeof date === 'string' && DATE.test(date) && DateTime.fromISO(date, { zone: 'utc' }).isValid;
-      if (!validDate) problem(`${field}.date`, 'INVALID_DATE', `holidays.${i}.date ${JSON.stringify(date)} is not a date (YYYY-MM-DD).`);
-      else if (seen.has(date)) problem(`${field}.date`, 'DUPLICATE_DATE', `holidays.${i}.date ${date} is listed twice.`);
-      if (!nonBlank(h.name_ar)) problem(`${field}.name_ar`, 'any.required', `holidays.${i} needs an Arabic name (name_ar).`);
-      if (!nonBlank(h.name_en)) problem(`${field}.name_en`, 'any.required', `holidays.${i} needs an English name (name_en).`);
-      if (validDate && !seen.has(date) && nonBlank(h.name_ar) && nonBlank(h.name_en)) holidays.push(Object.freeze({ date, name_ar: h.name_ar, name_en: h.name_en }));
-      if (validDate) seen.add(date);
-    });
-  }
-
-  if (problems.length > 0) {
+  const { error } = calendarSchema.validate(raw, { abortEarly: false, convert: false });
+  if (error) {
+    const problems = calendarProblems(error);
     throw new ValidationError(problems, `Invalid calendar: ${problems.map((p) => p.message).join('; ')}`);
   }
-  for (const day of WEEKDAYS) if (workingHours[day]) Object.freeze(workingHours[day]);
-  holidays.sort((a, b) => a.date.localeCompare(b.date));
+  const given = raw as Calendar;
+  const workingHours: Partial<Record<Weekday, [string, string]>> = {};
+  for (const [day, pair] of Object.entries(given.workingHours) as [Weekday, [string, string]][]) workingHours[day] = Object.freeze([pair[0], pair[1]]) as [string, string];
+  const holidays = given.holidays.map((h) => Object.freeze({ date: h.date, name_ar: h.name_ar, name_en: h.name_en })).sort((a, b) => a.date.localeCompare(b.date));
   const calendar: Calendar = {
-    code: raw.code as string,
-    timezone: raw.timezone as string,
-    weekend: Object.freeze(weekend) as Weekday[],
+    code: given.code,
+    timezone: given.timezone,
+    weekend: Object.freeze([...given.weekend]) as Weekday[],
     workingHours: Object.freeze(workingHours),
     holidays: Object.freeze(holidays) as Holiday[],
   };
-  if (typeof raw.note === 'string') calendar.note = raw.note;
+  if (typeof given.note === 'string') calendar.note = given.note;
   return Object.freeze(calendar);
 }
 
