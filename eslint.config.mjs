@@ -19,6 +19,11 @@ export default tseslint.config(
     },
   },
   {
+    // The house (issue 21): a function in the service reads on one screen; split longer ones into named steps.
+    files: ['src/**/*.ts'],
+    rules: { 'max-lines-per-function': ['error', { max: 60, skipBlankLines: true, skipComments: true }] },
+  },
+  {
     files: ['test/**/*.ts', 'bench/**/*.ts'],
     rules: {
       'no-console': 'off',
