@@ -98,7 +98,7 @@ function mountModules(app: Express, deps: ModuleDeps, kit: RouterKit): void {
     recurring: recurringRouters(deps, kit),
     cases: casesRouters(deps, kit),
     users: usersRouters(deps, kit),
-    privacy: privacyRouters(deps),
+    privacy: privacyRouters(deps, kit),
     sla: slaRouters(deps),
     classification: classificationRouters(deps, kit),
     audit: auditRouters(deps),
@@ -113,7 +113,7 @@ function mountModules(app: Express, deps: ModuleDeps, kit: RouterKit): void {
   app.use('/api/v1', api);
 
   app.use(express.urlencoded({ extended: false, limit: '100kb' }));
-  for (const m of [modules.users, modules.home, modules.cases, modules.classification, modules.recurring]) if (m.pages) app.use(m.pages);
+  for (const m of [modules.users, modules.home, modules.cases, modules.classification, modules.recurring, modules.privacy]) if (m.pages) app.use(m.pages);
 }
 
 /** The application: settings, the middleware every request passes, the modules, 404 and the error chain. */

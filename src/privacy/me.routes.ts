@@ -6,21 +6,17 @@
 import { Router } from 'express';
 import Joi from 'joi';
 import type { AppDeps } from '../shared/deps.js';
-import { createLimiter } from '../shared/rate-limit.js';
 import { validate } from '../shared/validate.js';
 import { MAX_PASSWORD_LENGTH, principalOf, requireRole } from '../users/index.js';
+import { closeAccountLimit } from './account.pages.js';
 import { closeMyAccount, exportMyData } from './me.service.js';
 
 const closeSchema = Joi.object({ password: Joi.string().min(1).max(MAX_PASSWORD_LENGTH).required() });
 
 export function meRouter(deps: AppDeps): Router {
   const router = Router();
-  // Password guesses through this door are limited per account, as failed sign-ins are.
-  const closeLimit = createLimiter(
-    'close-account',
-    { windowMs: 15 * 60_000, limit: deps.config.rateLimitSignInAccount, countFailuresOnly: true, key: (_req, res) => `user:${principalOf(res)?.userId ?? ''}` },
-    deps.clock,
-  );
+  // Password guesses through this door are limited per account, as failed sign-ins are (and as on the page).
+  const closeLimit = closeAccountLimit(deps);
 
   router.use((_req, res, next) => {
     res.set('Cache-Control', 'no-store');

@@ -23,7 +23,7 @@ export {
 } from './tokens.js';
 export { issueRefreshToken, rotateRefreshToken, revokeFamily, purgeExpiredRefreshTokens, REFRESH_TOKEN_TTL_MS } from './refresh-tokens.js';
 export { hashPassword, passwordMatches, MIN_PASSWORD_LENGTH, MAX_PASSWORD_LENGTH } from './passwords.js';
-export { sessionCookieNames } from './session-cookies.js';
+export { sessionCookieNames, clearSessionCookies } from './session-cookies.js';
 export { findStaffMember, staffToNotify, type StaffMatch, type StaffRecipient } from './staff.js';
 export { UserModel, type UserDoc } from './user.model.js';
 export { RefreshTokenModel } from './refresh-token.model.js';
