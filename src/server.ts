@@ -98,12 +98,12 @@ async function retrainOnSchedule({ config, logger, hooks, instance }: LoopContex
 }
 
 /** Retention (PDPL): ended cases older than RETENTION_YEARS are anonymised, in batches, by one instance a day. */
-async function anonymiseOnSchedule({ config, logger, instance }: LoopContext): Promise<void> {
+async function anonymiseOnSchedule({ config, logger, hooks, instance }: LoopContext): Promise<void> {
   const now = systemClock.now();
   await runJob('case-retention', instance, now, RETENTION_EVERY_MS, 60 * 60_000, systemClock, async () => {
     let total = 0;
     for (;;) {
-      const done = await anonymiseExpiredCases(now, { profile: config.deploymentProfile, years: config.retentionYears, batch: RETENTION_BATCH });
+      const done = await anonymiseExpiredCases(now, { profile: config.deploymentProfile, years: config.retentionYears, batch: RETENTION_BATCH, forget: hooks.caseAnonymised });
       total += done;
       if (done < RETENTION_BATCH) break;
     }

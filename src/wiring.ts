@@ -3,12 +3,13 @@
  * makes upwards. app.ts, server.ts and cli.ts take them from here; nothing inside a module does.
  */
 import { correctedCases, linkGuestCases, recomputeCalendarClocks } from './cases/index.js';
-import { findSimilarOpenCases, followCase, queueForRecurrence } from './recurring/index.js';
+import { findSimilarOpenCases, followCase, forgetAnonymisedCase, queueForRecurrence } from './recurring/index.js';
 import type { Hooks } from './shared/hooks.js';
 
 export function wireHooks(): Hooks {
   return {
     caseRouted: queueForRecurrence,
+    caseAnonymised: forgetAnonymisedCase,
     similarOpenCases: findSimilarOpenCases,
     followCase,
     emailVerified: linkGuestCases,

@@ -18,6 +18,7 @@
 import crypto from 'node:crypto';
 import { recordAudit } from '../audit/index.js';
 import { lte, oneOf } from '../shared/db/operators.js';
+import type { Hooks } from '../shared/hooks.js';
 import { deleteAttachmentFiles } from './attachments.js';
 import { CaseModel, type CaseDoc, type HistoryEntry } from './case.model.js';
 import { hashSecret } from './reference.js';
@@ -29,6 +30,8 @@ export interface RetentionOptions {
   years: number;
   /** Cases handled per call; the daily job calls again while a batch comes back full. */
   batch?: number;
+  /** The caseAnonymised hook (shared/hooks.ts): detection forgets the case's citizen, place and words. */
+  forget: Hooks['caseAnonymised'];
 }
 
 /** The instant `years` calendar years before `now` (UTC). */
@@ -45,13 +48,16 @@ function withoutPersonalText(h: HistoryEntry): HistoryEntry {
 }
 
 /**
- * Anonymises one case (already read) unless it has been; true when this call did it. Records
+ * Anonymises one case (already read) unless it has been; true when this call did it. `forget` is the
+ * caseAnonymised hook, so recurring-issue detection forgets it too. Records
  * 'case.anonymised' in the audit log with `reason` as the detail (actor: the system).
  */
-export async function anonymiseCase(c: CaseDoc, now: Date, reason: 'retention' | 'account-closed'): Promise<boolean> {
+export async function anonymiseCase(c: CaseDoc, now: Date, reason: 'retention' | 'account-closed', forget: Hooks['caseAnonymised']): Promise<boolean> {
   if (c.anonymisedAt) return false;
-  // Files first: if the write below fails, the next run finds the case again and the delete is a no-op.
+  // Files and detection's copies first: if the write below fails, the next run finds the case again
+  // and both are no-ops the second time.
   await deleteAttachmentFiles((c.attachments ?? []).map((a) => a.fileId));
+  await forget({ _id: c._id, citizenId: c.citizenId ?? null, contactEmail: c.contactEmail }, now);
   const history = (c.history ?? []).map((h) => withoutPersonalText(h as HistoryEntry));
   const result = await CaseModel.updateOne(
     { _id: c._id, anonymisedAt: null },
@@ -87,6 +93,6 @@ export async function anonymiseExpiredCases(now: Date, options: RetentionOptions
     .limit(options.batch ?? 200)
     .lean<CaseDoc[]>();
   let done = 0;
-  for (const c of due) if (await anonymiseCase(c, now, 'retention')) done++;
+  for (const c of due) if (await anonymiseCase(c, now, 'retention', options.forget)) done++;
   return done;
 }

@@ -56,7 +56,7 @@ function downloadData(deps: ModuleDeps): RequestHandler {
 function closeAccount(deps: ModuleDeps, csrf: Csrf): RequestHandler {
   return async (req, res) => {
     try {
-      const result = await closeMyAccount(principalOf(res)!, (res.locals.form as { password: string }).password, deps.clock.now());
+      const result = await closeMyAccount(principalOf(res)!, (res.locals.form as { password: string }).password, deps.clock.now(), deps.hooks.caseAnonymised);
       clearSessionCookies(res, deps.config.nodeEnv === 'production');
       res.locals.principal = undefined;
       res.render('users/account-closed', { title: req.t('account.closedTitle'), ...result });

@@ -5,7 +5,7 @@
  */
 import { Router } from 'express';
 import Joi from 'joi';
-import type { AppDeps } from '../shared/deps.js';
+import type { ModuleDeps } from '../shared/deps.js';
 import { validate } from '../shared/validate.js';
 import { MAX_PASSWORD_LENGTH, principalOf, requireRole } from '../users/index.js';
 import { closeAccountLimit } from './account.pages.js';
@@ -13,7 +13,7 @@ import { closeMyAccount, exportMyData } from './me.service.js';
 
 const closeSchema = Joi.object({ password: Joi.string().min(1).max(MAX_PASSWORD_LENGTH).required() });
 
-export function meRouter(deps: AppDeps): Router {
+export function meRouter(deps: ModuleDeps): Router {
   const router = Router();
   // Password guesses through this door are limited per account, as failed sign-ins are (and as on the page).
   const closeLimit = closeAccountLimit(deps);
@@ -30,7 +30,7 @@ export function meRouter(deps: AppDeps): Router {
   });
 
   router.post('/close', requireRole('citizen'), closeLimit, validate('body', closeSchema), async (_req, res) => {
-    const result = await closeMyAccount(principalOf(res)!, (res.locals.body as { password: string }).password, deps.clock.now());
+    const result = await closeMyAccount(principalOf(res)!, (res.locals.body as { password: string }).password, deps.clock.now(), deps.hooks.caseAnonymised);
     res.json({ status: 'closed', ...result });
   });
 

@@ -11,6 +11,7 @@
 import { recordAudit } from '../audit/index.js';
 import { anonymiseCase, casesFollowedBy, casesOfCitizen, citizenView, forgetFollower, isTerminal, linkGuestCases, type CaseDoc, type CaseView } from '../cases/index.js';
 import { ForbiddenError } from '../shared/errors.js';
+import type { Hooks } from '../shared/hooks.js';
 import type { Principal } from '../shared/principal.js';
 import { citizenAccount, disableAndSignOut, emptyClosedAccount, passwordMatches, userView, type UserDoc, type UserView } from '../users/index.js';
 
@@ -58,7 +59,7 @@ export interface CloseResult {
  * cases still being worked kept, follows removed, the account disabled and emptied (name, email,
  * password), every session ended (tokenVersion bumped, refresh tokens revoked and deleted).
  */
-export async function closeMyAccount(p: Principal, password: string, now: Date): Promise<CloseResult> {
+export async function closeMyAccount(p: Principal, password: string, now: Date, forget: Hooks['caseAnonymised']): Promise<CloseResult> {
   const user = await citizenAccount(p);
   if (!(await passwordMatches(password, user.passwordHash))) throw new ForbiddenError('PASSWORD_INCORRECT', 'The password is not right.');
 
@@ -69,7 +70,7 @@ export async function closeMyAccount(p: Principal, password: string, now: Date):
   let keptOpenCases = 0;
   for (const c of await casesOf(user)) {
     if (isTerminal(c.status)) {
-      if (await anonymiseCase(c, now, 'account-closed')) anonymisedCases++;
+      if (await anonymiseCase(c, now, 'account-closed', forget)) anonymisedCases++;
     } else keptOpenCases++;
   }
   await forgetFollower(user._id);

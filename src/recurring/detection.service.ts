@@ -367,12 +367,16 @@ export async function rebuildAndCompare(profile: string, rules?: RecurrenceRules
   const rulesOf = rules ? () => rules : await rulesFor(profile);
   const started = Date.now();
   const issues = await RecurringIssueModel.find({ profile }).select({ caseIds: 1, manualEdits: 1 }).lean();
-  // Groups staff merged or split are theirs, not the rules': they are left out of the comparison.
-  const manual = new Set(issues.filter((i) => i.manualEdits).flatMap((i) => i.caseIds.map((x) => x.toHexString())));
-  const entries = (await RecurrenceLogModel.find({ profile }).lean<RecurrenceLogEntry[]>()).filter((e) => !manual.has(e._id.toHexString()));
+  const log = await RecurrenceLogModel.find({ profile }).lean<RecurrenceLogEntry[]>();
+  // Groups staff merged or split are theirs, not the rules'; groups holding an anonymised case can no
+  // longer be regrouped from its words (./forget.ts): both are left out of the comparison.
+  const anonymised = new Set(log.filter((e) => e.anonymisedAt).map((e) => e._id.toHexString()));
+  const settled = (i: (typeof issues)[number]): boolean => i.manualEdits === true || i.caseIds.some((x) => anonymised.has(x.toHexString()));
+  const left = new Set([...anonymised, ...issues.filter(settled).flatMap((i) => i.caseIds.map((x) => x.toHexString()))]);
+  const entries = log.filter((e) => !left.has(e._id.toHexString()));
   const refOf = new Map(entries.map((e) => [e._id.toHexString(), e.reference]));
   const key = (ids: string[]): string => ids.map((id) => refOf.get(id) ?? id).sort().join(',');
-  const stored = issues.filter((i) => !i.manualEdits && i.caseIds.length > 0).map((i) => i.caseIds.map((x) => x.toHexString()));
+  const stored = issues.filter((i) => !settled(i) && i.caseIds.length > 0).map((i) => i.caseIds.map((x) => x.toHexString()));
   const rebuilt = rebuildGroups(entries.map((e) => ({ ...asCandidate(e), groupId: null })), rulesOf, (first) => first.id);
   const storedKeys = new Set(stored.map(key));
   const rebuiltKeys = new Set(rebuilt.map((g) => key(g.members.map((m) => m.id))));

@@ -7,6 +7,7 @@
 export { recurringApiRouter, recurringRulesRouter, similarCasesRouter, followRouter } from './recurring.routes.js';
 export { recurringPagesRouter } from './recurring.pages.js';
 export { runRecurrenceTurn, REQUEUE_LOOKBACK_DAYS, type RecurrenceTurn } from './schedule.js';
+export { forgetAnonymisedCase } from './forget.js';
 export { queueForRecurrence, requeueMissed, type CaseToDetect } from './queue.js';
 export { detectRecurrences, resolveQuietIssues, rebuildAndCompare, type DetectOptions, type DetectResult, type RebuildReport } from './detection.service.js';
 export { findSimilarOpenCases, followCase, type SimilarInput, type SimilarAnswer } from './similar.service.js';

@@ -3,6 +3,7 @@
  * gets a category: at filing, or when staff route it out of triage (then it counts as arriving at
  * that moment). The entry carries what detection needs, so detection never reads the case itself.
  */
+import type { Types } from 'mongoose';
 import { casesRoutedSince, routedCasesByIds } from '../cases/index.js';
 import { textOf } from '../classification/index.js';
 import { isDuplicateKeyError } from '../shared/db/connect.js';
@@ -13,6 +14,11 @@ import { RecurrenceLogModel, RecurrenceQueueModel } from './recurring.model.js';
 
 /** What the queue takes of a case: the caseRouted hook's case (shared/hooks.ts). */
 export type CaseToDetect = RoutedCase;
+
+/** Who filed a case, as detection counts citizens: the account id, or the email of a guest. */
+export function citizenKeyOf(c: { citizenId?: Types.ObjectId | null; contactEmail?: string | null }): string {
+  return c.citizenId ? c.citizenId.toHexString() : (c.contactEmail ?? '');
+}
 
 /**
  * Queues a case for detection once; a case without a category is not queued. Called after the case
@@ -33,7 +39,7 @@ export async function queueForRecurrence(c: CaseToDetect, at: Date): Promise<boo
       ...(location ? { location } : {}),
       ...(c.agency ? { agency: c.agency } : {}),
       createdAt: at,
-      citizen: c.citizenId ? c.citizenId.toHexString() : c.contactEmail,
+      citizen: citizenKeyOf(c),
       text: textOf({ title: c.title, description: c.description }),
     });
     return true;

@@ -52,7 +52,13 @@ itemSchema.index({ groupId: 1 });
 export const RecurrenceItemModel = model('RecurrenceItem', itemSchema, 'recurrence_items');
 export type RecurrenceItem = InferSchemaType<typeof itemSchema> & { _id: Types.ObjectId };
 
-const logSchema = new Schema({ ...caseFields(), vector: { type: String, required: true }, match: { type: matchSchema } });
+const logSchema = new Schema({
+  ...caseFields(),
+  vector: { type: String, required: true },
+  match: { type: matchSchema },
+  /** The case was anonymised (./forget.ts): its citizen is a stand-in, its location and words are gone. */
+  anonymisedAt: { type: Date },
+});
 logSchema.index({ profile: 1, createdAt: 1 });
 export const RecurrenceLogModel = model('RecurrenceLog', logSchema, 'recurrence_log');
 export type RecurrenceLogEntry = InferSchemaType<typeof logSchema> & { _id: Types.ObjectId };

@@ -23,6 +23,13 @@ export interface RoutedCase {
   description: string;
 }
 
+/** A case being anonymised (retention, or its citizen closing their account): who filed it. */
+export interface AnonymisedCaseRef {
+  _id: Types.ObjectId;
+  citizenId?: Types.ObjectId | null;
+  contactEmail?: string | null;
+}
+
 /** A case being written, before it is filed: what a look-alike search needs. */
 export interface SimilarDraft {
   title?: string;
@@ -54,6 +61,8 @@ export interface RoutingBarLike {
 export interface Hooks {
   /** Cases → recurring: a case got its category (filed with one, or routed out of triage). True when it was queued for detection; never throws. */
   caseRouted: (c: RoutedCase, at: Date) => Promise<boolean>;
+  /** Cases → recurring: a case is being anonymised; what detection holds of its citizen, place and words goes (before the case itself is emptied). */
+  caseAnonymised: (c: AnonymisedCaseRef, at: Date) => Promise<void>;
   /** Cases → recurring: open cases like the one being written ("is this your problem?"); nothing stored. */
   similarOpenCases: (profile: string, draft: SimilarDraft, bar: RoutingBarLike, now: Date) => Promise<SimilarAnswer>;
   /** Cases → recurring: a signed-in citizen follows an open case (they count among its recurring issue's citizens). Returns the reference. */

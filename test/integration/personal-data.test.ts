@@ -10,6 +10,7 @@ import { AuditModel } from '../../src/audit/index.js';
 import { storeAttachments } from '../../src/cases/attachments.js';
 import { CaseModel, type CaseDoc } from '../../src/cases/case.model.js';
 import { anonymiseExpiredCases, retentionCutoff } from '../../src/cases/retention.js';
+import { forgetAnonymisedCase as forget } from '../../src/recurring/forget.js';
 import { UserModel } from '../../src/users/user.model.js';
 import { makeApp } from '../support/app.js';
 import { makeCase } from '../support/factories.js';
@@ -74,8 +75,8 @@ describe('retention: ended cases are anonymised after RETENTION_YEARS', () => {
     const fileId = old.attachments[0]!.fileId;
     expect(await files().countDocuments({ _id: fileId })).to.equal(1);
 
-    expect(await anonymiseExpiredCases(now, { profile: 'bh', years: 5, batch: 1 })).to.equal(1); // batched: one per call here
-    expect(await anonymiseExpiredCases(now, { profile: 'bh', years: 5, batch: 10 })).to.equal(1);
+    expect(await anonymiseExpiredCases(now, { profile: 'bh', years: 5, batch: 1, forget })).to.equal(1); // batched: one per call here
+    expect(await anonymiseExpiredCases(now, { profile: 'bh', years: 5, batch: 10, forget })).to.equal(1);
 
     const after = (await CaseModel.findById(old._id).lean<CaseDoc>())!;
     expect(after.anonymisedAt!.toISOString()).to.equal(now.toISOString());
@@ -123,7 +124,7 @@ describe('retention: ended cases are anonymised after RETENTION_YEARS', () => {
 
     // A second run (the next day) finds nothing and changes nothing.
     const snapshot = await CaseModel.find({}).sort({ _id: 1 }).lean();
-    expect(await anonymiseExpiredCases(new Date(now.getTime() + 86_400_000), { profile: 'bh', years: 5 })).to.equal(0);
+    expect(await anonymiseExpiredCases(new Date(now.getTime() + 86_400_000), { profile: 'bh', years: 5, forget })).to.equal(0);
     expect(await CaseModel.find({}).sort({ _id: 1 }).lean()).to.deep.equal(snapshot);
     expect(await AuditModel.countDocuments({ action: 'case.anonymised' })).to.equal(2);
   });
