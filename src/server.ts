@@ -5,9 +5,9 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Config } from './config/index.js';
 import { createApp } from './app.js';
-import { anonymiseExpiredCases, CaseModel, closeAfterRatingWindow } from './cases/index.js';
+import { anonymiseExpiredCases, CaseModel, closeAfterRatingWindow, retentionCutoff } from './cases/index.js';
 import { recomputeStaleClocks, runSlaSweep } from './cases/index.js';
-import { routingBarOf, trainAndStore } from './classification/index.js';
+import { forgetExpiredHistory, routingBarOf, trainAndStore } from './classification/index.js';
 import { runJob } from './shared/jobs.js';
 import { repeat, type Loop } from './shared/repeat.js';
 import { runRecurrenceTurn } from './recurring/index.js';
@@ -97,7 +97,7 @@ async function retrainOnSchedule({ config, logger, hooks, instance }: LoopContex
   });
 }
 
-/** Retention (PDPL): ended cases older than RETENTION_YEARS are anonymised, in batches, by one instance a day. */
+/** Retention (PDPL): ended cases older than RETENTION_YEARS are anonymised, in batches, and imported history as old deleted, by one instance a day. */
 async function anonymiseOnSchedule({ config, logger, hooks, instance }: LoopContext): Promise<void> {
   const now = systemClock.now();
   await runJob('case-retention', instance, now, RETENTION_EVERY_MS, 60 * 60_000, systemClock, async () => {
@@ -108,6 +108,8 @@ async function anonymiseOnSchedule({ config, logger, hooks, instance }: LoopCont
       if (done < RETENTION_BATCH) break;
     }
     if (total) logger.info({ anonymised: total, years: config.retentionYears }, 'retention: ended cases anonymised');
+    const history = await forgetExpiredHistory(config.deploymentProfile, retentionCutoff(now, config.retentionYears));
+    if (history) logger.info({ deleted: history, years: config.retentionYears }, 'retention: imported history deleted');
   });
 }
 

@@ -21,6 +21,9 @@ const historyCaseSchema = new Schema({
   importedAt: { type: Date, required: true },
 });
 historyCaseSchema.index({ profile: 1, ref: 1 }, { unique: true });
+// Retention (history-retention.ts) finds what ended before its cutoff.
+historyCaseSchema.index({ profile: 1, resolvedAt: 1 });
+historyCaseSchema.index({ profile: 1, createdAt: 1 });
 
 export const HistoryCaseModel = model('HistoryCase', historyCaseSchema, 'history_cases');
 

@@ -31,6 +31,7 @@ export {
   type ModelInfo,
   type Evaluation,
 } from './classifier.service.js';
+export { forgetExpiredHistory } from './history-retention.js';
 export { importHistoryFile, parseHistoryLine, type ImportReport, type HistoryLine, type Rejected } from './history-import.js';
 export { classifierApiRouter, classifierPagesRouter } from './classifier.routes.js';
 export { classificationRouters } from './routers.js';

@@ -9,6 +9,8 @@ import request from 'supertest';
 import { AuditModel } from '../../src/audit/index.js';
 import { storeAttachments } from '../../src/cases/attachments.js';
 import { CaseModel, type CaseDoc } from '../../src/cases/case.model.js';
+import { forgetExpiredHistory } from '../../src/classification/history-retention.js';
+import { HistoryCaseModel } from '../../src/classification/classifier.model.js';
 import { anonymiseExpiredCases, retentionCutoff } from '../../src/cases/retention.js';
 import { forgetAnonymisedCase as forget } from '../../src/recurring/forget.js';
 import { UserModel } from '../../src/users/user.model.js';
@@ -127,6 +129,26 @@ describe('retention: ended cases are anonymised after RETENTION_YEARS', () => {
     expect(await anonymiseExpiredCases(new Date(now.getTime() + 86_400_000), { profile: 'bh', years: 5, forget })).to.equal(0);
     expect(await CaseModel.find({}).sort({ _id: 1 }).lean()).to.deep.equal(snapshot);
     expect(await AuditModel.countDocuments({ action: 'case.anonymised' })).to.equal(2);
+  });
+});
+
+describe('retention: imported history is deleted after RETENTION_YEARS', () => {
+  it('when imported cases ended before the cutoff, then they are deleted (by resolution date, else filing date) and younger ones and other profiles stay', async () => {
+    const cutoff = new Date('2029-06-01T00:00:00Z');
+    const line = (ref: string, createdAt: string, resolvedAt?: string, profile = 'bh') => ({
+      profile, ref, createdAt: new Date(createdAt), ...(resolvedAt ? { resolvedAt: new Date(resolvedAt) } : {}), type: 'complaint', language: 'ar',
+      description: `نص المواطن ${ref}`, category: 'WASTE_COLLECTION', agency: 'CAPITAL', importedAt: new Date(createdAt),
+    });
+    await HistoryCaseModel.insertMany([
+      line('OLD-RESOLVED', '2029-01-01T00:00:00Z', '2029-05-01T00:00:00Z'),
+      line('FILED-OLD-RESOLVED-YOUNG', '2029-05-01T00:00:00Z', '2029-07-01T00:00:00Z'),
+      line('OLD-NO-DATE', '2029-02-01T00:00:00Z'),
+      line('YOUNG-NO-DATE', '2029-08-01T00:00:00Z'),
+      line('OTHER-PROFILE', '2029-01-01T00:00:00Z', '2029-05-01T00:00:00Z', 'ae'),
+    ]);
+    expect(await forgetExpiredHistory('bh', cutoff)).to.equal(2);
+    expect((await HistoryCaseModel.find({}).lean()).map((h) => h.ref)).to.have.members(['FILED-OLD-RESOLVED-YOUNG', 'YOUNG-NO-DATE', 'OTHER-PROFILE']);
+    expect(await forgetExpiredHistory('bh', cutoff)).to.equal(0);
   });
 });
 
