@@ -177,11 +177,19 @@ const caseSchema = new Schema(
 caseSchema.index({ reference: 1 }, { unique: true });
 caseSchema.index({ agency: 1, status: 1, dueAt: 1, _id: 1 });
 caseSchema.index({ agency: 1, createdAt: -1, _id: -1 });
+// The case lists (list.service.ts) in each of their sorts, for every scope: an agency's, a manager's
+// (no scope), a contact-centre agent's (the triage queue by status, what they filed).
+caseSchema.index({ agency: 1, updatedAt: -1, _id: -1 });
+caseSchema.index({ agency: 1, dueAt: 1, _id: 1 });
+caseSchema.index({ createdAt: -1, _id: -1 });
+caseSchema.index({ updatedAt: -1, _id: -1 });
+caseSchema.index({ dueAt: 1, _id: 1 });
+caseSchema.index({ 'filedBy.userId': 1, createdAt: -1, _id: -1 });
 caseSchema.index({ 'assignee.userId': 1, status: 1, _id: 1 });
-caseSchema.index({ 'contact.phone': 1 });
+caseSchema.index({ 'contact.phone': 1, createdAt: -1, _id: -1 });
 caseSchema.index({ status: 1, createdAt: 1, _id: 1 });
 caseSchema.index({ status: 1, resolvedAt: 1, _id: 1 });
-caseSchema.index({ citizenId: 1, createdAt: -1, _id: 1 });
+caseSchema.index({ citizenId: 1, createdAt: -1, _id: -1 });
 caseSchema.index({ contactEmail: 1, createdAt: -1 });
 caseSchema.index({ category: 1, area: 1, createdAt: -1 });
 caseSchema.index({ monthKey: 1, agency: 1 });
@@ -193,7 +201,7 @@ caseSchema.index({ 'routing.routedAt': 1 });
 caseSchema.index({ idempotencyKey: 1 });
 // Retention (retention.ts): terminal cases not yet anonymised, oldest closure first; a citizen's follows.
 caseSchema.index({ anonymisedAt: 1, profile: 1, status: 1, closedAt: 1, _id: 1 });
-caseSchema.index({ followers: 1 });
+caseSchema.index({ followers: 1, createdAt: -1, _id: -1 });
 
 caseSchema.plugin(toJSONPlugin);
 caseSchema.set('toJSON', {

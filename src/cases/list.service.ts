@@ -8,7 +8,7 @@ import type { Principal } from '../shared/principal.js';
 import { lt, oneOf } from '../shared/db/operators.js';
 import { afterCursor, cutPage, type Page, type PageQuery } from '../shared/pagination.js';
 import { listScope } from './access.js';
-import { CaseModel, OPEN_STATUSES, type CaseDoc, type CaseStatus } from './case.model.js';
+import { CASE_STATUSES, CaseModel, OPEN_STATUSES, type CaseDoc, type CaseStatus } from './case.model.js';
 import { clockView, type ClockView } from '../sla/index.js';
 import { normaliseReference } from './reference.js';
 
@@ -109,6 +109,12 @@ export async function listCases(p: Principal, query: ListQuery, now: Date): Prom
 
 /** Cases per status within the principal's scope, for the queue's counters. */
 export async function countByStatus(p: Principal): Promise<Record<string, number>> {
-  const rows = await CaseModel.aggregate<{ _id: string; n: number }>([{ $match: listScope(p) }, { $group: { _id: '$status', n: { $sum: 1 } } }, { $sort: { _id: 1 } }]);
+  const scope = listScope(p);
+  if (Object.keys(scope).length === 0) {
+    // Everything (managers, admins): one index count per status rather than a pass over every case.
+    const counts = await Promise.all(CASE_STATUSES.map(async (status) => [status, await CaseModel.countDocuments({ status })] as const));
+    return Object.fromEntries(counts.filter(([, n]) => n > 0));
+  }
+  const rows = await CaseModel.aggregate<{ _id: string; n: number }>([{ $match: scope }, { $group: { _id: '$status', n: { $sum: 1 } } }, { $sort: { _id: 1 } }]);
   return Object.fromEntries(rows.map((r) => [r._id, r.n]));
 }

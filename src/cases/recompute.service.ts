@@ -19,7 +19,7 @@ export async function recomputeCalendarClocks(code: string, now: Date, batch = 5
   let moved = 0;
   for (;;) {
     const rows = await CaseModel.find({ 'sla.calendar': code, 'sla.calendarRevision': lt(revision) })
-      .sort({ _id: 1 })
+      .sort({ 'sla.calendarRevision': 1 }) // rows recomputed leave the filter; the (calendar, revision) index gives the order
       .limit(batch)
       .select({ status: 1, dueAt: 1, firstResponseDueAt: 1, firstResponseAt: 1, sla: 1 })
       .lean<CaseDoc[]>();

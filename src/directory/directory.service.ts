@@ -60,7 +60,7 @@ export interface DirectoryView {
   categories: (Named & { owner: string; group: string })[];
 }
 
-const byCode = { code: 1, _id: 1 } as const;
+const byCode = { code: 1 } as const; // codes are unique in a profile: the (profile, code) index gives the order
 
 /**
  * The directory changes rarely and is read on every filing and page, so each instance keeps a

@@ -52,6 +52,8 @@ const outboxMessageSchema = new Schema(
 outboxMessageSchema.index({ key: 1 }, { unique: true });
 // The relay's queries: due pending messages in order, and expired 'sending' leases (few: the status prefix narrows them).
 outboxMessageSchema.index({ status: 1, nextAttemptAt: 1, _id: 1 });
+// Messages left `sending` past their lease (relay.ts reclaimExpiredLeases).
+outboxMessageSchema.index({ status: 1, leaseUntil: 1, _id: 1 });
 outboxMessageSchema.plugin(toJSONPlugin);
 
 export type OutboxMessage = InferSchemaType<typeof outboxMessageSchema>;

@@ -47,6 +47,8 @@ const itemSchema = new Schema({
   match: { type: matchSchema },
 });
 itemSchema.index({ profile: 1, category: 1, area: 1, createdAt: -1 });
+// Candidates by distance (a location and no area): the category's recent window.
+itemSchema.index({ profile: 1, category: 1, createdAt: -1 });
 itemSchema.index({ groupId: 1 });
 
 export const RecurrenceItemModel = model('RecurrenceItem', itemSchema, 'recurrence_items');
@@ -106,7 +108,10 @@ const issueSchema = new Schema(
   },
   { timestamps: true },
 );
-issueSchema.index({ profile: 1, status: 1, agency: 1, lastSeenAt: -1 });
+// The review queue (review.service.ts listIssues), newest first with _id breaking ties: by agency and
+// status for supervisors, by status alone for managers (category and area filter the rows found).
+issueSchema.index({ profile: 1, status: 1, agency: 1, lastSeenAt: -1, _id: -1 });
+issueSchema.index({ profile: 1, status: 1, lastSeenAt: -1, _id: -1 });
 issueSchema.index({ caseIds: 1 });
 
 export const RecurringIssueModel = model('RecurringIssue', issueSchema, 'recurring_issues');

@@ -21,5 +21,6 @@ const policySchema = new Schema({
   updatedAt: { type: Date, required: true },
 });
 policySchema.index({ profile: 1, 'match.agency': 1 });
+policySchema.index({ profile: 1, _id: 1 }); // the policy list, in the order written
 
 export const SlaPolicyModel = model('SlaPolicy', policySchema, 'sla_policies');

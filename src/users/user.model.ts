@@ -30,6 +30,8 @@ const userSchema = new Schema(
 );
 userSchema.index({ email: 1 }, { unique: true });
 userSchema.index({ role: 1, agency: 1, _id: 1 });
+// The officers a supervisor can assign to, by name.
+userSchema.index({ agency: 1, role: 1, disabledAt: 1, name: 1, _id: 1 });
 
 // The existence of the agency is checked by the service (it needs the directory); its presence here.
 userSchema.pre('validate', function () {

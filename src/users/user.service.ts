@@ -56,7 +56,7 @@ async function checkNewUser(input: CreateUserInput, profile: string): Promise<Er
   if (AGENCY_ROLES.includes(role)) {
     if (!input.agency) problems.push({ field: 'agency', code: 'AGENCY_REQUIRED', message: `The role ${role} belongs to one agency: give its code with --agency.` });
     else if (!(await findAgency(profile, input.agency))) {
-      const known = (await AgencyModel.find({ profile }).sort({ code: 1, _id: 1 }).lean()).map((a) => a.code);
+      const known = (await AgencyModel.find({ profile }).sort({ code: 1 }).lean()).map((a) => a.code);
       problems.push({ field: 'agency', code: 'UNKNOWN_AGENCY', message: `No agency with the code "${input.agency}" in the profile ${profile}. Known codes: ${known.join(', ') || 'none (is the directory seeded?)'}.` });
     }
   } else if (input.agency) {

@@ -20,11 +20,15 @@ import { registerModels } from '../../src/models.js';
 import { readProfileData, seedDirectory } from '../../src/directory/index.js';
 import { clearReadCaches } from '../../src/shared/read-cache.js';
 import { seedCalendars } from '../../src/sla/calendar.service.js';
+import { ALLOWED_SCANS } from './query-plans.allow.js';
+import { declaredIndexes, describeViolation, planReport, QueryRecorder, violations } from './query-plans.js';
 
 let database: Database | undefined;
 const runName = `tawasul_test_${crypto.randomBytes(4).toString('hex')}`;
 let files = 0;
 const say = (m: string): void => void process.stderr.write(`[test db] ${m}\n`);
+/** Every query src/ sends while the tests run, for the query-plan check after the last test (./query-plans.ts). */
+export const queryRecorder = new QueryRecorder(path.resolve(__dirname, '../..'));
 
 function uriOf(dbName: string): string {
   const url = new URL(database!.uri);
@@ -60,6 +64,7 @@ export async function mochaGlobalSetup(): Promise<void> {
   process.env.TEST_DATABASE_ENGINE = database.engine;
   say(`engine: ${database.engine} (${database.description}); one database per test file`);
   registerModels();
+  queryRecorder.start();
 }
 
 export const mochaHooks = {
@@ -80,7 +85,22 @@ export const mochaHooks = {
       hooks.unshift(hooks.pop()!);
     }
   },
+  /** Runs once, after every file: the query-plan check. */
+  afterAll(): void {
+    checkQueryPlans();
+  },
 };
+
+/**
+ * After the last test: every query shape src/ sent must be answered from a declared index on MongoDB
+ * (or be an allowed scan). QUERY_PLANS_REPORT=<file> writes which index serves which queries.
+ */
+function checkQueryPlans(): void {
+  const indexes = declaredIndexes();
+  if (process.env.QUERY_PLANS_REPORT) fs.writeFileSync(process.env.QUERY_PLANS_REPORT, planReport(queryRecorder.shapes.values(), indexes) + '\n');
+  const found = violations(queryRecorder.shapes.values(), indexes, ALLOWED_SCANS);
+  if (found.length) throw new Error(`query-plan check: ${found.length} query shape(s) would not use an index on MongoDB:\n${found.map(describeViolation).join('\n')}`);
+}
 
 export async function mochaGlobalTeardown(): Promise<void> {
   if (database?.engine === 'external' && mongoose.connection.readyState === mongoose.ConnectionStates.connected) await mongoose.connection.dropDatabase();
