@@ -118,7 +118,8 @@ export function findArea(text: string, areas: readonly PlaceArea[], aliases: rea
       const end = i + 1 + entry.rest.length;
       const length = words.slice(i, end).reduce((n, w) => n + w.token.length, 0);
       const cued = i > 0 && PLACE_WORDS.has(words[i - 1]!.token);
-      const confidence = entry.commonWord ? (cued || /^(ب|فب|وب)/.test(word.token) ? 0.8 : 0.4) : 1;
+      // "بالحد" (in Al Hidd) is a cue; "بحيرة" (a lake) is a word of its own that merely starts with ب.
+      const confidence = entry.commonWord ? (cued || /^(ب|فب|وب)ال/.test(word.token) ? 0.8 : 0.4) : 1;
       found.push({ area: entry.area, start: i, end, length, confidence });
     }
   });

@@ -57,6 +57,8 @@ describe('classification: place recognition', () => {
     expect(findArea('نرجو الحد من السرعة', AREAS, ALIASES)).to.deep.include({ area: 'HIDD', confidence: 0.4 });
     expect(findArea('الاشارة في الحد معطلة', AREAS, ALIASES)).to.deep.include({ area: 'HIDD', confidence: 0.8 });
     expect(findArea('الاشارة بالحد معطلة', AREAS, ALIASES)).to.deep.include({ area: 'HIDD', confidence: 0.8 });
+    // A word that only starts with ب is not "in <place>": a common-word name without its article stays weak.
+    expect(findArea('ماء بحد الرصيف', AREAS, [{ area: 'HIDD', names: ['حد'], commonWord: true }])).to.deep.include({ area: 'HIDD', confidence: 0.4 });
   });
 
   it('when names overlap, then the longest wins', () => {
