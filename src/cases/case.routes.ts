@@ -105,7 +105,7 @@ function fileFromApi(deps: ModuleDeps): RequestHandler {
 
 function listVisibleCases(deps: ModuleDeps): RequestHandler {
   return async (_req, res) => {
-    res.json(await listCases(principalOf(res)!, res.locals.query as ListQuery, deps.clock.now()));
+    res.json(await listCases(principalOf(res)!, res.locals.query as ListQuery, deps.clock.now(), deps.config.deploymentProfile));
   };
 }
 

@@ -8,6 +8,7 @@ import { findAgency, lookupCodes, type CodeLookup } from '../directory/index.js'
 import { routeNewCase, type NewCaseRouting, type RoutingBar, type RoutingMethod } from '../classification/index.js';
 import { enqueueEmail } from '../notifications/index.js';
 import { isDuplicateKeyError } from '../shared/db/connect.js';
+import { normalisePhone } from '../shared/phone.js';
 import { ServiceUnavailableError, ValidationError, type ErrorDetail } from '../shared/errors.js';
 import type { Hooks } from '../shared/hooks.js';
 import { fixedT, type Language } from '../shared/i18n.js';
@@ -73,8 +74,8 @@ export function expectationOf(c: Pick<FiledCase, 'type' | 'category' | 'agency'>
   return { type: c.type, category: c.category ?? undefined, agency: c.agency?.code, priority };
 }
 
-/** Codes the directory knows, in a profile it has loaded. */
-type CheckedCodes = CodeLookup & { profile: NonNullable<CodeLookup['profile']> };
+/** Codes the directory knows, in a profile it has loaded; the contact's phone in E.164 when one was given. */
+type CheckedCodes = CodeLookup & { profile: NonNullable<CodeLookup['profile']>; phone?: string };
 
 /** A case on its way in: the checked input, how it was routed, and what the receipt will promise. */
 interface Filing {
@@ -100,7 +101,7 @@ export async function fileCase(input: FileCaseInput, ctx: IntakeContext, attachm
   const language = input.language ?? ctx.requestLanguage;
   const t = fixedT(language);
   const codes = await checkedCodes(input, ctx.profile, t);
-  const filing = await routeAndPromise(input, ctx, codes, language, t);
+  const filing = await routeAndPromise(codes.phone ? { ...input, contact: { ...input.contact, phone: codes.phone } } : input, ctx, codes, language, t);
   for (let attempt = 1; ; attempt++) {
     const caseId = new Types.ObjectId();
     const reference = generateReference(ctx.now);
@@ -130,8 +131,11 @@ async function checkedCodes(input: FileCaseInput, profile: string, t: Filing['t'
   if (input.location && !insideBounds(input.location, codes.profile.bounds)) {
     problems.push({ field: 'location', code: 'OUTSIDE_COUNTRY', message: t('validation.OUTSIDE_COUNTRY') });
   }
+  // One spelling of the phone (E.164, read in the deployment's country), so staff find the caller however they type it.
+  const phone = input.contact.phone ? normalisePhone(input.contact.phone, codes.profile.country) : undefined;
+  if (phone === null) problems.push({ field: 'contact.phone', code: 'PHONE_INVALID', message: t('validation.PHONE_INVALID') });
   if (problems.length) throw new ValidationError(problems);
-  return { ...codes, profile: codes.profile };
+  return { ...codes, profile: codes.profile, ...(phone ? { phone } : {}) };
 }
 
 /** Routes the case, starts its clock when it reaches an agency, and settles what the receipt promises. */

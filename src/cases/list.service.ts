@@ -4,6 +4,8 @@
  * stays correct while new cases arrive).
  */
 import { Types } from 'mongoose';
+import { getDirectory } from '../directory/index.js';
+import { phoneSpellings } from '../shared/phone.js';
 import type { Principal } from '../shared/principal.js';
 import { lt, oneOf } from '../shared/db/operators.js';
 import { afterCursor, cutPage, type Page, type PageQuery } from '../shared/pagination.js';
@@ -57,7 +59,8 @@ function sortSpec(sort: Sort): { field: 'createdAt' | 'updatedAt' | 'dueAt'; dir
   return { field: sort.replace('-', '') as 'createdAt' | 'updatedAt' | 'dueAt', dir: sort.startsWith('-') ? -1 : 1 };
 }
 
-export async function listCases(p: Principal, query: ListQuery, now: Date): Promise<Page<CaseSummary>> {
+/** `profile`: the deployment's, whose country reads a phone typed without its country code. */
+export async function listCases(p: Principal, query: ListQuery, now: Date, profile: string): Promise<Page<CaseSummary>> {
   // The contact centre looks up a caller's cases across every agency, by phone or reference, once the
   // caller's identity is confirmed; otherwise an agent's list is the triage queue and what they filed.
   const callerLookup = p.role === 'agent' && query.identityConfirmed === true && (!!query.phone || isReference(query.q));
@@ -68,7 +71,7 @@ export async function listCases(p: Principal, query: ListQuery, now: Date): Prom
   if (query.agency) and.push({ agency: query.agency });
   if (query.assignedToMe) and.push({ 'assignee.userId': new Types.ObjectId(p.userId) });
   if (query.overdue) and.push({ dueAt: lt(now), status: oneOf(OPEN_STATUSES) });
-  if (query.phone) and.push({ 'contact.phone': query.phone });
+  if (query.phone) and.push({ 'contact.phone': oneOf(phoneSpellings(query.phone, (await getDirectory(profile))?.profile.country ?? '')) });
   if (callerLookup && isReference(query.q)) {
     and.push({ reference: normaliseReference(query.q) });
   } else if (query.q) {

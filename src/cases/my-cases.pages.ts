@@ -16,7 +16,7 @@ export function myCasesPagesRouter(deps: ModuleDeps): Router {
 function myCases(deps: ModuleDeps): RequestHandler {
   return async (req, res) => {
     const cursor = cursorFromQuery(req.query, req.t);
-    const page = await listCases(principalOf(res)!, { sort: '-createdAt', limit: 100, cursor }, deps.clock.now());
+    const page = await listCases(principalOf(res)!, { sort: '-createdAt', limit: 100, cursor }, deps.clock.now(), deps.config.deploymentProfile);
     const dir = await directoryOrFail(deps.config.deploymentProfile);
     const lang = requestLanguage(req);
     const formatter = new Intl.DateTimeFormat(lang === 'ar' ? 'ar-BH' : 'en-GB', { dateStyle: 'medium', timeZone: dir.profile.timezone });

@@ -124,7 +124,7 @@ function showQueue({ deps }: Workspace): RequestHandler {
   return async (req, res) => {
     const p = principalOf(res)!;
     const query = queueQuery(p, req.query, res.locals.query as ListQuery);
-    const [page, counts, dir] = await Promise.all([listCases(p, query, deps.clock.now()), countByStatus(p), directoryOf(deps.config.deploymentProfile)]);
+    const [page, counts, dir] = await Promise.all([listCases(p, query, deps.clock.now(), deps.config.deploymentProfile), countByStatus(p), directoryOf(deps.config.deploymentProfile)]);
     const name = namer(req);
     const formatter = dateFormatter(req, dir.profile.timezone, false);
     const raw = req.query as Record<string, string | undefined>;

@@ -130,7 +130,7 @@ export async function getDirectory(profileCode: string): Promise<DirectoryView |
 }
 
 export interface CodeLookup {
-  profile: { code: string; timezone: string; bounds: { minLat: number; maxLat: number; minLng: number; maxLng: number } } | null;
+  profile: { code: string; country: string; timezone: string; bounds: { minLat: number; maxLat: number; minLng: number; maxLng: number } } | null;
   category: { code: string; owner: string; name_ar: string; name_en: string } | null;
   area: { code: string; municipality: string; name_ar: string; name_en: string } | null;
 }
@@ -142,7 +142,7 @@ export async function lookupCodes(profileCode: string, codes: { category?: strin
   const category = codes.category ? snap.categories.find((c) => c.active && c.code === codes.category) : undefined;
   const area = codes.area ? snap.areas.find((a) => a.active && a.code === codes.area) : undefined;
   return {
-    profile: { code: snap.profile.code, timezone: snap.profile.timezone, bounds: snap.profile.bounds },
+    profile: { code: snap.profile.code, country: snap.profile.country, timezone: snap.profile.timezone, bounds: snap.profile.bounds },
     category: category ? { code: category.code, owner: category.owner, name_ar: category.name_ar, name_en: category.name_en } : null,
     area: area ? { code: area.code, municipality: area.municipality, name_ar: area.name_ar, name_en: area.name_en } : null,
   };

@@ -77,9 +77,9 @@ describe('working a case', () => {
     expect(stored!.routing).to.deep.include({ method: 'manual', reason: 'transfer' });
     expect(stored!.routing.correctedFrom).to.deep.equal({ agency: 'CAPITAL', category: 'WASTE_COLLECTION', method: 'rule' });
     expect(stored!.history.at(-1)).to.deep.include({ event: 'transferred', note: 'This is a water meter: EWA owns it.' });
-    const capital = await listCases(officer, { sort: '-createdAt', limit: 100 }, NOW);
+    const capital = await listCases(officer, { sort: '-createdAt', limit: 100 }, NOW, 'bh');
     expect(capital.items.map((i) => i.reference)).not.to.include(c.reference);
-    const ewa = await listCases(ewaOfficer, { sort: '-createdAt', limit: 100 }, NOW);
+    const ewa = await listCases(ewaOfficer, { sort: '-createdAt', limit: 100 }, NOW, 'bh');
     expect(ewa.items.map((i) => i.reference)).to.include(c.reference);
   });
 
