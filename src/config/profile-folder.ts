@@ -61,12 +61,12 @@ export class ProfileError extends Error {
   }
 }
 
-/** The profile codes: the folders under `root` that hold a profile.json, sorted. */
+/** The profile codes: the folders under `root` (a folder without profile.json is a profile with that problem), sorted. */
 export function listProfileFolders(root = PROFILES_ROOT): string[] {
   if (!fs.existsSync(root)) return [];
   return fs
     .readdirSync(root, { withFileTypes: true })
-    .filter((d) => d.isDirectory() && CODE.test(d.name) && fs.existsSync(path.join(root, d.name, 'profile.json')))
+    .filter((d) => d.isDirectory() && CODE.test(d.name))
     .map((d) => d.name)
     .sort();
 }

@@ -73,9 +73,11 @@ describe('deployment profile folders: the whole-profile validator', () => {
     expect(profileProblems('bh', root)).to.have.members(['bh/profile.json: "contactCentre" is required', 'bh/profile.json: "profile" is "shj" but the folder is bh/']);
   });
 
-  it('when directory.json is missing, then that is the problem, not a crash', () => {
+  it('when directory.json or profile.json is missing, then that is the problem, not a crash', () => {
     fs.rmSync(path.join(root, 'bh', 'directory.json'));
     expect(profileProblems('bh', root)).to.deep.equal(['bh/directory.json: missing']);
+    fs.rmSync(path.join(root, 'bh', 'profile.json'));
+    expect(profileProblems('bh', root)).to.deep.equal(['bh/profile.json: missing', 'bh/directory.json: missing']);
   });
 
   it('when an unknown profile is asked for, then the one problem names the known ones', () => {
