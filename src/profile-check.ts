@@ -18,8 +18,25 @@ function identityProblems(folder: ProfileFolder): string[] {
   const problems = [...checkProfileIdentity(folder.profile, folder.code), ...(profile.sla !== undefined ? checkSlaTargets(profile.sla) : [])];
   if (typeof profile.calendar === 'string' && !(profile.calendar in folder.calendars)) {
     problems.push(`calendar "${profile.calendar}" has no file calendars/${profile.calendar}.json`);
+  } else if (typeof profile.calendar === 'string') {
+    problems.push(...agreesWithCalendar(folder.profile as ProfileLike, folder.calendars[profile.calendar] as ProfileLike));
   }
   return inFile(folder.code, 'profile.json', problems);
+}
+
+type ProfileLike = { calendar?: unknown; timezone?: unknown; weekend?: unknown };
+
+/** The profile's time zone and weekend are those of its calendar (a second copy that could drift apart). */
+function agreesWithCalendar(profile: ProfileLike, calendar: ProfileLike): string[] {
+  const problems: string[] = [];
+  const days = (w: unknown): string => (Array.isArray(w) ? [...(w as unknown[])].map(String).sort().join(',') : String(w));
+  if (calendar.timezone !== undefined && profile.timezone !== calendar.timezone) {
+    problems.push(`timezone ${JSON.stringify(profile.timezone)} is not its calendar's ${JSON.stringify(calendar.timezone)} (calendars/${String(profile.calendar)}.json)`);
+  }
+  if (calendar.weekend !== undefined && days(profile.weekend) !== days(calendar.weekend)) {
+    problems.push(`weekend ${JSON.stringify(profile.weekend)} is not its calendar's ${JSON.stringify(calendar.weekend)} (calendars/${String(profile.calendar)}.json)`);
+  }
+  return problems;
 }
 
 function referenceProblems(folder: ProfileFolder): string[] {

@@ -73,6 +73,17 @@ describe('deployment profile folders: the whole-profile validator', () => {
     expect(profileProblems('bh', root)).to.have.members(['bh/profile.json: "contactCentre" is required', 'bh/profile.json: "profile" is "shj" but the folder is bh/']);
   });
 
+  it('when profile.json gives another time zone or weekend than its calendar, then each disagreement is listed', () => {
+    const file = path.join(root, 'bh', 'profile.json');
+    writeJson(file, { ...readJson(file), timezone: 'Asia/Dubai', weekend: ['Sat', 'Fri', 'Sun'] });
+    expect(profileProblems('bh', root)).to.deep.equal([
+      'bh/profile.json: timezone "Asia/Dubai" is not its calendar\'s "Asia/Bahrain" (calendars/BH.json)',
+      'bh/profile.json: weekend ["Sat","Fri","Sun"] is not its calendar\'s ["Fri","Sat"] (calendars/BH.json)',
+    ]);
+    writeJson(file, { ...readJson(file), timezone: 'Asia/Bahrain', weekend: ['Sat', 'Fri'] }); // the order does not matter
+    expect(profileProblems('bh', root)).to.deep.equal([]);
+  });
+
   it('when directory.json or profile.json is missing, then that is the problem, not a crash', () => {
     fs.rmSync(path.join(root, 'bh', 'directory.json'));
     expect(profileProblems('bh', root)).to.deep.equal(['bh/directory.json: missing']);
