@@ -18,13 +18,12 @@
  * - bagged: five models on bootstrap samples of the examples, probabilities averaged.
  */
 import { MUNICIPALITY } from '../src/classification/rule.js';
-import { BH_CATEGORY_SEEDS, seedExamples } from '../src/classification/bh-category-seeds.js';
-import { BH_PLACE_ALIASES } from '../src/classification/bh-place-aliases.js';
+import { categorySeedsOf, placeAliasesOf, seedExamples } from '../src/classification/profiles.js';
 import { TRAINING } from '../src/classification/classifier.service.js';
 import { classify, train, type LabelledText, type Model } from '../src/classification/model.js';
 import { placeWords } from '../src/classification/places.js';
 import { fnv1a, isHeldOut } from '../src/classification/split.js';
-import { loadHistory, loadTaxonomy, type HistoryLine } from './support/history.js';
+import { loadHistory, loadTaxonomy, PROFILE, type HistoryLine } from './support/history.js';
 
 const history = loadHistory();
 const taxonomy = loadTaxonomy();
@@ -38,9 +37,9 @@ const BAGS = 5;
 const options = {
   now: new Date('2026-11-20T00:00:00Z'),
   ...TRAINING,
-  features: { ...TRAINING.features, placeWords: placeWords(taxonomy.municipalities.flatMap((m) => m.areas), BH_PLACE_ALIASES) },
+  features: { ...TRAINING.features, placeWords: placeWords(taxonomy.municipalities.flatMap((m) => m.areas), placeAliasesOf(PROFILE)) },
 };
-const SEEDS = seedExamples(BH_CATEGORY_SEEDS, taxonomy.categories);
+const SEEDS = seedExamples(categorySeedsOf(PROFILE), taxonomy.categories);
 const textOf = (l: HistoryLine, titleTimes = 1): string => `${Array<string>(titleTimes).fill(l.title).join('\n')}\n${l.description}`;
 
 /** Category (or owner) → probability. */

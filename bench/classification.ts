@@ -19,13 +19,12 @@
  * them, only ever join the training examples.
  */
 import { MUNICIPALITY } from '../src/classification/rule.js';
-import { BH_CATEGORY_SEEDS, seedExamples } from '../src/classification/bh-category-seeds.js';
-import { BH_PLACE_ALIASES } from '../src/classification/bh-place-aliases.js';
+import { categorySeedsOf, placeAliasesOf, seedExamples } from '../src/classification/profiles.js';
 import { fnv1a, isHeldOut } from '../src/classification/split.js';
 import { classify, train, type Model, type TrainOptions } from '../src/classification/model.js';
 import { findArea, placeWords } from '../src/classification/places.js';
 import { routeCase, type RouteDecision } from '../src/classification/route.js';
-import { loadHistory, loadTaxonomy, type HistoryLine } from './support/history.js';
+import { loadHistory, loadTaxonomy, PROFILE, type HistoryLine } from './support/history.js';
 
 const history = loadHistory();
 const taxonomy = loadTaxonomy();
@@ -53,15 +52,15 @@ const valuesOf = (rule: RoutingRule): number[] => (rule === 'threshold' ? THRESH
 const textOf = (l: HistoryLine): string => `${l.title}\n${l.description}`;
 const heldOut = history.filter((l) => isHeldOut(l.ref));
 const training = history.filter((l) => !isHeldOut(l.ref));
-// Since round 5 a setting may add the seed phrases of bh-category-seeds.ts to the training examples.
+// Since round 5 a setting may add the seed phrases of profiles/bh/seeds.json to the training examples.
 type Setting = Omit<TrainOptions, 'now'> & { seeds?: boolean };
-const SEED_EXAMPLES = seedExamples(BH_CATEGORY_SEEDS, taxonomy.categories);
+const SEED_EXAMPLES = seedExamples(categorySeedsOf(PROFILE), taxonomy.categories);
 const trainModel = (lines: HistoryLine[], { seeds, ...options }: Setting): Model =>
   train([...lines.map((l) => ({ text: textOf(l), category: l.category })), ...(seeds ? SEED_EXAMPLES : [])], { now: NOW, ...options });
 
 function decide(model: Model, line: HistoryLine, value: number, withArea: boolean, rule: RoutingRule = 'threshold', basis: 'agency' | 'category' = 'agency', minCategory = MIN_CATEGORY): RouteDecision {
   const settings = rule === 'threshold' ? { threshold: value } : { threshold: 0, margin: value };
-  return routeCase(model, taxonomy, { text: textOf(line), area: withArea ? line.area : null }, { ...settings, minCategory, aliases: BH_PLACE_ALIASES, confidenceBasis: basis });
+  return routeCase(model, taxonomy, { text: textOf(line), area: withArea ? line.area : null }, { ...settings, minCategory, aliases: placeAliasesOf(PROFILE), confidenceBasis: basis });
 }
 
 interface Rates {
@@ -96,9 +95,9 @@ const foldOf = (l: HistoryLine, assignment: string): number => fnv1a(`${l.ref}${
 // place names, the penalty and sublinear counts. The thesaurus of concepts.ts is a module constant, so
 // every row here uses the checkout's. The grid keeps the production setting of round 4 ("before":
 // L2 2e-4, place names out, sublinear counts, margin 0.3) and adds the seed phrases of
-// bh-category-seeds.ts as they stand (round 6 lists) at three penalties. Round 5 (its lists, L2 1e-4,
+// profiles/bh/seeds.json as they stand (round 6 lists) at three penalties. Round 5 (its lists, L2 1e-4,
 // margin 0.2) is not rerun here: its figures are in bench/RESULTS.md.
-const PLACE_WORDS = placeWords(taxonomy.municipalities.flatMap((m) => m.areas), BH_PLACE_ALIASES);
+const PLACE_WORDS = placeWords(taxonomy.municipalities.flatMap((m) => m.areas), placeAliasesOf(PROFILE));
 const FEATURES = { ngramWeight: 0.1, placeWords: PLACE_WORDS, sublinear: true };
 const BEFORE: Setting = { l2: 2e-4, features: FEATURES };
 const BEFORE_RULE = { rule: 'margin' as RoutingRule, value: 0.3 };
@@ -218,7 +217,7 @@ let right = 0;
 let wrong = 0;
 let trusted = 0;
 for (const line of heldOut) {
-  const place = findArea(textOf(line), taxonomy.municipalities.flatMap((m) => m.areas), BH_PLACE_ALIASES);
+  const place = findArea(textOf(line), taxonomy.municipalities.flatMap((m) => m.areas), placeAliasesOf(PROFILE));
   if (!place || place.confidence < 0.75) continue;
   trusted++;
   if (place.area === line.area) right++;

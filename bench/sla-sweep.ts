@@ -24,7 +24,7 @@ import { lte } from '../src/shared/db/operators.js';
 import { loadSeedCalendar } from '../src/sla/calendar.js';
 import { seedCalendars } from '../src/sla/calendar.service.js';
 import { startClock } from '../src/sla/clock.js';
-import { NATIONAL_DEFAULT } from '../src/sla/policy.js';
+import { slaDefaultsOf } from '../src/sla/policy.service.js';
 import { runSlaSweep } from '../src/cases/escalation.service.js';
 import { reportKeys } from '../src/shared/report-keys.js';
 import { createUser } from '../src/users/index.js';
@@ -54,7 +54,7 @@ async function main(): Promise<void> {
     // (but not their deadline), the rest are due for a check later.
     const BH = loadSeedCalendar('BH');
     const now = new Date('2026-12-06T08:00:00Z'); // a Sunday, 11:00 in Bahrain
-    const template = startClock(BH, 1, { ...NATIONAL_DEFAULT }, [], new Date('2026-11-22T04:00:00Z'));
+    const template = startClock(BH, 1, { ...slaDefaultsOf('bh') }, [], new Date('2026-11-22T04:00:00Z'));
     const dueEvery = Math.round(100 / DUE_PERCENT);
     const started = Date.now();
     const docs = [];

@@ -14,7 +14,7 @@ import { createLimiter } from './shared/rate-limit.js';
 import { errorHandler, notFoundHandler } from './shared/error-handler.js';
 import { healthRouter } from './shared/health.routes.js';
 import { createMetrics } from './metrics/index.js';
-import type { Config } from './config/index.js';
+import { profileIdentity, type Config } from './config/index.js';
 import type { Csrf } from './shared/csrf.js';
 import type { AppDeps, ModuleDeps } from './shared/deps.js';
 import type { Logger } from './shared/logger.js';
@@ -125,6 +125,8 @@ export function createApp(given: AppDeps): Express {
   app.set('view engine', 'ejs');
   app.set('views', path.join(ROOT, 'views'));
   app.locals.profile = deps.config.deploymentProfile;
+  // Pages tell the citizen how to call: the profile's contact centre (profiles/<code>/profile.json).
+  app.locals.contactCentre = profileIdentity(deps.config.deploymentProfile).contactCentre;
   app.locals.languageCookie = languageCookieName(deps.config.nodeEnv === 'production');
 
   app.use(requestLogging(deps.logger));

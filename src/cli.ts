@@ -9,6 +9,8 @@ import { importHistoryFile, routingBarOf, trainAndStore, type ModelInfo } from '
 import { rebuildAndCompare } from './recurring/index.js';
 import { readProfileData, seedDirectory } from './directory/index.js';
 import { startRuntime, type Runtime } from './runtime.js';
+import { listProfileFolders } from './config/index.js';
+import { profileProblems } from './profile-check.js';
 import { seedCalendars } from './sla/index.js';
 import { AppError } from './shared/errors.js';
 import { wireHooks } from './wiring.js';
@@ -23,6 +25,29 @@ interface Command {
   positionals?: boolean;
   run(runtime: Runtime, values: Record<string, unknown>, positionals: string[]): Promise<string>;
 }
+
+/** A command that needs neither the database nor a valid profile: it answers its output and exit code. */
+interface OfflineCommand {
+  summary: string;
+  run(positionals: string[]): { output: string; code: number };
+}
+
+const OFFLINE: Record<string, OfflineCommand> = {
+  'profile:check': {
+    summary: 'Check a deployment profile folder whole (profiles/<code>/): profile:check [CODE], every folder when no code is given. Prints each problem, or "ok".',
+    run(positionals) {
+      const codes = positionals.length ? positionals : listProfileFolders();
+      const lines: string[] = [];
+      let code = 0;
+      for (const profile of codes) {
+        const problems = profileProblems(profile);
+        if (problems.length) code = 1;
+        lines.push(problems.length ? `${profile}: ${problems.length} problem(s)\n${problems.map((p) => `  - ${p}`).join('\n')}` : `${profile}: ok`);
+      }
+      return { output: lines.join('\n'), code };
+    },
+  },
+};
 
 const COMMANDS: Record<string, Command> = {
   seed: {
@@ -143,7 +168,8 @@ function progressBar(label: string): { update(done: number, total: number): void
 }
 
 function usage(): string {
-  return ['Usage: npm run cli -- <command> [options]', '', 'Commands:', ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(18)} ${c.summary}`)].join('\n');
+  const all: [string, { summary: string }][] = [...Object.entries(COMMANDS), ...Object.entries(OFFLINE)];
+  return ['Usage: npm run cli -- <command> [options]', '', 'Commands:', ...all.map(([name, c]) => `  ${name.padEnd(18)} ${c.summary}`)].join('\n');
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -151,6 +177,12 @@ async function main(argv: string[]): Promise<number> {
   if (!name || name === 'help' || name === '--help') {
     process.stdout.write(`${usage()}\n`);
     return name ? 0 : 64;
+  }
+  const offline = OFFLINE[name];
+  if (offline) {
+    const { output, code } = offline.run(rest);
+    process.stdout.write(`${output}\n`);
+    return code;
   }
   const command = COMMANDS[name];
   if (!command) {

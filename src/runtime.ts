@@ -3,10 +3,11 @@
  * found by the chain of docs/database.md, connected and indexed.
  */
 import mongoose from 'mongoose';
-import { ConfigError, loadConfig, withJwtSecret, type Config } from './config/index.js';
+import { ConfigError, loadConfig, ProfileError, withJwtSecret, type Config } from './config/index.js';
 import { isDirectorySeeded, readProfileData, seedDirectory } from './directory/index.js';
 import { registerModels } from './models.js';
 import { seedCalendars } from './sla/index.js';
+import { assertProfile } from './profile-check.js';
 import { connectMongoose, ensureIndexes } from './shared/db/connect.js';
 import { openDatabase, type Database } from './shared/db/engine.js';
 import { createLogger, type Logger } from './shared/logger.js';
@@ -29,12 +30,24 @@ export function configOrExit(env: NodeJS.ProcessEnv): Config & { jwtSecret: stri
   }
 }
 
+/** Checks the configured profile folder whole, or ends the process listing every problem (or the known profiles). */
+export function profileOrExit(profile: string): void {
+  try {
+    assertProfile(profile);
+  } catch (err) {
+    if (!(err instanceof ProfileError)) throw err;
+    process.stderr.write(`${err.message}\n`);
+    process.exit(78); // EX_CONFIG
+  }
+}
+
 /**
  * `boundedOperations`: the service answers requests, so one database operation may wait at most
  * DB_OPERATION_TIMEOUT_MS; the CLI runs long imports and trainings, so it does not set it.
  */
 export async function startRuntime(env: NodeJS.ProcessEnv, options: { logger?: Logger; boundedOperations?: boolean } = {}): Promise<Runtime> {
   const config = configOrExit(env);
+  profileOrExit(config.deploymentProfile);
   const logger = options.logger ?? createLogger({ level: config.logLevel });
   const database = await openDatabase({
     mongodbUri: config.mongodbUri,

@@ -20,6 +20,7 @@ import { findAgency } from '../directory/index.js';
 import { enqueueEmail } from '../notifications/index.js';
 import { claim } from '../shared/claims.js';
 import { lte } from '../shared/db/operators.js';
+import { dateLocale } from '../shared/i18n.js';
 import { getCalendarEntryCached, LEVEL_NAMES, levelAt, levelsToNotify, nextCheckAfter, policyFor, storedClock, type EscalationLevel } from '../sla/index.js';
 import { staffToNotify } from '../users/index.js';
 import { CaseModel, type CaseDoc, type HistoryEntry } from './case.model.js';
@@ -72,8 +73,9 @@ async function recipientsFor(c: CaseDoc, level: EscalationLevel, profile: string
   return list.filter((r) => !seen.has(r.email) && seen.add(r.email));
 }
 
-function formatDue(dueAt: Date, timezone: string, language: 'ar' | 'en'): string {
-  return new Intl.DateTimeFormat(language === 'ar' ? 'ar-BH-u-nu-latn' : 'en-GB', { timeZone: timezone, dateStyle: 'full', timeStyle: 'short' }).format(dueAt);
+/** Emails write the deadline with Latin digits, whatever the pages use. */
+function formatDue(dueAt: Date, timezone: string, language: 'ar' | 'en', profile: string): string {
+  return new Intl.DateTimeFormat(dateLocale(language, profile, 'latn'), { timeZone: timezone, dateStyle: 'full', timeStyle: 'short' }).format(dueAt);
 }
 
 /** Cases the sweep should look at now (`sla.nextCheckAt` has passed): the sweep's own indexed query, counted for operators. */
@@ -155,7 +157,7 @@ async function notifyLevels({ c, clock, dueAt, target }: DueCase, now: Date, opt
             reference: c.reference,
             level: LEVEL_NAMES[level] as 'at_risk' | 'breached' | 'managers',
             agencyName: agency ? (r.language === 'ar' ? agency.name_ar : agency.name_en) : (c.agency ?? '—'),
-            dueAt: formatDue(dueAt, calendar.timezone, r.language),
+            dueAt: formatDue(dueAt, calendar.timezone, r.language, options.profile),
             summary: (c.title || c.description).slice(0, 300),
             caseUrl: `${options.publicUrl}/work/cases/${encodeURIComponent(c.reference)}`,
           },

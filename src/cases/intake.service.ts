@@ -4,6 +4,7 @@
  */
 import crypto from 'node:crypto';
 import { Types } from 'mongoose';
+import { profileIdentity } from '../config/index.js';
 import { findAgency, lookupCodes, type CodeLookup } from '../directory/index.js';
 import { routeNewCase, type NewCaseRouting, type RoutingBar, type RoutingMethod } from '../classification/index.js';
 import { enqueueEmail } from '../notifications/index.js';
@@ -155,6 +156,12 @@ async function routeAndPromise(input: FileCaseInput, ctx: IntakeContext, codes: 
   return { input, ctx, language, t, timezone: codes.profile.timezone, routing, agency, status, priority, clock, expectedDays, trackingToken: generateTrackingToken() };
 }
 
+/** The deployment's contact centre (its profile.json), named in `language`: the receipt tells the citizen how to call. */
+function contactCentreIn(profile: string, language: Language): { name: string; phone: string } {
+  const centre = profileIdentity(profile).contactCentre;
+  return { name: language === 'ar' ? centre.name_ar : centre.name_en, phone: centre.phone };
+}
+
 /** The receipt email, in the case's language, with the tracking link and what to expect. */
 async function queueReceipt(filing: Filing, caseId: Types.ObjectId, reference: string): Promise<void> {
   const { input, ctx, language, t, agency } = filing;
@@ -171,6 +178,7 @@ async function queueReceipt(filing: Filing, caseId: Types.ObjectId, reference: s
         typeLabel: t(`caseTypes.${input.type}`),
         agencyName: agency ? (language === 'ar' ? agency.name_ar : agency.name_en) : null,
         expectedDays: filing.expectedDays,
+        contactCentre: contactCentreIn(ctx.profile, language),
       },
     },
     ctx.now,

@@ -1,7 +1,7 @@
 /** "My cases": a signed-in citizen's own cases, newest first, 100 a page (cursor links). */
 import { Router, type RequestHandler } from 'express';
 import type { ModuleDeps } from '../shared/deps.js';
-import { requestLanguage } from '../shared/i18n.js';
+import { dateLocale, requestLanguage } from '../shared/i18n.js';
 import { cursorFromQuery, pageHref } from '../shared/pagination.js';
 import { principalOf, requireRole } from '../users/index.js';
 import { listCases } from './list.service.js';
@@ -19,7 +19,7 @@ function myCases(deps: ModuleDeps): RequestHandler {
     const page = await listCases(principalOf(res)!, { sort: '-createdAt', limit: 100, cursor }, deps.clock.now(), deps.config.deploymentProfile);
     const dir = await directoryOrFail(deps.config.deploymentProfile);
     const lang = requestLanguage(req);
-    const formatter = new Intl.DateTimeFormat(lang === 'ar' ? 'ar-BH' : 'en-GB', { dateStyle: 'medium', timeZone: dir.profile.timezone });
+    const formatter = new Intl.DateTimeFormat(dateLocale(lang, deps.config.deploymentProfile), { dateStyle: 'medium', timeZone: dir.profile.timezone });
     const pages = { first: cursor ? '/my/cases' : null, next: page.nextCursor ? pageHref('/my/cases', {}, page.nextCursor) : null };
     res.render('cases/mine', { title: req.t('work.myCases'), items: page.items, pages, formatDate: (iso: string) => formatter.format(new Date(iso)) });
   };

@@ -13,7 +13,7 @@ import type { TFunction } from '../shared/i18n.js';
 import { principalOf, requireRole } from '../users/index.js';
 import { allowedActions, ratingWindowOpen } from './status.js';
 import { applyTransition, rateCase } from './workspace.service.js';
-import { requestLanguage } from '../shared/i18n.js';
+import { dateLocale, requestLanguage } from '../shared/i18n.js';
 import { validateWith } from '../shared/validate.js';
 import { adoptAttachments, asStored, assertOpenForFiles, checkAttachments, discardAttachments, displayFilename, receiveAttachments, receivedFiles } from './attachments.js';
 import { sendAttachment, type CaseLimits } from './case.routes.js';
@@ -131,7 +131,7 @@ async function renderCase(pages: TrackingPages, req: Request, res: Response, sta
   const profile = deps.config.deploymentProfile;
   const directory = await directoryOrFail(profile);
   const lang = requestLanguage(req);
-  const formatter = new Intl.DateTimeFormat(lang === 'ar' ? 'ar-BH' : 'en-GB', { dateStyle: 'long', timeStyle: 'short', timeZone: directory.profile.timezone });
+  const formatter = new Intl.DateTimeFormat(dateLocale(lang, profile), { dateStyle: 'long', timeStyle: 'short', timeZone: directory.profile.timezone });
   res.status(status).render('cases/show', {
     c: view,
     ...namesOf(directory, view, lang),

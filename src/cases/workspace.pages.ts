@@ -13,7 +13,7 @@ import { getDirectory, type DirectoryView } from '../directory/index.js';
 import type { Csrf } from '../shared/csrf.js';
 import { ServiceUnavailableError, ValidationError, type ErrorDetail } from '../shared/errors.js';
 import { pageRefusal } from '../shared/page-errors.js';
-import { requestLanguage } from '../shared/i18n.js';
+import { dateLocale, requestLanguage } from '../shared/i18n.js';
 import { reportedAs, validate, validateForm } from '../shared/validate.js';
 import { principalOf, requireRole } from '../users/index.js';
 import type { Principal } from '../shared/principal.js';
@@ -72,8 +72,8 @@ function namer(req: Request): (x: { name_ar: string; name_en: string } | undefin
   return (x) => (x ? (lang === 'ar' ? x.name_ar : x.name_en) : '');
 }
 
-function dateFormatter(req: Request, timezone: string, withTime: boolean): Intl.DateTimeFormat {
-  return new Intl.DateTimeFormat(requestLanguage(req) === 'ar' ? 'ar-BH' : 'en-GB', { dateStyle: 'medium', ...(withTime ? { timeStyle: 'short' } : {}), timeZone: timezone });
+function dateFormatter(req: Request, profile: string, timezone: string, withTime: boolean): Intl.DateTimeFormat {
+  return new Intl.DateTimeFormat(dateLocale(requestLanguage(req), profile), { dateStyle: 'medium', ...(withTime ? { timeStyle: 'short' } : {}), timeZone: timezone });
 }
 
 /** The queue and the case page (with its attachments). */
@@ -126,7 +126,7 @@ function showQueue({ deps }: Workspace): RequestHandler {
     const query = queueQuery(p, req.query, res.locals.query as ListQuery);
     const [page, counts, dir] = await Promise.all([listCases(p, query, deps.clock.now(), deps.config.deploymentProfile), countByStatus(p), directoryOf(deps.config.deploymentProfile)]);
     const name = namer(req);
-    const formatter = dateFormatter(req, dir.profile.timezone, false);
+    const formatter = dateFormatter(req, deps.config.deploymentProfile, dir.profile.timezone, false);
     const raw = req.query as Record<string, string | undefined>;
     res.render('work/queue', {
       title: req.t('work.queueTitle'),
@@ -173,7 +173,7 @@ async function renderCase({ deps, csrf }: Workspace, req: Request, res: Response
   const { c, view } = await openCase(p, req.params.reference, now, 'page');
   const dir = await directoryOf(deps.config.deploymentProfile);
   const name = namer(req);
-  const formatter = dateFormatter(req, dir.profile.timezone, true);
+  const formatter = dateFormatter(req, deps.config.deploymentProfile, dir.profile.timezone, true);
   res.status(status).render('work/case', {
     title: req.t('work.caseTitle', { reference: view.reference }),
     c: view,

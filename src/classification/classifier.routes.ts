@@ -9,7 +9,7 @@ import type { ModuleDeps } from '../shared/deps.js';
 import { getDirectory } from '../directory/index.js';
 import type { Csrf } from '../shared/csrf.js';
 import { pageRefusal } from '../shared/page-errors.js';
-import { requestLanguage } from '../shared/i18n.js';
+import { dateLocale, requestLanguage } from '../shared/i18n.js';
 import { validate } from '../shared/validate.js';
 import { principalOf, requireRole } from '../users/index.js';
 import { keywordRules, modelInfo, routingBarOf, setKeywordRule, trainAndStore } from './classifier.service.js';
@@ -65,7 +65,7 @@ export function classifierPagesRouter(deps: ModuleDeps, csrf: Csrf): Router {
       const c = dir?.categories.find((x) => x.code === code);
       return c ? (lang === 'ar' ? c.name_ar : c.name_en) : code;
     };
-    const formatter = new Intl.DateTimeFormat(lang === 'ar' ? 'ar-BH' : 'en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: dir?.profile.timezone ?? 'UTC' });
+    const formatter = new Intl.DateTimeFormat(dateLocale(lang, profile), { dateStyle: 'medium', timeStyle: 'short', timeZone: dir?.profile.timezone ?? 'UTC' });
     res.status(status).render('work/classifier', {
       title: req.t('classifier.title'),
       info: await modelInfo(profile),

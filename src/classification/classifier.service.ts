@@ -12,12 +12,11 @@ import { getDirectory } from '../directory/index.js';
 import { BadRequestError, ServiceUnavailableError, ValidationError } from '../shared/errors.js';
 import type { Hooks } from '../shared/hooks.js';
 import { ReadCache } from '../shared/read-cache.js';
-import { seedExamples } from './bh-category-seeds.js';
 import { ClassifierVersionModel, HistoryCaseModel, KeywordRuleModel } from './classifier.model.js';
 import type { KeywordRule } from './keywords.js';
 import { classify, train, type LabelledText, type Model } from './model.js';
 import { placeWords, type PlaceAlias } from './places.js';
-import { categorySeedsOf, placeAliasesOf } from './profiles.js';
+import { categorySeedsOf, placeAliasesOf, seedExamples } from './profiles.js';
 import { isHeldOut } from './split.js';
 import { routeCase, type RouteDecision, type RoutingTaxonomy } from './route.js';
 
@@ -63,7 +62,7 @@ export interface Evaluation {
 export interface ModelInfo {
   version: number;
   trainedAt: string;
-  /** Seed phrases: the profile's examples per category (bh-category-seeds.ts), 0 for models stored before. */
+  /** Seed phrases: the profile's examples per category (profiles/<code>/seeds.json), 0 for models stored before. */
   examples: { history: number; corrections: number; seeds: number };
   evaluation: Evaluation | null;
   trainedBy: string;

@@ -9,10 +9,8 @@ export { textFeatures, contentWords, DEFAULT_FEATURE_OPTIONS, type FeatureOption
 export { train, classify, MODEL_FORMAT, type Model, type LabelledText, type TrainOptions, type Classification, type Candidate } from './model.js';
 export { type KeywordRule, type KeywordMatch } from './keywords.js';
 export { findArea, placeWords, type PlaceArea, type PlaceAlias, type PlaceMatch } from './places.js';
-export { BH_PLACE_ALIASES } from './bh-place-aliases.js';
-export { placeAliasesOf, categorySeedsOf } from './profiles.js';
+export { placeAliasesOf, categorySeedsOf, checkSeeds, checkPlaces, seedExamples, type CategorySeeds } from './profiles.js';
 export { CONCEPTS } from './concepts.js';
-export { type CategorySeeds } from './bh-category-seeds.js';
 export { routeByRule, MUNICIPALITY, type RoutingDecision, type RoutingFacts, type RoutingMethod } from './rule.js';
 export { routeCase, type RouteDecision, type RouteRequest, type RouteSettings, type RoutingTaxonomy, type RoutedCandidate } from './route.js';
 export { routeNewCase, type NewCase, type NewCaseRouting } from './routing.service.js';

@@ -187,3 +187,17 @@ export function withJwtSecret(config: Config): Config & { jwtSecret: string } {
   }
   return Object.freeze({ ...config, jwtSecret: secret });
 }
+
+export {
+  PROFILES_ROOT,
+  ProfileError,
+  listProfileFolders,
+  readProfileFolder,
+  loadProfileFolder,
+  profileIdentity,
+  checkProfileIdentity,
+  unknownProfileMessage,
+  type ProfileFolder,
+  type ProfileIdentity,
+  type ContactCentre,
+} from './profile-folder.js';

@@ -23,6 +23,8 @@ export interface CaseReceiptData {
   agencyName: string | null;
   /** Working days within which an answer is expected. */
   expectedDays: number;
+  /** The deployment's contact centre (profile.json), its name in the message's language. */
+  contactCentre?: { name: string; phone: string };
 }
 
 export interface AccountVerifyData {
@@ -106,6 +108,8 @@ const DATA_SCHEMAS: Readonly<Record<EmailTemplate, Joi.ObjectSchema<Record<strin
     typeLabel: label.required(),
     agencyName: label.allow(null).required(),
     expectedDays: Joi.number().integer().min(1).max(365).required(),
+    // Absent on receipts queued before the profile named its contact centre: the line is left out.
+    contactCentre: Joi.object({ name: label.required(), phone: Joi.string().pattern(/^\+?[0-9]{3,15}$/).required() }),
   }),
   'case-update': Joi.object({
     reference: Joi.string().trim().min(1).max(64).required(),

@@ -11,7 +11,7 @@ import type { Csrf } from '../shared/csrf.js';
 import { AppError } from '../shared/errors.js';
 import { pageRefusal } from '../shared/page-errors.js';
 import { cursorFromQuery, pageHref } from '../shared/pagination.js';
-import { requestLanguage } from '../shared/i18n.js';
+import { dateLocale, requestLanguage } from '../shared/i18n.js';
 import { validate } from '../shared/validate.js';
 import { principalOf, requireRole } from '../users/index.js';
 import { ISSUE_ACTIONS, ISSUE_STATUSES, DISMISS_REASONS, type IssueAction, type IssueStatus } from './review.js';
@@ -39,7 +39,7 @@ async function viewHelpers(profile: string, req: Request) {
   const d = await getDirectory(profile);
   const lang = requestLanguage(req);
   const name = (x: { name_ar: string; name_en: string } | undefined, code: string | null): string => (x ? (lang === 'ar' ? x.name_ar : x.name_en) : (code ?? '—'));
-  const formatter = new Intl.DateTimeFormat(lang === 'ar' ? 'ar-BH' : 'en-GB', { dateStyle: 'medium', timeZone: d?.profile.timezone ?? 'UTC' });
+  const formatter = new Intl.DateTimeFormat(dateLocale(lang, profile), { dateStyle: 'medium', timeZone: d?.profile.timezone ?? 'UTC' });
   return {
     categoryName: (code: string) => name(d?.categories.find((c) => c.code === code), code),
     areaName: (code: string | null) => name(d?.municipalities.flatMap((m) => m.areas).find((a) => a.code === code), code),

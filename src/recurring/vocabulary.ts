@@ -1,7 +1,7 @@
 /**
  * The words a look-alike search may use and show a stranger (pure): the problem vocabulary of a
  * category, which is data about categories and never about people: the deployment profile's seed
- * phrases per category (classification/bh-category-seeds.ts) and the classifier's bilingual
+ * phrases per category (profiles/<code>/seeds.json) and the classifier's bilingual
  * thesaurus (classification/concepts.ts). Both were written from general knowledge of how problems
  * are described, not from any citizen's text. The trained model's vocabulary is not used: it is
  * learnt from the history, so it holds names, numbers and rare words of real cases.

@@ -7,9 +7,21 @@ import { LanguageDetector, handle } from 'i18next-http-middleware';
 import type { RequestHandler } from 'express';
 import fs from 'node:fs';
 import path from 'node:path';
+import { profileIdentity } from '../config/index.js';
 
 export const LANGUAGES = ['ar', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
+
+/**
+ * The locale dates are written in: Arabic as written in the profile's country (`ar-<country>`, with
+ * the digits profile.json's `digits` sets, or `digits` here), English as en-GB.
+ */
+export function dateLocale(language: Language, profile: string, digits?: 'latn' | 'arab'): string {
+  if (language !== 'ar') return 'en-GB';
+  const identity = profileIdentity(profile);
+  const nu = digits ?? identity.digits;
+  return `ar-${identity.country}${nu ? `-u-nu-${nu}` : ''}`;
+}
 export const DEFAULT_LANGUAGE: Language = 'ar';
 export const LANGUAGE_COOKIE = 'lang';
 

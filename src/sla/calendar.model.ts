@@ -2,7 +2,7 @@ import { Schema, model } from 'mongoose';
 
 /**
  * A working calendar, edited by administrators (holidays move with the moon). The database is the
- * truth once seeded; src/sla/calendars/*.json only seed it. Checked by parseCalendar() on every write.
+ * truth once seeded; profiles/<code>/calendars/*.json only seed it. Checked by parseCalendar() on every write.
  */
 const calendarSchema = new Schema({
   code: { type: String, required: true },

@@ -7,7 +7,7 @@ import { NotFoundError } from '../shared/errors.js';
 import { ReadCache } from '../shared/read-cache.js';
 import type { Principal } from '../shared/principal.js';
 import { CalendarModel } from './calendar.model.js';
-import { loadSeedCalendar, parseCalendar, SEED_CALENDAR_CODES, type Calendar } from './calendar.js';
+import { parseCalendar, seedCalendarsOfProfiles, type Calendar } from './calendar.js';
 
 const cache = new ReadCache<CalendarEntry>(30_000);
 
@@ -30,19 +30,23 @@ export async function getCalendarEntryCached(code: string): Promise<CalendarEntr
   return cache.get(code, () => getCalendarEntry(code));
 }
 
-/** Insert-only: a calendar an administrator has edited is never overwritten. */
-export async function seedCalendars(now: Date): Promise<number> {
+/** Insert-only: a calendar an administrator has edited is never overwritten. Returns how many were added. */
+export async function seedCalendarList(calendars: readonly Calendar[], now: Date): Promise<number> {
   let inserted = 0;
-  for (const code of SEED_CALENDAR_CODES) {
-    const c = loadSeedCalendar(code);
+  for (const c of calendars) {
     const result = await CalendarModel.updateOne(
-      { code },
-      { $setOnInsert: { code, timezone: c.timezone, weekend: c.weekend, workingHours: c.workingHours, holidays: c.holidays, note: c.note, revision: 1, createdAt: now, updatedAt: now } },
+      { code: c.code },
+      { $setOnInsert: { code: c.code, timezone: c.timezone, weekend: c.weekend, workingHours: c.workingHours, holidays: c.holidays, note: c.note, revision: 1, createdAt: now, updatedAt: now } },
       { upsert: true },
     );
     inserted += result.upsertedCount;
   }
   return inserted;
+}
+
+/** Seeds the calendars of every profile folder (profiles/<code>/calendars/), so an agency may follow any of them. */
+export async function seedCalendars(now: Date): Promise<number> {
+  return seedCalendarList(seedCalendarsOfProfiles(), now);
 }
 
 export async function getCalendar(code: string): Promise<Calendar> {

@@ -1,16 +1,15 @@
 /**
  * A working calendar as data: the shape the admin API edits and the seed files hold
- * (./calendars/<code>.json). Weekends, working hours and holidays are rows, never code
+ * (profiles/<profile>/calendars/<code>.json). Weekends, working hours and holidays are rows, never code
  * (docs/domain.md "Calendars": rules that change are data), so a moon-sighting change is an edit, not a release.
  *
  * `parseCalendar` checks the whole thing with one joi schema (`calendarSchema`) and reports every
  * problem at once, each with a stable code, so an administrator fixes a bad calendar in one round.
- * Only `loadSeedCalendar` touches the file system.
+ * The seed files are read through config's profile-folder reader.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import Joi from 'joi';
 import { DateTime, IANAZone } from 'luxon';
+import { listProfileFolders, loadProfileFolder, PROFILES_ROOT } from '../config/index.js';
 import { ValidationError, type ErrorDetail } from '../shared/errors.js';
 
 /** In luxon's order: index + 1 is luxon's `weekday` (1 = Monday … 7 = Sunday). */
@@ -204,14 +203,42 @@ export function parseCalendar(raw: unknown): Calendar {
   return Object.freeze(calendar);
 }
 
-const SEED_DIR = path.join(__dirname, 'calendars');
-
-/** The seed calendars shipped with the code (first install, tests); the database is the truth after. */
-export const SEED_CALENDAR_CODES = Object.freeze(['AE', 'AE-SHJ', 'BH'] as const);
-
-export function loadSeedCalendar(code: string): Calendar {
-  if (!(SEED_CALENDAR_CODES as readonly string[]).includes(code)) {
-    throw new Error(`Unknown seed calendar "${code}". Known: ${SEED_CALENDAR_CODES.join(', ')}.`);
+/** What is wrong with the calendar file `calendars/<fileCode>.json` (empty: nothing). Pure. */
+export function checkCalendarFile(fileCode: string, raw: unknown): string[] {
+  const problems: string[] = [];
+  try {
+    parseCalendar(raw);
+  } catch (err) {
+    if (!(err instanceof ValidationError)) throw err;
+    problems.push(...(err.details ?? []).map((d) => d.message));
   }
-  return parseCalendar(JSON.parse(fs.readFileSync(path.join(SEED_DIR, `${code}.json`), 'utf8')));
+  const given = (raw ?? {}) as { code?: unknown };
+  if (typeof given.code === 'string' && given.code !== fileCode) problems.push(`code is "${given.code}" but the file is ${fileCode}.json`);
+  return problems;
+}
+
+/**
+ * The seed calendars: every calendars/<CODE>.json of every profile folder (first install, tests);
+ * the database is the truth after. A code two folders both ship must be the same calendar.
+ */
+export function seedCalendarsOfProfiles(root = PROFILES_ROOT): Calendar[] {
+  const found = new Map<string, { calendar: Calendar; from: string }>();
+  for (const profile of listProfileFolders(root)) {
+    for (const [code, raw] of Object.entries(loadProfileFolder(profile, root).calendars)) {
+      const calendar = parseCalendar(raw);
+      const before = found.get(code);
+      if (before && JSON.stringify(before.calendar) !== JSON.stringify(calendar)) {
+        throw new Error(`Calendar ${code} differs between ${before.from}/calendars and ${profile}/calendars: ship one version.`);
+      }
+      if (!before) found.set(code, { calendar, from: profile });
+    }
+  }
+  return [...found.values()].map((f) => f.calendar);
+}
+
+export function loadSeedCalendar(code: string, root = PROFILES_ROOT): Calendar {
+  const all = seedCalendarsOfProfiles(root);
+  const calendar = all.find((c) => c.code === code);
+  if (!calendar) throw new Error(`Unknown seed calendar "${code}". Known: ${all.map((c) => c.code).join(', ')}.`);
+  return calendar;
 }

@@ -6,6 +6,7 @@
 export { slaRouter } from './sla.routes.js';
 export {
   seedCalendars,
+  seedCalendarList,
   getCalendarCached,
   getCalendarEntry,
   getCalendarEntryCached,
@@ -29,7 +30,8 @@ export {
   type ClockedCase,
   type ClockView,
 } from './clock.service.js';
-export { NATIONAL_DEFAULT, PRIORITIES, type Priority, type PolicyMatch } from './policy.js';
-export { policyFor } from './policy.service.js';
+export { PRIORITIES, checkSlaTargets, type Priority, type PolicyMatch, type SlaTargets } from './policy.js';
+export { policyFor, slaDefaultsOf } from './policy.service.js';
+export { checkCalendarFile } from './calendar.js';
 export { expectedWorkingDays } from './expected.js';
 export { slaRouters } from './routers.js';

@@ -9,7 +9,8 @@ import { ReadCache } from '../shared/read-cache.js';
 import type { Principal } from '../shared/principal.js';
 import { getCalendar } from './calendar.service.js';
 import { SlaPolicyModel } from './policy.model.js';
-import { checkPolicyShape, resolvePolicy, type PolicyMatch, type ResolvedPolicy, type SlaPolicy, type SlaTargets, NATIONAL_DEFAULT } from './policy.js';
+import { profileIdentity } from '../config/index.js';
+import { checkPolicyShape, parseSlaTargets, resolvePolicy, type PolicyMatch, type ResolvedPolicy, type SlaPolicy, type SlaTargets } from './policy.js';
 
 const cache = new ReadCache<SlaPolicy[]>(30_000);
 
@@ -40,9 +41,18 @@ async function listPoliciesCached(profile: string): Promise<SlaPolicy[]> {
   return cache.get(profile, () => listPolicies(profile));
 }
 
-/** The policy of a case (by its agency, category, type and priority). */
-export async function policyFor(profile: string, c: PolicyMatch, defaults: SlaTargets = NATIONAL_DEFAULT): Promise<ResolvedPolicy> {
-  return resolvePolicy(await listPoliciesCached(profile), c, defaults);
+const defaultsByProfile = new Map<string, SlaTargets>();
+
+/** The deployment's SLA defaults: the `sla` of its profile.json (profiles/<code>/), read once. */
+export function slaDefaultsOf(profile: string): SlaTargets {
+  let found = defaultsByProfile.get(profile);
+  if (!found) defaultsByProfile.set(profile, (found = parseSlaTargets(profileIdentity(profile).sla)));
+  return found;
+}
+
+/** The policy of a case (by its agency, category, type and priority), over the profile's defaults. */
+export async function policyFor(profile: string, c: PolicyMatch): Promise<ResolvedPolicy> {
+  return resolvePolicy(await listPoliciesCached(profile), c, slaDefaultsOf(profile));
 }
 
 async function checkCalendarExists(code: string | undefined): Promise<void> {

@@ -1,7 +1,7 @@
 /**
  * SLA policies (pure): rows of data that set targets for the cases they match, by agency, category,
- * type and priority. The national default is Bahrain's Tawasul target: a first response within 2
- * working days and a resolution within 14. Each attribute comes from the most specific matching
+ * type and priority, over the deployment's defaults (profile.json's `sla`: in Bahrain a first response
+ * within 2 working days and a resolution within 14, managers told 5 days after a breach). Each attribute comes from the most specific matching
  * policy that sets it, so a category policy can shorten the resolution target while the agency's
  * own policy still names its calendar.
  *
@@ -70,12 +70,6 @@ export interface SlaTargets {
   managersAfter: Target;
 }
 
-export const NATIONAL_DEFAULT = Object.freeze({
-  firstResponse: Object.freeze({ workingDays: 2 }),
-  resolution: Object.freeze({ workingDays: 14 }),
-  managersAfter: Object.freeze({ workingDays: 5 }),
-}) satisfies SlaTargets;
-
 const WEIGHT: Record<keyof PolicyMatch, number> = { category: 8, agency: 4, type: 2, priority: 1 };
 const MATCH_FIELDS = Object.keys(WEIGHT) as (keyof PolicyMatch)[];
 
@@ -87,8 +81,8 @@ export function matches(match: PolicyMatch, c: PolicyMatch): boolean {
   return MATCH_FIELDS.every((field) => match[field] === undefined || match[field] === c[field]);
 }
 
-/** The targets and settings for a case, from the policies that match it over the national default. */
-export function resolvePolicy(policies: readonly SlaPolicy[], c: PolicyMatch, defaults: SlaTargets = NATIONAL_DEFAULT): ResolvedPolicy {
+/** The targets and settings for a case, from the policies that match it over the deployment's defaults. */
+export function resolvePolicy(policies: readonly SlaPolicy[], c: PolicyMatch, defaults: SlaTargets): ResolvedPolicy {
   const matching = policies.filter((p) => matches(p.match, c)).sort((a, b) => specificity(b.match) - specificity(a.match));
   const pick = <K extends keyof SlaPolicy>(key: K): SlaPolicy[K] | undefined => matching.find((p) => p[key] !== undefined)?.[key];
   return {
@@ -112,6 +106,22 @@ const target = Joi.object({
   workingDays: Joi.number().strict().integer().min(1).max(365),
   workingHours: Joi.number().strict().greater(0).max(2000),
 }).xor('workingDays', 'workingHours');
+
+const targetsSchema = Joi.object({ firstResponse: target.required(), resolution: target.required(), managersAfter: target.required() });
+
+/** What is wrong with a profile's SLA defaults (profile.json's `sla`; empty: nothing). Pure. */
+export function checkSlaTargets(raw: unknown): string[] {
+  const { error } = targetsSchema.validate(raw, { abortEarly: false, convert: false });
+  return error ? error.details.map((d) => `sla.${d.message.replace(/^"/, '').replace(/"/, '')}`) : [];
+}
+
+/** A profile's SLA defaults, checked (throws listing every problem). */
+export function parseSlaTargets(raw: unknown): SlaTargets {
+  const problems = checkSlaTargets(raw);
+  if (problems.length) throw new Error(`Invalid SLA defaults: ${problems.join('; ')}`);
+  const t = raw as SlaTargets;
+  return Object.freeze({ firstResponse: Object.freeze({ ...t.firstResponse }), resolution: Object.freeze({ ...t.resolution }), managersAfter: Object.freeze({ ...t.managersAfter }) });
+}
 
 /** The body administrators send to create or replace a policy. */
 export const policyBodySchema = Joi.object({

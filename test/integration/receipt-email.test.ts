@@ -45,6 +45,9 @@ describe('receipt email, end to end', () => {
     expect(mail.subject).to.contain(filed.body.reference).and.match(/[\u0600-\u06FF]/);
     expect(mail.text).to.contain(filed.body.reference);
     expect(mail.text).to.contain('هيئة الكهرباء والماء');
+    // How to call: the profile's contact centre (profiles/bh/profile.json), named in Arabic.
+    expect(mail.text).to.contain('اتصل بـمركز الاتصال الوطني على الرقم 80008001');
+    expect(mail.html).to.contain('href="tel:80008001"').and.contain('مركز الاتصال الوطني');
 
     const link = new RegExp(`${publicUrl.replace(/\./g, '\\.')}(/track\\?[^\\s"<]+)`).exec(mail.text ?? '')![1]!;
     const agent = request.agent(app);

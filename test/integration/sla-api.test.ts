@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import request from 'supertest';
 import { CalendarModel } from '../../src/sla/calendar.model.js';
-import { loadSeedCalendar } from '../../src/sla/calendar.js';
+import { testCalendar } from '../support/calendars.js';
 import { makeApp } from '../support/app.js';
 import { makeUser, type TestUser } from '../support/staff.js';
 
@@ -40,7 +40,7 @@ describe('calendars and the SLA preview', () => {
   });
 
   it('when an admin adds a holiday, then it is stored and read back', async () => {
-    const seed = loadSeedCalendar('AE-SHJ');
+    const seed = testCalendar('AE-SHJ');
     const holidays = [...seed.holidays, { date: '2026-12-31', name_ar: 'عطلة تجريبية', name_en: 'Test holiday' }];
     const res = await request(app).put('/api/v1/admin/calendars/AE-SHJ').set(...admin.auth).send({ ...seed, code: undefined, holidays });
     expect(res.status, JSON.stringify(res.body)).to.equal(200);

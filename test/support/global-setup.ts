@@ -19,7 +19,8 @@ import { connectMongoose, ensureIndexes } from '../../src/shared/db/connect.js';
 import { registerModels } from '../../src/models.js';
 import { readProfileData, seedDirectory } from '../../src/directory/index.js';
 import { clearReadCaches } from '../../src/shared/read-cache.js';
-import { seedCalendars } from '../../src/sla/calendar.service.js';
+import { seedCalendarList } from '../../src/sla/calendar.service.js';
+import { testCalendars } from './calendars.js';
 import { ALLOWED_SCANS } from './query-plans.allow.js';
 import { declaredIndexes, describeViolation, planReport, QueryRecorder, violations } from './query-plans.js';
 
@@ -47,7 +48,7 @@ export async function useFreshDatabase(): Promise<string> {
   clearReadCaches();
   await ensureIndexes();
   await seedDirectory(readProfileData('bh'), new Date());
-  await seedCalendars(new Date());
+  await seedCalendarList(testCalendars(), new Date());
   if (previous) await mongoose.connection.useDb(previous, { useCache: false }).dropDatabase();
   return dbName;
 }

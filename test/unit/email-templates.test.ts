@@ -37,6 +37,17 @@ describe('email templates', () => {
     expect(email.text).to.include('Your case has been routed to Electricity and Water Authority');
   });
 
+  it('when the receipt carries the contact centre, then both languages say whom to call with the number; a receipt queued without it leaves the line out', async () => {
+    const centre = (name: string) => data({ contactCentre: { name, phone: '80008001' } });
+    const en = await renderEmail('case-receipt', 'en', centre('National Contact Centre'));
+    expect(en.text).to.include('call the National Contact Centre on 80008001 and give your reference number.');
+    expect(en.html).to.include('<a href="tel:80008001" dir="ltr">80008001</a>');
+    const ar = await renderEmail('case-receipt', 'ar', centre('مركز الاتصال الوطني'));
+    expect(ar.text).to.include('اتصل بـمركز الاتصال الوطني على الرقم 80008001 واذكر رقمك المرجعي.');
+    expect(ar.html).to.include('<a href="tel:80008001" dir="ltr">80008001</a>');
+    expect((await renderEmail('case-receipt', 'en', data())).text).not.to.include('To speak to someone');
+  });
+
   it('when no agency is known yet, then the receipt says the right entity is being found', async () => {
     expect((await renderEmail('case-receipt', 'ar', data({ agencyName: null }))).text).to.include('نعمل على تحديد الجهة المختصة');
     expect((await renderEmail('case-receipt', 'en', data({ agencyName: null }))).text).to.include('We are finding the right entity');

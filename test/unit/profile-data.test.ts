@@ -3,7 +3,7 @@ import path from 'node:path';
 import { expect } from 'chai';
 import { listProfileCodes, parseProfileData, readProfileData } from '../../src/directory/profile-data.js';
 
-const DEMO_TAXONOMY = path.resolve(__dirname, '../../data/demo/bh-taxonomy.json');
+const DEMO_HISTORY = path.resolve(__dirname, '../../data/demo/bh-history.jsonl');
 
 function codes(data: ReturnType<typeof readProfileData>) {
   return {
@@ -20,18 +20,18 @@ describe('deployment profile data', () => {
     expect([c.municipalities.length, c.areas.length, c.agencies.length, c.categories.length]).to.deep.equal([4, 36, 8, 20]);
   });
 
-  it('when compared with the Bahrain demo taxonomy, then every code and owner is the same (codes are the contract)', () => {
-    // The demo taxonomy is the contract for codes; fields we add (bounds) are taken from ours.
-    const raw = JSON.parse(fs.readFileSync(DEMO_TAXONOMY, 'utf8')) as object;
-    const ours = readProfileData('bh');
-    const shared = parseProfileData({
-      bounds: ours.bounds,
-      calendar: ours.calendar,
-      categoryGroups: ours.categoryGroups,
-      ...raw,
-      categories: (raw as { categories: object[] }).categories.map((c, i) => ({ group: ours.categories[i]!.group, ...c })),
-    });
-    expect(codes(readProfileData('bh'))).to.deep.equal(codes(shared));
+  it('when the demo history is read, then every line names an area, category and agency of the profile (codes are the contract)', () => {
+    const data = readProfileData('bh');
+    const areas = new Map(data.municipalities.flatMap((m) => m.areas.map((a) => [a.code, m.code] as const)));
+    const owners = new Map(data.categories.map((c) => [c.code, c.owner]));
+    const lines = fs.readFileSync(DEMO_HISTORY, 'utf8').split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as { ref: string; area: string; category: string; agency: string });
+    expect(lines).to.have.length.above(500);
+    for (const l of lines) {
+      expect(areas.has(l.area), `${l.ref} area ${l.area}`).to.equal(true);
+      const owner = owners.get(l.category);
+      expect(owner, `${l.ref} category ${l.category}`).to.be.a('string');
+      expect(l.agency, `${l.ref} agency`).to.equal(owner === 'MUNICIPALITY' ? areas.get(l.area) : owner);
+    }
   });
 
   it('when an unknown profile is asked for, then the error names the known ones', () => {

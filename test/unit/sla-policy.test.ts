@@ -1,11 +1,15 @@
 import { expect } from 'chai';
 import { loadSeedCalendar } from '../../src/sla/calendar.js';
 import { levelAt, levelsToNotify, recomputeClock, resumeClock, scheduleFor, startClock, elapsed } from '../../src/sla/clock.js';
-import { addTarget, checkPolicyShape, NATIONAL_DEFAULT, resolvePolicy, specificity, type SlaPolicy } from '../../src/sla/policy.js';
+import { addTarget, checkPolicyShape, resolvePolicy as resolveOver, specificity, type PolicyMatch, type SlaPolicy } from '../../src/sla/policy.js';
+import { slaDefaultsOf } from '../../src/sla/policy.service.js';
 import { ValidationError } from '../../src/shared/errors.js';
 
 const BH = loadSeedCalendar('BH'); // Sun–Thu 07:00–14:00 (+03:00), weekend Fri–Sat
 const at = (iso: string): Date => new Date(iso);
+// The Bahrain profile's defaults (profiles/bh/profile.json's sla).
+const DEFAULTS = slaDefaultsOf('bh');
+const resolvePolicy = (ps: readonly SlaPolicy[], c: PolicyMatch) => resolveOver(ps, c, DEFAULTS);
 
 const policies: SlaPolicy[] = [
   { id: 'agency', name: 'EWA', match: { agency: 'EWA' }, resolution: { workingDays: 10 }, restartOnTransfer: true, headContact: { name: 'Head', email: 'head@ewa.example', language: 'ar' } },
@@ -25,7 +29,7 @@ describe('SLA policies: the most specific wins', () => {
   it('when an agency and a category policy both match, then the category sets the target and the agency still gives its settings', () => {
     const p = resolvePolicy(policies, { agency: 'EWA', category: 'POWER_OUTAGE', type: 'complaint', priority: 'normal' });
     expect(p.resolution).to.deep.equal({ workingHours: 8 });
-    expect(p.firstResponse).to.deep.equal(NATIONAL_DEFAULT.firstResponse);
+    expect(p.firstResponse).to.deep.equal(DEFAULTS.firstResponse);
     expect(p.restartOnTransfer).to.equal(true);
     expect(p.headContact?.email).to.equal('head@ewa.example');
     expect(p.policyIds).to.deep.equal(['category', 'agency']);

@@ -1,9 +1,10 @@
 import { expect } from 'chai';
-import { BH_CATEGORY_SEEDS, seedExamples } from '../../../src/classification/bh-category-seeds.js';
+import { categorySeedsOf, seedExamples } from '../../../src/classification/profiles.js';
 import { classify, train } from '../../../src/classification/model.js';
 import { readProfileData } from '../../../src/directory/profile-data.js';
 
 const NOW = new Date('2026-11-23T08:00:00Z');
+const BH_CATEGORY_SEEDS = categorySeedsOf('bh'); // profiles/bh/seeds.json
 
 describe('classification: seed phrases per category', () => {
   it('when seeds are taken for a taxonomy, then only its categories give examples, one per phrase, in its order', () => {
