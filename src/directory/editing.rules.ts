@@ -69,9 +69,9 @@ export function categoryProblems(c: CategoryState, facts: DirectoryFacts): Probl
 export function agencyProblems(agency: AgencyState, facts: DirectoryFacts): Problem[] {
   if (agency.active) return [];
   const problems: Problem[] = [];
-  const owned = facts.categories.filter((c) => c.active && c.owner === agency.code).map((c) => c.code);
+  const owned = facts.categories.filter((c) => c.active && c.owner === agency.code).map((c) => c.code).sort();
   if (owned.length) problems.push({ field: 'retired', code: 'AGENCY_OWNS_CATEGORIES', params: { codes: owned.join(', ') } });
-  const held = facts.areas.filter((a) => a.active && a.municipality === agency.code).map((a) => a.code);
+  const held = facts.areas.filter((a) => a.active && a.municipality === agency.code).map((a) => a.code).sort();
   if (held.length) problems.push({ field: 'retired', code: 'MUNICIPALITY_HAS_AREAS', params: { codes: held.join(', ') } });
   return problems;
 }
