@@ -12,6 +12,7 @@
  * reused; a retired one stays readable by name (getDirectory's `notOffered`).
  */
 import type { TFunction } from 'i18next';
+import mongoose from 'mongoose';
 import { ConflictError, NotFoundError, ValidationError } from '../shared/errors.js';
 import { isDuplicateKeyError } from '../shared/db/connect.js';
 import { DirectoryChangeModel, type DirectoryEntity } from './directory-change.model.js';
@@ -116,8 +117,9 @@ const updaters: Record<'agency' | 'area' | 'category', Updater> = {
 };
 
 /**
- * Writes the changed fields of a checked edit in one update guarded by the entry's `updatedAt`
- * (null values are removed), records the change, clears the directory cache.
+ * Writes the changed fields of a checked edit in one update guarded by the entry as it was read
+ * (its `updatedAt` and the old values of the changed fields; null values are removed), records the
+ * change, clears the directory cache.
  */
 async function applyEdit(ctx: EditContext, entity: DirectoryEntity, before: Stored, changed: Record<string, unknown>): Promise<Stored> {
   const collection = entity === 'municipality' ? 'agency' : entity;
@@ -129,8 +131,11 @@ async function applyEdit(ctx: EditContext, entity: DirectoryEntity, before: Stor
   }
   const fields = Object.keys(changed).filter((k) => fieldChanges({ [k]: before[k] }, { [k]: changed[k] }).length);
   if (!fields.length) return before;
+  // Compare-and-set: the entry as it was read (its updatedAt, and each field this edit changes).
+  // (`$exists` marked trusted: sanitizeFilter would otherwise turn it into an equality, shared/db/operators.ts.)
+  const unchanged = Object.fromEntries(fields.map((k) => [k, before[k] === undefined || before[k] === null ? (mongoose.trusted({ $exists: false }) as unknown) : before[k]]));
   const result = await updaters[collection](
-    { profile: ctx.profile, code: before.code, updatedAt: before.updatedAt },
+    { profile: ctx.profile, code: before.code, updatedAt: before.updatedAt, ...unchanged },
     { $set: { ...set, updatedAt: ctx.now }, ...(Object.keys(unset).length ? { $unset: unset } : {}) },
   );
   if (result.matchedCount === 0) throw new ConflictError('DIRECTORY_EDIT_CONFLICT', 'This entry was changed meanwhile: load it again and repeat the change.');

@@ -205,6 +205,18 @@ describe('editing the directory (admin API)', function () {
     expect(page.text).to.contain('New Town').and.to.contain('New municipality');
   });
 
+  it('when several administrators rename the same entry at once, then each answer is 200 or 409 DIRECTORY_EDIT_CONFLICT and the history holds exactly the renames that were answered 200', async () => {
+    const count = async () => DirectoryChangeModel.countDocuments({ code: 'HOUSING' });
+    const before = await count();
+    const answers = await Promise.all([1, 2, 3, 4, 5].map((n) => request(app).patch(`${API}/agencies/HOUSING`).set(...as(admin)).send({ name_en: `Housing ${n}` })));
+    for (const a of answers) expect([200, 409], JSON.stringify(a.body)).to.include(a.status);
+    for (const a of answers.filter((x) => x.status === 409)) expect(a.body.error.code).to.equal('DIRECTORY_EDIT_CONFLICT');
+    const saved = answers.filter((a) => a.status === 200).map((a) => a.body.name_en as string);
+    expect(saved.length).to.be.at.least(1);
+    expect((await count()) - before).to.equal(saved.length);
+    expect(saved).to.include((await AgencyModel.findOne({ code: 'HOUSING' }).lean())!.name_en);
+  });
+
   it('when an edit changes nothing, then nothing is recorded; the history is append-only', async () => {
     const count = await DirectoryChangeModel.countDocuments({});
     expect((await request(app).patch(`${API}/agencies/EWA`).set(...as(admin)).send({ name_en: (await AgencyModel.findOne({ code: 'EWA' }).lean())!.name_en })).status).to.equal(200);
