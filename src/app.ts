@@ -29,7 +29,7 @@ import { privacyRouters } from './privacy/index.js';
 import { recurringRouters } from './recurring/index.js';
 import type { RouterKit } from './shared/routers.js';
 import { slaRouters } from './sla/index.js';
-import { authenticate, usersRouters } from './users/index.js';
+import { authenticate, requireRole, usersRouters } from './users/index.js';
 
 
 const ROOT = path.resolve(__dirname, '..');
@@ -94,7 +94,7 @@ function mountModules(app: Express, deps: ModuleDeps, kit: RouterKit): void {
   // One router face per module (shared/routers.ts). Recurring's before cases': /cases/similar and
   // /cases/:reference/follow are its paths.
   const modules = {
-    directory: directoryRouters(deps),
+    directory: directoryRouters(deps, kit, requireRole('admin')),
     recurring: recurringRouters(deps, kit),
     cases: casesRouters(deps, kit),
     users: usersRouters(deps, kit),
@@ -113,7 +113,7 @@ function mountModules(app: Express, deps: ModuleDeps, kit: RouterKit): void {
   app.use('/api/v1', api);
 
   app.use(express.urlencoded({ extended: false, limit: '100kb' }));
-  for (const m of [modules.users, modules.home, modules.cases, modules.classification, modules.recurring, modules.privacy]) if (m.pages) app.use(m.pages);
+  for (const m of [modules.users, modules.home, modules.cases, modules.classification, modules.recurring, modules.privacy, modules.directory]) if (m.pages) app.use(m.pages);
 }
 
 /** The application: settings, the middleware every request passes, the modules, 404 and the error chain. */

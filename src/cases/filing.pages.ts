@@ -87,7 +87,7 @@ async function renderForm(pages: FilingPages, req: Request, res: Response, statu
     principal: principalOf(res) ?? null,
     formAction: forCaller ? '/work/file' : '/cases/new',
     forCaller,
-    directory: await directoryOrFail(pages.deps.config.deploymentProfile),
+    directory: await directoryOrFail(pages.deps.config.deploymentProfile, pages.deps.clock.now()), // offered now: not retired, inside its window
     caseTypes: CASE_TYPES,
     values,
     errors,

@@ -101,7 +101,7 @@ interface Filing {
 export async function fileCase(input: FileCaseInput, ctx: IntakeContext, attachments: StoredAttachment[] = []): Promise<FiledCase> {
   const language = input.language ?? ctx.requestLanguage;
   const t = fixedT(language);
-  const codes = await checkedCodes(input, ctx.profile, t);
+  const codes = await checkedCodes(input, ctx.profile, t, ctx.now);
   const filing = await routeAndPromise(codes.phone ? { ...input, contact: { ...input.contact, phone: codes.phone } } : input, ctx, codes, language, t);
   for (let attempt = 1; ; attempt++) {
     const caseId = new Types.ObjectId();
@@ -123,12 +123,17 @@ export async function fileCase(input: FileCaseInput, ctx: IntakeContext, attachm
 }
 
 /** The category and area codes as the directory knows them, and the location inside the country: else a field error each. */
-async function checkedCodes(input: FileCaseInput, profile: string, t: Filing['t']): Promise<CheckedCodes> {
-  const codes = await lookupCodes(profile, { category: input.category || null, area: input.area || null });
+async function checkedCodes(input: FileCaseInput, profile: string, t: Filing['t'], now: Date): Promise<CheckedCodes> {
+  // Offered at the filing's instant: a retired category or area, or a category outside its window, is refused.
+  const codes = await lookupCodes(profile, { category: input.category || null, area: input.area || null }, now);
   if (!codes.profile) throw new ServiceUnavailableError('DIRECTORY_NOT_SEEDED', 'The reference directory has not been loaded.');
   const problems: ErrorDetail[] = [];
-  if (input.category && !codes.category) problems.push({ field: 'category', code: 'UNKNOWN_CODE', message: t('validation.UNKNOWN_CATEGORY') });
-  if (input.area && !codes.area) problems.push({ field: 'area', code: 'UNKNOWN_CODE', message: t('validation.UNKNOWN_AREA') });
+  if (input.category && !codes.category) {
+    problems.push(codes.notOffered.category ? { field: 'category', code: 'CATEGORY_NOT_OFFERED', message: t('validation.CATEGORY_NOT_OFFERED') } : { field: 'category', code: 'UNKNOWN_CODE', message: t('validation.UNKNOWN_CATEGORY') });
+  }
+  if (input.area && !codes.area) {
+    problems.push(codes.notOffered.area ? { field: 'area', code: 'AREA_NOT_OFFERED', message: t('validation.AREA_NOT_OFFERED') } : { field: 'area', code: 'UNKNOWN_CODE', message: t('validation.UNKNOWN_AREA') });
+  }
   if (input.location && !insideBounds(input.location, codes.profile.bounds)) {
     problems.push({ field: 'location', code: 'OUTSIDE_COUNTRY', message: t('validation.OUTSIDE_COUNTRY') });
   }
@@ -141,7 +146,7 @@ async function checkedCodes(input: FileCaseInput, profile: string, t: Filing['t'
 
 /** Routes the case, starts its clock when it reaches an agency, and settles what the receipt promises. */
 async function routeAndPromise(input: FileCaseInput, ctx: IntakeContext, codes: CheckedCodes, language: Language, t: Filing['t']): Promise<Filing> {
-  const routing = await routeNewCase(ctx.profile, { category: codes.category, area: codes.area, title: input.title, description: input.description }, ctx.classifierBar);
+  const routing = await routeNewCase(ctx.profile, { category: codes.category, area: codes.area, title: input.title, description: input.description }, ctx.classifierBar, ctx.now);
   const agency = routing.agency ? await findAgency(ctx.profile, routing.agency) : null;
   const status: CaseStatus = agency ? 'assigned' : 'triage';
   // The clock starts when the case reaches an agency; a case in triage has none yet.

@@ -72,9 +72,12 @@ export async function visibleFromCookie(req: Request<{ reference: string }>, res
   return findVisibleCase(reference, token ? { kind: 'tracking-token', token } : { kind: 'anonymous' });
 }
 
-/** The directory of the deployment's profile; pages cannot be drawn before it is loaded. */
-export async function directoryOrFail(profile: string): Promise<DirectoryView> {
-  const directory = await getDirectory(profile);
+/**
+ * The directory of the deployment's profile; pages cannot be drawn before it is loaded. Given an
+ * instant (a filing form), only the categories offered then are listed.
+ */
+export async function directoryOrFail(profile: string, at?: Date): Promise<DirectoryView> {
+  const directory = await getDirectory(profile, at);
   if (!directory) throw new ServiceUnavailableError('DIRECTORY_NOT_SEEDED', 'The directory has not been loaded.');
   return directory;
 }

@@ -23,7 +23,7 @@ import { expectedWorkingDays } from '../sla/index.js';
 import { normaliseReference } from './reference.js';
 import { addCitizenAttachments, addCitizenMessage, citizenView, findAttachment, findVisibleCase, type CaseView, type TimelineEntry } from './tracking.service.js';
 import { directoryOrFail, errorsByField, formBody, pageCookies, rememberTracking, text, visibleFromCookie, type FormBody, type PageCookies } from './page-support.js';
-import type { DirectoryView } from '../directory/index.js';
+import { directoryEntry, type DirectoryView } from '../directory/index.js';
 
 /** What the tracking pages' handlers share. */
 interface TrackingPages {
@@ -109,10 +109,11 @@ function describeEvent(t: TFunction, e: TimelineEntry): string {
 /** The case's agency, category and area by name, in the page's language. */
 function namesOf(directory: DirectoryView, view: CaseView, lang: string) {
   const name = (x: { name_ar: string; name_en: string } | undefined) => (x ? (lang === 'ar' ? x.name_ar : x.name_en) : null);
+  // Names as the directory has them now, retired codes included (directoryEntry): a rename shows on old cases.
   return {
-    agencyName: name(directory.agencies.find((a) => a.code === view.agency)),
-    categoryName: name(directory.categories.find((x) => x.code === view.category)),
-    areaName: name(directory.municipalities.flatMap((m) => m.areas).find((a) => a.code === view.area)),
+    agencyName: name(directoryEntry(directory, 'agencies', view.agency)),
+    categoryName: name(directoryEntry(directory, 'categories', view.category)),
+    areaName: name(directoryEntry(directory, 'areas', view.area)),
   };
 }
 

@@ -9,7 +9,7 @@
 import { Router, type ErrorRequestHandler, type Request, type RequestHandler, type Response } from 'express';
 import Joi from 'joi';
 import type { ModuleDeps } from '../shared/deps.js';
-import { getDirectory, type DirectoryView } from '../directory/index.js';
+import { directoryEntry, getDirectory, type DirectoryView } from '../directory/index.js';
 import type { Csrf } from '../shared/csrf.js';
 import { ServiceUnavailableError, ValidationError, type ErrorDetail } from '../shared/errors.js';
 import { pageRefusal } from '../shared/page-errors.js';
@@ -137,8 +137,8 @@ function showQueue({ deps }: Workspace): RequestHandler {
       filters: raw,
       directory: dir,
       agencyName: name(dir.agencies.find((a) => a.code === p.agency)),
-      categoryName: (code: string | null) => name(dir.categories.find((c) => c.code === code)),
-      areaName: (code: string | null) => name(dir.municipalities.flatMap((m) => m.areas).find((a) => a.code === code)),
+      categoryName: (code: string | null) => name(directoryEntry(dir, 'categories', code)),
+      areaName: (code: string | null) => name(directoryEntry(dir, 'areas', code)),
       formatDate: (iso: string | null) => (iso ? formatter.format(new Date(iso)) : ''),
       isOverdue: (iso: string | null) => !!iso && new Date(iso) < deps.clock.now(),
       sort: query.sort,
@@ -179,13 +179,14 @@ async function renderCase({ deps, csrf }: Workspace, req: Request, res: Response
     c: view,
     attachmentsBase: `/work/cases/${view.reference}/attachments`,
     flash,
-    agencyName: name(dir.agencies.find((a) => a.code === view.agency)) || null,
-    categoryName: name(dir.categories.find((x) => x.code === view.category)) || null,
-    areaName: name(dir.municipalities.flatMap((m) => m.areas).find((a) => a.code === view.area)) || null,
+    // Names as the directory has them now, retired codes included: a rename shows on old cases.
+    agencyName: name(directoryEntry(dir, 'agencies', view.agency)) || null,
+    categoryName: name(directoryEntry(dir, 'categories', view.category)) || null,
+    areaName: name(directoryEntry(dir, 'areas', view.area)) || null,
     agencies: dir.agencies.filter((a) => a.code !== view.agency).map((a) => ({ code: a.code, name: name(a) })),
     categories: dir.categories.map((x) => ({ code: x.code, name: name(x) })),
-    categoryNameOf: (code: string) => name(dir.categories.find((x) => x.code === code)) || code,
-    agencyLabel: (code: string | null) => name(dir.agencies.find((a) => a.code === code)) || '—',
+    categoryNameOf: (code: string) => name(directoryEntry(dir, 'categories', code)) || code,
+    agencyLabel: (code: string | null) => name(directoryEntry(dir, 'agencies', code)) || '—',
     suggestedAgency: view.routing.candidates.find((x) => x.agency)?.agency ?? null,
     officers: await assignableOfficers(p, c),
     inputsOf: (action: CaseAction) => requiredInputs(c.status, c.type, action),

@@ -4,7 +4,7 @@
  * write is conditional on the status read, so two people acting at once cannot both succeed.
  */
 import { recordAudit } from '../audit/index.js';
-import { findAgency, lookupCodes } from '../directory/index.js';
+import { agencyOffered, findAgency, lookupCodes } from '../directory/index.js';
 import { findStaffMember, UserModel } from '../users/index.js';
 import { lte } from '../shared/db/operators.js';
 import { clockChangesFor, clockView, firstResponseChanges, getCalendarEntryCached, newClock, recomputeClock, storedClock, type ClockView, type Priority } from '../sla/index.js';
@@ -221,13 +221,14 @@ function merge(into: CaseChanges, more: CaseChanges): void {
 async function routingChanges(c: CaseDoc, command: TransitionCommand, now: Date, profile: string): Promise<CaseChanges> {
   const agency = await findAgency(profile, command.agency ?? '');
   if (!agency) throw new ValidationError([{ field: 'agency', code: 'UNKNOWN_AGENCY', message: 'This agency does not exist.' }]);
+  if (!(await agencyOffered(profile, agency.code))) throw new ValidationError([{ field: 'agency', code: 'AGENCY_NOT_OFFERED', message: 'This agency is retired: choose one in use.' }]);
   if (command.action === 'transfer' && agency.code === c.agency) {
     throw new ValidationError([{ field: 'agency', code: 'SAME_AGENCY', message: 'The case is already with this agency.' }]);
   }
   const set: Record<string, unknown> = { agency: agency.code };
   if (command.category) {
-    const { category } = await lookupCodes(profile, { category: command.category });
-    if (!category) throw new ValidationError([{ field: 'category', code: 'UNKNOWN_CODE', message: 'This category does not exist.' }]);
+    const { category, notOffered } = await lookupCodes(profile, { category: command.category }, now);
+    if (!category) throw new ValidationError([{ field: 'category', code: notOffered.category ? 'CATEGORY_NOT_OFFERED' : 'UNKNOWN_CODE', message: notOffered.category ? 'This category is not offered now.' : 'This category does not exist.' }]);
     set.category = category.code;
   }
   set.routing = { method: 'manual', confidence: null, reason: command.action === 'transfer' ? 'transfer' : 'triage', routedAt: now, correctedFrom: { agency: c.agency ?? null, category: c.category ?? null, method: c.routing.method } };

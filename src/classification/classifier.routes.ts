@@ -6,7 +6,7 @@
 import { Router, type Request, type Response } from 'express';
 import Joi from 'joi';
 import type { ModuleDeps } from '../shared/deps.js';
-import { getDirectory } from '../directory/index.js';
+import { directoryEntry, getDirectory } from '../directory/index.js';
 import type { Csrf } from '../shared/csrf.js';
 import { pageRefusal } from '../shared/page-errors.js';
 import { dateLocale, requestLanguage } from '../shared/i18n.js';
@@ -62,7 +62,7 @@ export function classifierPagesRouter(deps: ModuleDeps, csrf: Csrf): Router {
     const dir = await getDirectory(profile);
     const lang = requestLanguage(req);
     const name = (code: string): string => {
-      const c = dir?.categories.find((x) => x.code === code);
+      const c = dir ? directoryEntry(dir, 'categories', code) : undefined; // a retired category keeps its name
       return c ? (lang === 'ar' ? c.name_ar : c.name_en) : code;
     };
     const formatter = new Intl.DateTimeFormat(dateLocale(lang, profile), { dateStyle: 'medium', timeStyle: 'short', timeZone: dir?.profile.timezone ?? 'UTC' });

@@ -8,7 +8,7 @@
  * slice (FNV-1a of `ref` mod 5 = 0, the same slice as bench/classification.ts) is scored on that
  * slice; then the model put in use is trained on everything. The evaluation is stored with it.
  */
-import { getDirectory } from '../directory/index.js';
+import { getDirectory, type DirectoryView } from '../directory/index.js';
 import { BadRequestError, ServiceUnavailableError, ValidationError } from '../shared/errors.js';
 import type { Hooks } from '../shared/hooks.js';
 import { ReadCache } from '../shared/read-cache.js';
@@ -76,20 +76,28 @@ interface Example extends LabelledText {
   source: 'history' | 'correction';
 }
 
-// ---- taxonomy for routing, cached with the directory's lifetime ----
+// ---- taxonomy for routing: derived from the directory's view, kept beside it ----
 
-const taxonomies = new ReadCache<RoutingTaxonomy>(30_000);
+/**
+ * The directory gives one view object until it changes (an administrator's edit clears it at once),
+ * so the taxonomy derived from it lives exactly as long: route.ts keeps what it derives from it in a
+ * WeakMap in turn. Given an instant (routing a new case), only the categories offered then: a
+ * retired category, or one outside its window, is never the category a case is routed with.
+ */
+const taxonomies = new WeakMap<DirectoryView, RoutingTaxonomy>();
 
-function taxonomyFor(profile: string): Promise<RoutingTaxonomy> {
-  return taxonomies.get(profile, async () => {
-    const d = await getDirectory(profile);
-    if (!d) throw new ServiceUnavailableError('DIRECTORY_NOT_SEEDED', 'The directory has not been loaded.');
-    // One object per period: route.ts keeps what it derives from it in a WeakMap.
-    return {
+async function taxonomyFor(profile: string, at?: Date): Promise<RoutingTaxonomy> {
+  const d = await getDirectory(profile, at);
+  if (!d) throw new ServiceUnavailableError('DIRECTORY_NOT_SEEDED', 'The directory has not been loaded.');
+  let taxonomy = taxonomies.get(d);
+  if (!taxonomy) {
+    taxonomy = {
       municipalities: d.municipalities.map((m) => ({ code: m.code, areas: m.areas.map((a) => ({ code: a.code, name_ar: a.name_ar, name_en: a.name_en })) })),
       categories: d.categories.map((c) => ({ code: c.code, owner: c.owner })),
     };
-  });
+    taxonomies.set(d, taxonomy);
+  }
+  return taxonomy;
 }
 
 // ---- training ----
@@ -249,10 +257,10 @@ export interface IntakeRouting {
  * The classifier's decision for a case filed without a category, or with a municipal category and
  * no area (a place named in the text may give it). Null when no model has been trained yet.
  */
-export async function routeByText(profile: string, request: { text: string; category?: string | null; area?: string | null }, bar: RoutingBar): Promise<IntakeRouting | null> {
+export async function routeByText(profile: string, request: { text: string; category?: string | null; area?: string | null }, bar: RoutingBar, at?: Date): Promise<IntakeRouting | null> {
   const inUse = await modelInUse(profile);
   if (!inUse) return null;
-  const [taxonomy, rules] = await Promise.all([taxonomyFor(profile), keywordRules(profile)]);
+  const [taxonomy, rules] = await Promise.all([taxonomyFor(profile, at), keywordRules(profile)]);
   const decision = routeCase(inUse.model, taxonomy, request, { ...bar, aliases: placeAliasesOf(profile), rules });
   return { decision, modelVersion: inUse.version };
 }

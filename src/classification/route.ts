@@ -159,7 +159,8 @@ function routeByClassifier(model: Model, request: RouteRequest, settings: RouteS
     return area ? municipalityOf.get(area)! : null;
   };
   const ranked = result.candidates.map((c) => ({ ...c, agency: agencyOf(c.category) }));
-  const candidates = ranked.slice(0, 3);
+  // Suggestions name only categories the taxonomy offers (a retired one the model still knows is left out).
+  const candidates = ranked.filter((c) => ownerOf.has(c.category)).slice(0, 3);
   const terms = result.terms;
   const { byAgency, best } = leadingAgency(ranked, settings);
 

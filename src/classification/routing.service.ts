@@ -28,13 +28,14 @@ export interface NewCaseRouting {
 /**
  * The taxonomy rule when it decides; otherwise (no category, or a municipal category without an
  * area) the text classifier under the deployment's `bar` (routingBarOf(config)). Below the bar the
- * case goes to triage with the classifier's suggestions stored for the triaging agent.
+ * case goes to triage with the classifier's suggestions stored for the triaging agent. `at` (the
+ * filing's instant) limits the classifier to the categories offered then.
  */
-export async function routeNewCase(profile: string, newCase: NewCase, bar: RoutingBar): Promise<NewCaseRouting> {
+export async function routeNewCase(profile: string, newCase: NewCase, bar: RoutingBar, at?: Date): Promise<NewCaseRouting> {
   const rule = routeByRule({ category: newCase.category, area: newCase.area });
   const base = { category: newCase.category?.code ?? null, area: newCase.area?.code ?? null, candidates: [], terms: [], modelVersion: null };
   if (rule.method !== 'triage') return { ...base, agency: rule.agency, method: rule.method, confidence: rule.confidence, reason: rule.reason };
-  const byText = await routeByText(profile, { text: textOf({ title: newCase.title, description: newCase.description }), category: base.category, area: base.area }, bar);
+  const byText = await routeByText(profile, { text: textOf({ title: newCase.title, description: newCase.description }), category: base.category, area: base.area }, bar, at);
   if (!byText) return { ...base, agency: null, method: 'triage', confidence: null, reason: rule.reason };
   const d = byText.decision;
   const found = {

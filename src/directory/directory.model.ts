@@ -45,6 +45,8 @@ const agencySchema = new Schema(
     kind: { type: String, required: true, enum: ['municipality', 'national'] },
     ...names,
     active: { type: Boolean, required: true, default: true },
+    /** Set when an administrator retires it (active false): old cases keep the code and its name. */
+    retiredAt: { type: Date },
   },
   { timestamps: true },
 );
@@ -58,6 +60,7 @@ const areaSchema = new Schema(
     municipality: { type: String, required: true },
     ...names,
     active: { type: Boolean, required: true, default: true },
+    retiredAt: { type: Date },
   },
   { timestamps: true },
 );
@@ -73,6 +76,10 @@ const categorySchema = new Schema(
     group: { type: String, required: true },
     ...names,
     active: { type: Boolean, required: true, default: true },
+    retiredAt: { type: Date },
+    /** Optional validity window (e.g. an election period): offered and accepted only from validFrom until validUntil. */
+    validFrom: { type: Date },
+    validUntil: { type: Date },
   },
   { timestamps: true },
 );

@@ -6,7 +6,7 @@
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import Joi from 'joi';
 import type { ModuleDeps } from '../shared/deps.js';
-import { getDirectory } from '../directory/index.js';
+import { directoryEntry, getDirectory } from '../directory/index.js';
 import type { Csrf } from '../shared/csrf.js';
 import { AppError } from '../shared/errors.js';
 import { pageRefusal } from '../shared/page-errors.js';
@@ -41,9 +41,10 @@ async function viewHelpers(profile: string, req: Request) {
   const name = (x: { name_ar: string; name_en: string } | undefined, code: string | null): string => (x ? (lang === 'ar' ? x.name_ar : x.name_en) : (code ?? '—'));
   const formatter = new Intl.DateTimeFormat(dateLocale(lang, profile), { dateStyle: 'medium', timeZone: d?.profile.timezone ?? 'UTC' });
   return {
-    categoryName: (code: string) => name(d?.categories.find((c) => c.code === code), code),
-    areaName: (code: string | null) => name(d?.municipalities.flatMap((m) => m.areas).find((a) => a.code === code), code),
-    agencyName: (code: string | null) => name(d?.agencies.find((a) => a.code === code), code),
+    // Retired codes keep their names (directoryEntry): an old issue stays readable.
+    categoryName: (code: string) => name(d ? directoryEntry(d, 'categories', code) : undefined, code),
+    areaName: (code: string | null) => name(d ? directoryEntry(d, 'areas', code) : undefined, code),
+    agencyName: (code: string | null) => name(d ? directoryEntry(d, 'agencies', code) : undefined, code),
     agencies: (d?.agencies ?? []).map((a) => ({ code: a.code, name: name(a, a.code) })),
     formatDate: (iso: string) => formatter.format(new Date(iso)),
   };

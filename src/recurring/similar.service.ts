@@ -22,7 +22,7 @@ export async function findSimilarOpenCases(profile: string, input: SimilarInput,
   let category = input.category || null;
   let area = input.area || null;
   if (!category || !area) {
-    const byText = await routeByText(profile, { text, category, area }, bar);
+    const byText = await routeByText(profile, { text, category, area }, bar, now);
     if (byText && byText.decision.method !== 'triage') {
       category = byText.decision.category;
       area = byText.decision.area ?? area;

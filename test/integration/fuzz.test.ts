@@ -54,6 +54,16 @@ const ROUTES: [Method, string][] = [
   ['get', '/api/v1/sla/preview'],
   ['get', '/api/v1/admin/classifier'],
   ['put', '/api/v1/admin/classifier/keywords/:category'],
+  ['get', '/api/v1/admin/directory'],
+  ['get', '/api/v1/admin/directory/changes'],
+  ['post', '/api/v1/admin/directory/agencies'],
+  ['post', '/api/v1/admin/directory/municipalities'],
+  ['post', '/api/v1/admin/directory/areas'],
+  ['post', '/api/v1/admin/directory/categories'],
+  ['patch', '/api/v1/admin/directory/agencies/:code'],
+  ['patch', '/api/v1/admin/directory/municipalities/:code'],
+  ['patch', '/api/v1/admin/directory/areas/:code'],
+  ['patch', '/api/v1/admin/directory/categories/:code'],
 ];
 
 const ROLES = ['guest', 'citizen', 'agent', 'officer', 'supervisor', 'manager', 'admin'] as const;
@@ -78,7 +88,7 @@ describe('fuzzing the API: no 5xx, ever', function () {
     const param = fc.oneof(text, fc.constantFrom('real', 'WASTE_COLLECTION', 'BH', 'AE-SHJ', '000000000000000000000000', '6b1154395879 5aac7f928ec3', '-1', '1e309'));
     const json = fc.oneof(
       fc.anything({ maxDepth: 3 }),
-      fc.dictionary(fc.constantFrom('type', 'title', 'description', 'category', 'area', 'contact', 'action', 'note', 'reason', 'agency', 'reply', 'assignee', 'priority', 'score', 'comment', 'email', 'password', 'refreshToken', 'name', 'role', 'message', 'match', 'plan', 'cases', 'from', 'keywords', 'timezone', 'weekend', 'holidays', 'location', 'language', 'channel'), fc.anything({ maxDepth: 2 })),
+      fc.dictionary(fc.constantFrom('type', 'title', 'description', 'category', 'area', 'contact', 'action', 'note', 'reason', 'agency', 'reply', 'assignee', 'priority', 'score', 'comment', 'email', 'password', 'refreshToken', 'name', 'role', 'message', 'match', 'plan', 'cases', 'from', 'keywords', 'timezone', 'weekend', 'holidays', 'location', 'language', 'channel', 'code', 'name_ar', 'name_en', 'municipality', 'owner', 'group', 'validFrom', 'validUntil', 'retired'), fc.anything({ maxDepth: 2 })),
       fc.record({ mutation: fc.constantFrom('type', 'description', 'contact', 'category', 'area', 'location'), value: fc.anything({ maxDepth: 2 }) }).map(({ mutation, value }) => ({ ...caseBody(), [mutation]: value })),
     );
     const query = fc.dictionary(fc.constantFrom('status', 'category', 'area', 'agency', 'overdue', 'assignedToMe', 'q', 'phone', 'identityConfirmed', 'sort', 'limit', 'cursor', 'type', 'priority', 'from'), fc.oneof(text, fc.array(text, { maxLength: 3 })));
