@@ -246,7 +246,7 @@ export async function updateCategory(ctx: EditContext, code: string, patch: Cate
 
 /** Every entry of the profile, retired ones included, for the admin API and page. */
 export async function listEntries(profile: string): Promise<{ agencies: EntryView[]; areas: EntryView[]; categories: EntryView[]; groups: (Names & { code: string })[] }> {
-  const sort = { code: 1, _id: 1 } as const;
+  const sort = { code: 1 } as const; // codes are unique in a profile: the (profile, code) index gives the order
   const [profileDoc, agencies, areas, categories] = await Promise.all([
     ProfileModel.findOne({ code: profile }).lean(),
     AgencyModel.find({ profile }).sort(sort).lean(),
