@@ -20,7 +20,11 @@ import { findCaseFor } from './workspace.service.js';
 import { isStaff } from '../shared/principal.js';
 
 /** An instant with its offset (`Z` or `+03:00`): a time without one would be read in the server's zone. */
-const instant = Joi.string().trim().max(40).pattern(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/).isoDate();
+const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
+const instant = Joi.string()
+  .trim()
+  .max(40)
+  .custom((value: string, helpers) => (INSTANT.test(value) && !Number.isNaN(new Date(value).getTime()) ? new Date(value).toISOString() : helpers.error('string.isoDate')));
 
 export const offerMeetingSchema = Joi.object({
   kind: Joi.string().valid(...MEETING_KINDS).required(),
