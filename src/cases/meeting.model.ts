@@ -46,7 +46,8 @@ const meetingSchema = new Schema({
   createdAt: { type: Date, required: true },
   updatedAt: { type: Date, required: true },
 });
-meetingSchema.index({ caseId: 1, createdAt: 1, _id: 1 });
+meetingSchema.index({ reference: 1, createdAt: 1, _id: 1 });
+meetingSchema.index({ caseId: 1 });
 meetingSchema.index({ status: 1, reminderAt: 1, _id: 1 });
 
 export type MeetingDoc = InferSchemaType<typeof meetingSchema> & { _id: Types.ObjectId };

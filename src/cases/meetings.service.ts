@@ -69,9 +69,9 @@ export async function offerMeeting(p: Principal, c: CaseDoc, input: OfferInput, 
   return meeting;
 }
 
-/** The meetings of a case, oldest first. */
-export async function meetingsOf(c: Pick<CaseDoc, '_id'>): Promise<MeetingDoc[]> {
-  return MeetingModel.find({ caseId: c._id }).sort({ createdAt: 1, _id: 1 }).lean<MeetingDoc[]>();
+/** The meetings of a case (by its reference, which is unique and never changes), oldest first. */
+export async function meetingsOf(c: Pick<CaseDoc, 'reference'>): Promise<MeetingDoc[]> {
+  return MeetingModel.find({ reference: c.reference }).sort({ createdAt: 1, _id: 1 }).lean<MeetingDoc[]>();
 }
 
 async function meetingOf(c: CaseDoc, meetingId: unknown): Promise<MeetingDoc> {

@@ -5,6 +5,7 @@ import type { ModuleRouters, RouterKit } from '../shared/routers.js';
 import { casesApiRouter } from './case.routes.js';
 import { filingPagesRouter } from './filing.pages.js';
 import { meetingsApiRouter } from './meetings.routes.js';
+import { meetingsWorkRouter } from './meetings.pages.js';
 import { myCasesPagesRouter } from './my-cases.pages.js';
 import { noStore } from './page-support.js';
 import { trackingPagesRouter } from './tracking.pages.js';
@@ -22,5 +23,6 @@ export function casesRouters(deps: ModuleDeps, kit: RouterKit): ModuleRouters {
   pages.use(myCasesPagesRouter(deps));
   pages.use(workspaceViewRouter(deps, kit.csrf));
   pages.use(workspaceActionsRouter(deps, kit.csrf));
+  pages.use(meetingsWorkRouter(deps, kit.csrf));
   return { api, pages };
 }
