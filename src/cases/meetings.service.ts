@@ -166,3 +166,8 @@ export async function sendMeetingReminders(now: Date, options: { publicUrl: stri
   }
   return sent;
 }
+
+/** Anonymising a case (retention.ts) removes what its meetings hold about the citizen: the phone and the outcome's note. */
+export async function forgetMeetingPersonalData(caseId: Types.ObjectId, now: Date): Promise<void> {
+  await MeetingModel.updateMany({ caseId }, { $set: { updatedAt: now }, $unset: { phone: 1, 'outcome.note': 1, reminderAt: 1 } });
+}

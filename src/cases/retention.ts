@@ -19,6 +19,7 @@ import crypto from 'node:crypto';
 import { recordAudit } from '../audit/index.js';
 import { lte, oneOf } from '../shared/db/operators.js';
 import { deleteAttachmentFiles } from './attachments.js';
+import { forgetMeetingPersonalData } from './meetings.service.js';
 import { CaseModel, type CaseDoc, type HistoryEntry } from './case.model.js';
 import { hashSecret } from './reference.js';
 import { TERMINAL_STATUSES } from './status.js';
@@ -52,6 +53,7 @@ export async function anonymiseCase(c: CaseDoc, now: Date, reason: 'retention' |
   if (c.anonymisedAt) return false;
   // Files first: if the write below fails, the next run finds the case again and the delete is a no-op.
   await deleteAttachmentFiles((c.attachments ?? []).map((a) => a.fileId));
+  await forgetMeetingPersonalData(c._id, now);
   const history = (c.history ?? []).map((h) => withoutPersonalText(h as HistoryEntry));
   const result = await CaseModel.updateOne(
     { _id: c._id, anonymisedAt: null },

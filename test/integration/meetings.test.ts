@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import ICAL from 'ical.js';
 import request from 'supertest';
-import { CaseModel, sendMeetingReminders } from '../../src/cases/index.js';
+import { anonymiseCase, CaseModel, sendMeetingReminders } from '../../src/cases/index.js';
+import { MeetingModel } from '../../src/cases/meeting.model.js';
 import { OutboxMessageModel, renderEmail } from '../../src/notifications/index.js';
 import { ManualClock } from '../../src/shared/clock.js';
 import { oneOf } from '../../src/shared/db/operators.js';
@@ -167,12 +168,13 @@ describe('meetings about a case: video or call-back', () => {
 
   it('when the citizen (tracking code) and an agent pick at the same moment, then exactly one wins and the other gets 409 SLOT_TAKEN', async () => {
     const { reference, token } = await fileCase();
-    const meetingId = (await offer(officer, reference, { kind: 'callback', slots: [TUESDAY_10, TUESDAY_11] })).body.id as string;
+    const [MONDAY_10, MONDAY_11] = ['2026-11-30T07:00:00Z', '2026-11-30T08:00:00Z']; // times no other test books for this officer
+    const meetingId = (await offer(officer, reference, { kind: 'callback', slots: [MONDAY_10, MONDAY_11] })).body.id as string;
     const pick = (slot: string, who: 'citizen' | 'agent') => {
       const req = request(app).post(`/api/v1/cases/${reference}/meetings/${meetingId}/pick`);
       return (who === 'citizen' ? req.set('X-Tracking-Token', token) : req.set(...as(agent))).send({ slot });
     };
-    const answers = await Promise.all([pick(TUESDAY_10, 'citizen'), pick(TUESDAY_11, 'agent'), pick(TUESDAY_10, 'agent')]);
+    const answers = await Promise.all([pick(MONDAY_10, 'citizen'), pick(MONDAY_11, 'agent'), pick(MONDAY_10, 'agent')]);
     const statuses = answers.map((a) => a.status).sort();
     expect(statuses).to.deep.equal([200, 409, 409]);
     for (const lost of answers.filter((a) => a.status === 409)) expect(lost.body.error.code).to.equal('SLOT_TAKEN');
@@ -180,7 +182,7 @@ describe('meetings about a case: video or call-back', () => {
     expect(c!.history.filter((h) => h.event === 'meeting_booked')).to.have.length(1);
     expect(await OutboxMessageModel.countDocuments({ template: 'meeting', 'subject.id': c!._id.toHexString() })).to.equal(2);
     // Picking again after the race: still 409.
-    const again = await pick(TUESDAY_11, 'citizen');
+    const again = await pick(MONDAY_11, 'citizen');
     expect(again.status).to.equal(409);
     expect(again.body.error.code).to.equal('SLOT_TAKEN');
   });
@@ -302,5 +304,20 @@ describe('meetings about a case: video or call-back', () => {
     const citizenSees = await request(app).get(`/api/v1/cases/${reference}/meetings`).set('X-Tracking-Token', token);
     expect(citizenSees.body.items[0].outcome).to.deep.equal({ result: 'held', note: null, at: '2026-12-01T10:40:00.000Z' });
     clock.set('2026-11-29T06:00:00Z');
+  });
+
+  it("when the case is anonymised (retention), then its meetings keep no phone and no outcome note", async () => {
+    const { reference, token } = await fileCase();
+    const slot = '2026-12-02T06:00:00Z';
+    const meetingId = (await offer(officer, reference, { kind: 'callback', slots: [slot] })).body.id as string;
+    await request(app).post(`/api/v1/cases/${reference}/meetings/${meetingId}/pick`).set('X-Tracking-Token', token).send({ slot });
+    clock.set('2026-12-02T06:30:00Z');
+    await request(app).post(`/api/v1/cases/${reference}/meetings/${meetingId}/outcome`).set(...as(officer)).send({ outcome: 'held', note: 'Called +973 3300 0000, spoke to Fatima.' });
+    const c = (await CaseModel.findOne({ reference }).lean())!;
+    expect(await anonymiseCase(c, clock.now(), 'retention')).to.equal(true);
+    const m = (await MeetingModel.findById(meetingId).lean())!;
+    expect(m.phone).to.equal(undefined);
+    expect(m.outcome).to.include({ result: 'held' });
+    expect(m.outcome!.note).to.equal(undefined);
   });
 });
