@@ -61,5 +61,34 @@ export function meetingCalendar(data: MeetingCalendarData, language: Language): 
     attendees: [{ name: data.attendee.name, email: data.attendee.email, rsvp: false, partstat: 'ACCEPTED', role: 'REQ-PARTICIPANT' }],
   });
   if (error || !value) throw new Error(`the meeting invitation could not be written: ${error?.message ?? 'no output'}`);
-  return value;
+  return foldByOctets(value);
+}
+
+/**
+ * The library folds at 75 characters; RFC 5545 (3.1) counts 75 octets, which Arabic text (two octets
+ * a letter) passes long before. Unfolds, then folds again at 75 octets of UTF-8, never inside a
+ * character, each continuation starting with a space.
+ */
+export function foldByOctets(ics: string): string {
+  const lines = ics.replace(/\r\n[ \t]/g, '').split('\r\n');
+  return lines.map(foldLine).join('\r\n');
+}
+
+function foldLine(line: string): string {
+  const parts: string[] = [];
+  let current = '';
+  let octets = 0;
+  for (const char of line) {
+    const size = Buffer.byteLength(char, 'utf8');
+    const limit = parts.length === 0 ? 75 : 74; // a continuation's leading space counts
+    if (octets + size > limit) {
+      parts.push(current);
+      current = '';
+      octets = 0;
+    }
+    current += char;
+    octets += size;
+  }
+  parts.push(current);
+  return parts.join('\r\n ');
 }

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import ICAL from 'ical.js';
 import request from 'supertest';
-import { anonymiseCase, CaseModel, sendMeetingReminders } from '../../src/cases/index.js';
+import { anonymiseCase, CaseModel, sendMeetingReminders, type CaseDoc } from '../../src/cases/index.js';
 import { MeetingModel } from '../../src/cases/meeting.model.js';
 import { OutboxMessageModel, renderEmail } from '../../src/notifications/index.js';
 import { ManualClock } from '../../src/shared/clock.js';
@@ -313,7 +313,7 @@ describe('meetings about a case: video or call-back', () => {
     await request(app).post(`/api/v1/cases/${reference}/meetings/${meetingId}/pick`).set('X-Tracking-Token', token).send({ slot });
     clock.set('2026-12-02T06:30:00Z');
     await request(app).post(`/api/v1/cases/${reference}/meetings/${meetingId}/outcome`).set(...as(officer)).send({ outcome: 'held', note: 'Called +973 3300 0000, spoke to Fatima.' });
-    const c = (await CaseModel.findOne({ reference }).lean())!;
+    const c = (await CaseModel.findOne({ reference }).lean<CaseDoc>())!;
     expect(await anonymiseCase(c, clock.now(), 'retention')).to.equal(true);
     const m = (await MeetingModel.findById(meetingId).lean())!;
     expect(m.phone).to.equal(undefined);
