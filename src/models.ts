@@ -7,6 +7,7 @@
 import './audit/audit.model.js';
 import './cases/attachment-slot.model.js';
 import './cases/case.model.js';
+import './cases/meeting.model.js';
 import './classification/classifier.model.js';
 import './directory/directory-change.model.js';
 import './directory/directory.model.js';

@@ -6,7 +6,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Config } from './config/index.js';
 import { createApp } from './app.js';
 import { anonymiseExpiredCases, CaseModel, closeAfterRatingWindow, retentionCutoff } from './cases/index.js';
-import { recomputeStaleClocks, runSlaSweep } from './cases/index.js';
+import { recomputeStaleClocks, runSlaSweep, sendMeetingReminders } from './cases/index.js';
 import { forgetExpiredHistory, routingBarOf, trainAndStore } from './classification/index.js';
 import { runJob } from './shared/jobs.js';
 import { repeat, type Loop } from './shared/repeat.js';
@@ -37,6 +37,8 @@ const RECURRENCE_INTERVAL_MS = 15_000;
 const RETENTION_CHECK_MS = 60 * 60_000;
 const RETENTION_EVERY_MS = 24 * 3_600_000;
 const RETENTION_BATCH = 200;
+/** Meeting reminders (the working day before) are looked for every few minutes; each is claimed once. */
+const MEETING_REMINDER_INTERVAL_MS = 5 * 60_000;
 
 /** What the background loops need: the configuration, the logger, the hooks and this instance's name. */
 interface LoopContext {
@@ -129,6 +131,10 @@ function startBackgroundLoops(ctx: LoopContext): Loop[] {
     repeat(config.slaSweepIntervalSeconds * 1000, () => sweepSla(ctx), { onError: warn('SLA sweep failed') }),
     repeat(RETRAIN_CHECK_MS, () => retrainOnSchedule(ctx), { onError: warn('scheduled classifier training failed') }),
     repeat(RETENTION_CHECK_MS, () => anonymiseOnSchedule(ctx), { onError: warn('retention (anonymising ended cases) failed') }),
+    repeat(MEETING_REMINDER_INTERVAL_MS, async () => {
+      const sent = await sendMeetingReminders(systemClock.now(), { publicUrl: config.publicUrl, instance });
+      if (sent) logger.info({ sent }, 'meeting reminders sent');
+    }, { onError: warn('meeting reminders failed') }),
     // Recurring issues: missed cases requeued, new cases grouped in filing order, quiet issues resolved, nightly check.
     repeat(RECURRENCE_INTERVAL_MS, () => runRecurrenceTurn(systemClock.now(), { profile: config.deploymentProfile, publicUrl: config.publicUrl, instanceId: instance, logger, clock: systemClock }), {
       onError: warn('recurring-issue detection failed'),

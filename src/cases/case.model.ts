@@ -48,7 +48,7 @@ const historyEntrySchema = new Schema(
   {
     at: { type: Date, required: true },
     actor: { type: actorSchema, required: true },
-    event: { type: String, required: true, enum: ['filed', 'routed', 'status_changed', 'message', 'transferred', 'assigned', 'attachment_added', 'escalated', 'sla_changed', 'priority_changed'] },
+    event: { type: String, required: true, enum: ['filed', 'routed', 'status_changed', 'message', 'transferred', 'assigned', 'attachment_added', 'escalated', 'sla_changed', 'priority_changed', 'meeting_offered', 'meeting_booked', 'meeting_outcome'] },
     from: { type: String },
     to: { type: String },
     note: { type: String },

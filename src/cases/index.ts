@@ -16,3 +16,4 @@ export { linkGuestCases } from './linking.js';
 export { casesOfCitizen, casesFollowedBy, forgetFollower } from './citizen-cases.js';
 export { isTerminal } from './status.js';
 export { casesRouters } from './routers.js';
+export { sendMeetingReminders } from './meetings.service.js';

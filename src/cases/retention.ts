@@ -20,6 +20,7 @@ import { recordAudit } from '../audit/index.js';
 import { lte, oneOf } from '../shared/db/operators.js';
 import type { Hooks } from '../shared/hooks.js';
 import { deleteAttachmentFiles } from './attachments.js';
+import { forgetMeetingPersonalData } from './meetings.service.js';
 import { CaseModel, type CaseDoc, type HistoryEntry } from './case.model.js';
 import { hashSecret } from './reference.js';
 import { TERMINAL_STATUSES } from './status.js';
@@ -58,6 +59,7 @@ export async function anonymiseCase(c: CaseDoc, now: Date, reason: 'retention' |
   // and both are no-ops the second time.
   await deleteAttachmentFiles((c.attachments ?? []).map((a) => a.fileId));
   await forget({ _id: c._id, citizenId: c.citizenId ?? null, contactEmail: c.contactEmail }, now);
+  await forgetMeetingPersonalData(c._id, now);
   const history = (c.history ?? []).map((h) => withoutPersonalText(h as HistoryEntry));
   const result = await CaseModel.updateOne(
     { _id: c._id, anonymisedAt: null },

@@ -24,6 +24,10 @@ import { normaliseReference } from './reference.js';
 import { addCitizenAttachments, addCitizenMessage, citizenView, findAttachment, findVisibleCase, type CaseView, type TimelineEntry } from './tracking.service.js';
 import { directoryOrFail, errorsByField, formBody, pageCookies, rememberTracking, text, visibleFromCookie, type FormBody, type PageCookies } from './page-support.js';
 import { directoryEntry, type DirectoryView } from '../directory/index.js';
+import { meetingTime } from './meeting-emails.js';
+import { meetingView } from './meetings.js';
+import { meetingsOf, pickSlot } from './meetings.service.js';
+import { pickSlotSchema } from './meetings.routes.js';
 
 /** What the tracking pages' handlers share. */
 interface TrackingPages {
@@ -46,6 +50,7 @@ export function trackingPagesRouter(deps: ModuleDeps, csrf: Csrf, limits: CaseLi
   router.post('/cases/:reference/messages', limits.tracking, uploadTarget(pages), receiveAttachments, csrf.protect, addFromPage(pages));
   router.post('/cases/:reference/act', limits.tracking, csrf.protect, ownerDecision(pages));
   router.post('/cases/:reference/rating', limits.tracking, csrf.protect, rateFromPage(pages));
+  router.post('/cases/:reference/meetings/:id/pick', limits.tracking, csrf.protect, pickFromPage(pages));
   router.get('/cases/:reference/attachments/:attachmentId', limits.tracking, downloadAttachment(pages));
   return router;
 }
@@ -138,6 +143,8 @@ async function renderCase(pages: TrackingPages, req: Request, res: Response, sta
     ...namesOf(directory, view, lang),
     expectedDays: view.dueAt ? null : await expectedWorkingDays(profile, { type: view.type, category: view.category ?? undefined }, deps.clock.now()), // shown only without a dueAt
     formatDate: (iso: string) => formatter.format(new Date(iso)),
+    meetings: (await meetingsOf(view)).map((m) => meetingView(m, false)),
+    formatSlot: (slot: { start: string; end: string }) => meetingTime(new Date(slot.start), new Date(slot.end), lang, directory.profile.timezone),
     describeEvent: (e: TimelineEntry) => describeEvent(req.t, e),
     values,
     errors,
@@ -218,6 +225,23 @@ function rateFromPage(pages: TrackingPages): CaseHandler {
     } catch (err) {
       const { status, message } = pageRefusal(err, req.t, { passThrough: ['CASE_NOT_FOUND'], detail: (details) => details[0]?.message });
       await renderCase(pages, req, res, status, citizenView(found), body, { score: message });
+      return;
+    }
+    res.redirect(303, `/cases/${found.reference}`);
+  };
+}
+
+/** The citizen picks one of the times offered for a meeting; a refusal (taken meanwhile, passed) is shown beside the choice. */
+function pickFromPage(pages: TrackingPages) {
+  return async (req: Request<{ reference: string; id: string }>, res: Response): Promise<void> => {
+    const found = await visibleFromCookie(req, res, pages.cookies);
+    const body = formBody(req);
+    try {
+      const { slot } = validateWith(pickSlotSchema, { slot: text(body, 'slot') }, req.t) as { slot: string };
+      await pickSlot({ kind: 'citizen' }, found, req.params.id, new Date(slot), pages.deps.clock.now(), pages.deps.config.publicUrl);
+    } catch (err) {
+      const { status, message } = pageRefusal(err, req.t, { passThrough: ['CASE_NOT_FOUND', 'MEETING_NOT_FOUND'], detail: () => req.t('validation.any.required', { label: req.t('meetings.chooseTitle') }) });
+      await renderCase(pages, req, res, status, citizenView(found), body, { [`meeting-${req.params.id}`]: message });
       return;
     }
     res.redirect(303, `/cases/${found.reference}`);

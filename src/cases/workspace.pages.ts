@@ -26,12 +26,16 @@ import { sendAttachment } from './case.routes.js';
 import { findAttachment } from './tracking.service.js';
 import type { CaseAction } from './status.js';
 import { requiredInputs } from './status.js';
+import { meetingTime } from './meeting-emails.js';
+import { MEETING_DURATIONS, meetingView } from './meetings.js';
+import { meetingsOf } from './meetings.service.js';
+import { isTerminal } from './status.js';
 import { assignableOfficers, assignCase, auditAttachmentRead, findCaseFor, openCase, replyToCase, setPriority, transitionCase, type ActResult, type TransitionCommand } from './workspace.service.js';
 
 const STAFF = ['agent', 'officer', 'supervisor', 'manager', 'admin'] as const;
 
 /** What the workspace's handlers share: the app's deps and the CSRF kit (the case page's forms carry its token). */
-interface Workspace {
+export interface Workspace {
   deps: ModuleDeps;
   csrf: Csrf;
 }
@@ -193,13 +197,27 @@ async function renderCase({ deps, csrf }: Workspace, req: Request, res: Response
     formatDate: (iso: string) => formatter.format(new Date(iso)),
     duration: durationOf(req),
     priorities: PRIORITIES,
+    ...(await meetingLocals(req, p, c, dir.profile.timezone)),
     csrfToken: csrf.token(req, res),
     principal: p,
   });
 }
 
+/** The case page's meetings: what was offered and booked, and the forms this person may use. */
+async function meetingLocals(req: Request, p: Principal, c: { reference: string; agency?: string | null; status: Parameters<typeof isTerminal>[0] }, timezone: string) {
+  const lang = requestLanguage(req);
+  return {
+    meetings: (await meetingsOf(c)).map((m) => meetingView(m, true)),
+    canOfferMeeting: (p.role === 'officer' || p.role === 'supervisor') && !!p.agency && p.agency === c.agency && !isTerminal(c.status),
+    canPickMeeting: p.role === 'agent',
+    durations: MEETING_DURATIONS,
+    timezone,
+    formatSlot: (slot: { start: string; end: string }) => meetingTime(new Date(slot.start), new Date(slot.end), lang, timezone),
+  };
+}
+
 /** A refusal the person can act on: the case page again, with the reason; anything else is rethrown for the error chain. */
-async function showRefusal(ws: Workspace, err: unknown, req: Request, res: Response): Promise<void> {
+export async function showRefusal(ws: Workspace, err: unknown, req: Request, res: Response): Promise<void> {
   const detail = (details: ErrorDetail[]) => details.map((d) => req.t(`validation.${d.code}`, { label: req.t(`work.${d.field}Label`, { defaultValue: d.field }), defaultValue: d.message })).join(' ');
   const { status, message } = pageRefusal(err, req.t, { passThrough: ['CASE_NOT_FOUND'], detail });
   await renderCase(ws, req, res, status, { kind: 'error', message });

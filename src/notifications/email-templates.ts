@@ -11,6 +11,7 @@ import path from 'node:path';
 import ejs from 'ejs';
 import Joi from 'joi';
 import type { Language } from '../shared/i18n.js';
+import { meetingCalendar, meetingSummary, type MeetingCalendarData } from './meeting-calendar.js';
 
 export interface CaseReceiptData {
   /** The case's public reference, e.g. `TW-26-7KQ4-M9XD`. */
@@ -86,6 +87,18 @@ export interface RecurringIssueData {
   issueUrl: string;
 }
 
+/**
+ * A meeting about a case (cases/meetings): the invitation once the citizen (or an agent for them)
+ * picked a slot, and the reminder the working day before; to the citizen and to the officer, each in
+ * their language. Both carry the meeting's .ics (same UID), built when the message is rendered.
+ */
+export interface MeetingEmailData extends MeetingCalendarData {
+  event: 'invitation' | 'reminder';
+  recipient: 'citizen' | 'officer';
+  /** The meeting's time, already written in the message's language and the deployment's zone. */
+  when: string;
+}
+
 /** The data each template needs; the key is the template's name. */
 export interface EmailDataByTemplate {
   'case-receipt': CaseReceiptData;
@@ -94,6 +107,7 @@ export interface EmailDataByTemplate {
   'case-follower-update': CaseFollowerUpdateData;
   'sla-escalation': SlaEscalationData;
   'recurring-issue': RecurringIssueData;
+  meeting: MeetingEmailData;
 }
 
 export type EmailTemplate = keyof EmailDataByTemplate;
@@ -140,6 +154,22 @@ const DATA_SCHEMAS: Readonly<Record<EmailTemplate, Joi.ObjectSchema<Record<strin
     caseCount: Joi.number().integer().min(1).max(1_000_000).required(),
     issueUrl: Joi.string().uri({ scheme: ['http', 'https'] }).max(2000).required(),
   }),
+  meeting: Joi.object({
+    event: Joi.string().valid('invitation', 'reminder').required(),
+    recipient: Joi.string().valid('citizen', 'officer').required(),
+    when: label.required(),
+    uid: Joi.string().trim().min(1).max(200).pattern(/^[A-Za-z0-9._@-]+$/).required(),
+    sequence: Joi.number().integer().min(0).max(1000).required(),
+    reference: Joi.string().trim().min(1).max(64).required(),
+    mode: Joi.string().valid('video', 'callback').required(),
+    start: Joi.string().isoDate().required(),
+    end: Joi.string().isoDate().required(),
+    videoLink: Joi.string().uri({ scheme: ['https'] }).max(2000).allow(null).required(),
+    phone: Joi.string().trim().max(40).allow(null).required(),
+    organizer: Joi.object({ name: label.required(), email: Joi.string().email({ tlds: { allow: false } }).max(254).required() }).required(),
+    attendee: Joi.object({ name: label.required(), email: Joi.string().email({ tlds: { allow: false } }).max(254).required() }).required(),
+    caseUrl: Joi.string().uri({ scheme: ['http', 'https'] }).max(2000).required(),
+  }),
   'account-verify': Joi.object({
     name: label.required(),
     verifyUrl: Joi.string().uri({ scheme: ['http', 'https'] }).max(2000).required(),
@@ -161,6 +191,8 @@ export interface RenderedEmail {
   subject: string;
   text: string;
   html: string;
+  /** An iCalendar invitation (METHOD:REQUEST) sent with the message, for the templates that have one. */
+  calendar?: string;
 }
 
 export class EmailRenderError extends Error {
@@ -191,7 +223,7 @@ export async function renderEmail(template: string, language: Language, data: un
   if (!isEmailTemplate(template)) throw new EmailRenderError(`unknown email template ${JSON.stringify(template)}`);
   const checked = DATA_SCHEMAS[template].validate(data, { abortEarly: false, convert: false });
   if (checked.error) throw new EmailRenderError(`data for ${template} is invalid: ${checked.error.details.map((d) => d.path.join('.')).join(', ')}`);
-  const locals = { ...checked.value, lang: language, dir: language === 'ar' ? 'rtl' : 'ltr', plural: pluralFor(language) };
+  const locals = { ...checked.value, lang: language, dir: language === 'ar' ? 'rtl' : 'ltr', plural: pluralFor(language), ...extraLocals(template, language, checked.value) };
   const base = path.join(EMAIL_VIEWS, `${template}.${language}`);
 
   const textSource = await renderFile(`${base}.txt.ejs`, locals, { cache: true, escape: escapeText });
@@ -200,7 +232,20 @@ export async function renderEmail(template: string, language: Language, data: un
   const subject = match[1].trim();
   const text = textSource.slice(match[0].length).trim() + '\n';
   const html = await renderFile(`${base}.ejs`, { ...locals, subject }, { cache: true });
-  return { subject, text, html };
+  return { subject, text, html, ...(template === 'meeting' ? { calendar: calendarOf(checked.value as unknown as MeetingEmailData, language) } : {}) };
+}
+
+/** What a template reads besides its data (the meeting's summary line, worded as in its invitation). */
+function extraLocals(template: EmailTemplate, language: Language, data: Record<string, unknown>): Record<string, unknown> {
+  return template === 'meeting' ? { summary: meetingSummary(data as unknown as MeetingEmailData, language) } : {};
+}
+
+function calendarOf(data: MeetingEmailData, language: Language): string {
+  try {
+    return meetingCalendar(data, language);
+  } catch (err) {
+    throw new EmailRenderError(err instanceof Error ? err.message : 'the meeting invitation could not be written');
+  }
 }
 
 async function renderFile(file: string, locals: ejs.Data, options: ejs.Options): Promise<string> {

@@ -12,6 +12,8 @@ export interface MailTransport {
     subject: string;
     text: string;
     html: string;
+    /** An iCalendar invitation, sent as its text/calendar part (nodemailer's icalEvent). */
+    icalEvent?: { method: string; filename: string; content: string };
     messageId?: string;
     headers?: Record<string, string>;
   }): Promise<{ messageId: string }>;

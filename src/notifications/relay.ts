@@ -189,6 +189,7 @@ async function send(relay: Relay, message: StoredOutboxMessage, mailer: MailTran
     subject: email.subject,
     text: email.text,
     html: email.html,
+    ...(email.calendar ? { icalEvent: { method: 'REQUEST', filename: 'invitation.ics', content: email.calendar } } : {}),
     messageId: `<outbox.${String(message._id)}@${relay.domain}>`,
     headers: { 'Auto-Submitted': 'auto-generated' }, // RFC 3834: no auto-replies
   });

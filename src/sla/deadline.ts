@@ -217,3 +217,28 @@ export function toCalendarIso(calendar: Calendar, instant: Instant): string {
   const c = compile(calendar);
   return DateTime.fromMillis(toMs(instant, 'instant'), { zone: c.zone }).toISO({ suppressMilliseconds: true })!;
 }
+
+/**
+ * Whether [start, end) lies inside one working window of the calendar: a working day (not a weekend
+ * or holiday) between its opening and closing times. What a meeting slot must keep to.
+ */
+export function insideWorkingHours(calendar: Calendar, start: Instant, end: Instant): boolean {
+  const c = compile(calendar);
+  const from = toMs(start, 'start');
+  const to = toMs(end, 'end');
+  if (to <= from) return false;
+  const w = windowOf(c, localDay(c, from));
+  return !!w && from >= w.open && to <= w.close;
+}
+
+/**
+ * The opening time of the last working day before the local day of `instant` (its own day never
+ * counts): when a reminder of something on that day goes out, "the working day before".
+ */
+export function openingOfWorkingDayBefore(calendar: Calendar, instant: Instant): Date {
+  const c = compile(calendar);
+  for (let day = localDay(c, toMs(instant, 'instant')) - 1; ; day--) {
+    const w = windowOf(c, day);
+    if (w) return new Date(w.open);
+  }
+}

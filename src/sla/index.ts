@@ -15,7 +15,7 @@ export {
   markCalendarRecomputed,
   type CalendarEntry,
 } from './calendar.service.js';
-export { slaState, toCalendarIso, workingDaysUntil } from './deadline.js';
+export { insideWorkingHours, openingOfWorkingDayBefore, slaState, toCalendarIso, workingDaysUntil } from './deadline.js';
 export { LEVEL_NAMES, levelAt, levelsToNotify, nextCheckAfter, recomputeClock, startClock, type ClockFields, type EscalationLevel, type StoredClock } from './clock.js';
 export {
   clockSetup,

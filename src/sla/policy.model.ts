@@ -16,6 +16,7 @@ const policySchema = new Schema({
   calendar: { type: String },
   restartOnTransfer: { type: Boolean },
   headContact: { type: new Schema({ name: String, email: String, language: String }, { _id: false }) },
+  videoLink: { type: String },
   updatedBy: { type: new Schema({ userId: String, name: String }, { _id: false }) },
   createdAt: { type: Date, required: true },
   updatedAt: { type: Date, required: true },

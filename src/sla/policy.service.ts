@@ -29,6 +29,7 @@ function toPolicy(d: PolicyDoc): SlaPolicy {
   if (d.calendar) p.calendar = d.calendar;
   if (typeof d.restartOnTransfer === 'boolean') p.restartOnTransfer = d.restartOnTransfer;
   if (d.headContact?.email) p.headContact = clean(d.headContact)!;
+  if (d.videoLink) p.videoLink = d.videoLink;
   return p;
 }
 
@@ -79,7 +80,7 @@ export async function replacePolicy(profile: string, id: string, body: Omit<SlaP
   if (!Types.ObjectId.isValid(id)) throw notFound();
   checkPolicyShape(body);
   await checkCalendarExists(body.calendar);
-  const unset = Object.fromEntries(['firstResponse', 'resolution', 'managersAfter', 'calendar', 'restartOnTransfer', 'headContact'].filter((k) => body[k as keyof typeof body] === undefined).map((k) => [k, 1]));
+  const unset = Object.fromEntries(['firstResponse', 'resolution', 'managersAfter', 'calendar', 'restartOnTransfer', 'headContact', 'videoLink'].filter((k) => body[k as keyof typeof body] === undefined).map((k) => [k, 1]));
   const result = await SlaPolicyModel.updateOne(
     { _id: new Types.ObjectId(id), profile },
     { $set: { ...body, updatedBy: { userId: by.userId, name: by.name }, updatedAt: now }, ...(Object.keys(unset).length ? { $unset: unset } : {}) },

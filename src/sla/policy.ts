@@ -50,6 +50,8 @@ export interface SlaPolicy {
   restartOnTransfer?: boolean;
   /** Agency-wide: told when one of the agency's cases breaches its deadline. */
   headContact?: HeadContact;
+  /** Agency-wide: the link of the agency's video service, sent with meetings by video (cases/meetings). */
+  videoLink?: string;
 }
 
 export interface ResolvedPolicy {
@@ -60,6 +62,8 @@ export interface ResolvedPolicy {
   calendar: string | null;
   restartOnTransfer: boolean;
   headContact: HeadContact | null;
+  /** The agency's video service link; null when the agency has none. */
+  videoLink: string | null;
   /** The policies that contributed, most specific first (stored on the case for audit). */
   policyIds: string[];
 }
@@ -92,6 +96,7 @@ export function resolvePolicy(policies: readonly SlaPolicy[], c: PolicyMatch, de
     calendar: pick('calendar') ?? null,
     restartOnTransfer: pick('restartOnTransfer') ?? false,
     headContact: pick('headContact') ?? null,
+    videoLink: pick('videoLink') ?? null,
     policyIds: matching.map((p) => p.id),
   };
 }
@@ -142,18 +147,19 @@ export const policyBodySchema = Joi.object({
     email: Joi.string().trim().max(254).email({ tlds: { allow: false } }).required(),
     language: Joi.string().valid('ar', 'en').required(),
   }),
+  videoLink: Joi.string().trim().max(2000).uri({ scheme: ['https'] }),
 });
 
 /** Rules joi cannot say: agency-wide settings need a policy on the agency alone; a policy must set something. */
 export function checkPolicyShape(body: Omit<SlaPolicy, 'id'>): void {
   const problems: ErrorDetail[] = [];
   const agencyOnly = body.match.agency !== undefined && specificity(body.match) === WEIGHT.agency;
-  for (const field of ['calendar', 'restartOnTransfer', 'headContact'] as const) {
+  for (const field of ['calendar', 'restartOnTransfer', 'headContact', 'videoLink'] as const) {
     if (body[field] !== undefined && !agencyOnly) {
       problems.push({ field, code: 'AGENCY_WIDE_SETTING', message: `${field} applies to a whole agency: set it on a policy that matches on the agency alone.` });
     }
   }
-  const sets = ['firstResponse', 'resolution', 'managersAfter', 'calendar', 'restartOnTransfer', 'headContact'].some((k) => body[k as keyof typeof body] !== undefined);
+  const sets = ['firstResponse', 'resolution', 'managersAfter', 'calendar', 'restartOnTransfer', 'headContact', 'videoLink'].some((k) => body[k as keyof typeof body] !== undefined);
   if (!sets) problems.push({ field: '', code: 'EMPTY_POLICY', message: 'A policy must set at least one target or setting.' });
   if (problems.length) throw new ValidationError(problems);
 }
