@@ -66,7 +66,7 @@ describe('meetings about a case: video or call-back', () => {
     expect(video.body.error.message).to.contain('رابط');
     const callback = await offer(officer, reference, { kind: 'callback', slots: [TUESDAY_10], durationMinutes: 30 });
     expect(callback.status, JSON.stringify(callback.body)).to.equal(201);
-    expect(callback.body).to.include({ kind: 'callback', status: 'offered', phone: '+973 3300 0000', durationMinutes: 30 });
+    expect(callback.body).to.include({ kind: 'callback', status: 'offered', phone: '+97333000000', durationMinutes: 30 }); // the filer's phone, stored in E.164
     expect(callback.body.slots).to.deep.equal([{ start: '2026-12-01T07:00:00.000Z', end: '2026-12-01T07:30:00.000Z' }]);
   });
 
