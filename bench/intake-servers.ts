@@ -11,7 +11,8 @@
  * Talks to the parent over IPC: sends {type:'ready', port}; answers {cmd:'counts'} (tawasul: cases and
  * outbox messages; baseline: its documents), {cmd:'officer'} (tawasul: an officer of the agency the
  * filings went to, and an access token), {cmd:'memory'} (VmRSS from /proc/self/status, before and after
- * a full garbage collection when node runs with --expose-gc); on {cmd:'stop'} (or when the parent goes
+ * a full garbage collection when node runs with --expose-gc), {cmd:'purge-limiter'} (removes every
+ * rate-limit hit, as the purge job does when their window ends); on {cmd:'stop'} (or when the parent goes
  * away) closes everything and exits.
  */
 import fs from 'node:fs';
@@ -32,12 +33,13 @@ import { createUser, issueAccessToken, tokenSettings } from '../src/users/index.
 
 export type ServerName = 'tawasul' | 'baseline';
 
-export type ParentMessage = { cmd: 'counts' } | { cmd: 'officer' } | { cmd: 'memory' } | { cmd: 'stop' };
+export type ParentMessage = { cmd: 'counts' } | { cmd: 'officer' } | { cmd: 'memory' } | { cmd: 'purge-limiter' } | { cmd: 'stop' };
 export type ChildMessage =
   | { type: 'ready'; port: number }
   | { type: 'counts'; counts: Record<string, number> }
   | { type: 'officer'; token: string; agency: string }
   | { type: 'memory'; rssKiB: number; rssAfterGcKiB?: number; heapUsedKiB: number }
+  | { type: 'purged'; hits: number }
   | { type: 'failed'; message: string };
 
 const BASELINE_COLLECTION = 'bench_baseline_cases';
@@ -220,6 +222,9 @@ async function main(): Promise<void> {
         send({ type: 'counts', counts });
       } else if (message.cmd === 'officer') {
         send({ type: 'officer', ...(await officerToken()) });
+      } else if (message.cmd === 'purge-limiter') {
+        // What the purge job does when a window ends, done early: see bench/RESULTS.md on the limiter.
+        send({ type: 'purged', hits: (await mongoose.connection.db!.collection('rate_limit_hits').deleteMany({})).deletedCount });
       } else if (message.cmd === 'memory') {
         send(memory());
       } else if (message.cmd === 'stop') {

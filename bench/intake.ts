@@ -23,13 +23,14 @@
  * Printed: the medians over rounds (BENCH_ROUNDS, default 3), the ratio tawasul CPU per filing over
  * baseline CPU per filing (target <= 2) and tawasul's p99 at 50/s (target < 50 ms), and the machine's
  * load. Environment: MONGODB_URI (else an embedded engine, EMBEDDED_DB=auto|mongod|ferretdb),
- * BENCH_WARMUP (filings per server before the first round, default 300), BENCH_CPU_PROF=DIR (a V8 CPU
+ * BENCH_WARMUP (filings per server before the first round, default 300), BENCH_PURGE_LIMITER (default 1:
+ * the filing limiter's hits are removed before each tawasul run; 0 keeps them), BENCH_CPU_PROF=DIR (a V8 CPU
  * profile of the tawasul process into DIR). Results and their reading: bench/RESULTS.md.
  */
 import os from 'node:os';
 import { caseBody } from '../test/support/cases.js';
 import type { ServerName } from './intake-servers.js';
-import { cpuBetween, findEnginePid, snapshot, type CpuUse } from './support/cpu.js';
+import { cpuBetween, findEnginePid, processCpuS, snapshot, type CpuUse } from './support/cpu.js';
 import { engineLabel, openBenchDatabase } from './support/database.js';
 import { closedLoopAmount, describeFailures, hasFailures, openLoop, type LoadResult, type Target } from './support/load.js';
 import { ask, probe, startServer, stopServer, type Server } from './support/servers.js';
@@ -44,6 +45,8 @@ const WARMUP = Number(process.env.BENCH_WARMUP ?? 300);
 const TARGET_CPU_RATIO = 2;
 const TARGET_P99_MS = 50;
 const NAMES: readonly ServerName[] = ['baseline', 'tawasul'];
+/** Remove the filing limiter's hits before each tawasul run (default on): see bench/RESULTS.md. */
+const PURGE_LIMITER = process.env.BENCH_PURGE_LIMITER !== '0';
 
 const say = (m: string): void => console.log(`[bench] ${m}`);
 const f1 = (x: number): string => (Number.isFinite(x) ? x.toFixed(1) : 'n/a');
@@ -66,6 +69,17 @@ function row(round: number | string, name: string, sat: Measured, open: Measured
     `| ${round} | ${name} | ${f2(sat.serverCpuMsPerReq)} | ${f2(sat.engineCpuMsPerReq)} | ${f1(sat.rps)} | ${f1(sat.p99)} | ${f1(open.p50)} | ${f1(open.p99)} | ${f1(open.max)} | ` +
     `${f2(open.serverCpuMsPerReq)} | ${describeFailures(sat)}; ${describeFailures(open)} | ${f2(sat.cpu.other ?? NaN)} / ${f2(open.cpu.other ?? NaN)} |`
   );
+}
+
+/** Waits (at most 60 s) until the servers and the engine are idle: no backlog of one run in the next. */
+async function settle(pids: (number | undefined)[]): Promise<void> {
+  const started = performance.now();
+  for (;;) {
+    const a = pids.map(processCpuS);
+    await new Promise((r) => setTimeout(r, 500));
+    const busy = pids.map(processCpuS).reduce<number>((s, b, i) => s + ((b ?? 0) - (a[i] ?? 0)), 0) / 0.5;
+    if (busy < 0.1 || performance.now() - started > 60_000) return;
+  }
 }
 
 async function main(): Promise<void> {
@@ -97,6 +111,8 @@ async function main(): Promise<void> {
     }
     const measure = async (name: ServerName, run: () => Promise<LoadResult>): Promise<Measured> => {
       const pids = { server: servers[name]!.child.pid, engine: enginePid };
+      await settle([servers.tawasul!.child.pid, servers.baseline!.child.pid, enginePid]);
+      if (name === 'tawasul' && PURGE_LIMITER) await ask(servers.tawasul!, { cmd: 'purge-limiter' }, 'purged');
       const before = snapshot(pids);
       const r = await run();
       const cpu = cpuBetween(before, snapshot(pids));
@@ -145,6 +161,7 @@ async function main(): Promise<void> {
       `documents: ${counts.cases} cases, ${counts.receipts} receipts queued, ${counts.casesWithReceipt} cases with their own receipt, ${counts.baseline} baseline documents; ` +
         `2xx answers: tawasul ${ok.tawasul}, baseline ${ok.baseline} (plus at most ${slack.tawasul}/${slack.baseline} unanswered): ${countsOk ? 'consistent' : 'MISMATCH'}`,
     );
+    console.log(`filing limiter's hits removed before each tawasul run: ${PURGE_LIMITER ? 'yes' : 'no'}`);
     console.log(`load average before: ${loadBefore}, after: ${load()} (2 cores: above ~2 means other work competed for the CPU)`);
     if (!clean) console.log('RUN HAD FAILURES (non-2xx answers, errors or timeouts): the figures above are not a valid result.');
     if (!countsOk) console.log('DOCUMENT COUNTS DO NOT MATCH THE 2xx ANSWERS.');
