@@ -18,7 +18,9 @@
  *      (BENCH_RATE) for BENCH_DURATION seconds (default 10): sends are scheduled by time, whatever the
  *      answers do, and latency runs from the scheduled time, so coordinated omission hides nothing.
  * Then the documents: every 2xx answer of tawasul must be a stored case with its queued receipt (the
- * outbox message keyed by the case's id), every baseline 2xx a stored document.
+ * outbox message keyed by the case's id), every baseline 2xx a stored document. Requests the client gave
+ * up on (timeouts) may still have been filed: they are the allowed excess. A receipt is queued before
+ * its case is written (intake.service.ts), so the counts are taken once the servers are idle.
  *
  * Printed: the medians over rounds (BENCH_ROUNDS, default 3), the ratio tawasul CPU per filing over
  * baseline CPU per filing (target <= 2) and tawasul's p99 at 50/s (target < 50 ms), and the machine's
@@ -135,9 +137,10 @@ async function main(): Promise<void> {
       rounds.push(round);
     }
 
+    await settle([servers.tawasul.child.pid, servers.baseline.child.pid, enginePid]); // requests given up by the client may still be running
     const counts = { ...(await ask(servers.tawasul, { cmd: 'counts' })).counts, ...(await ask(servers.baseline, { cmd: 'counts' })).counts };
     const within = (docs: number | undefined, name: ServerName): boolean => docs !== undefined && docs >= ok[name] && docs <= ok[name] + slack[name];
-    const countsOk = within(counts.cases, 'tawasul') && counts.receipts === counts.cases && counts.casesWithReceipt === counts.cases && within(counts.baseline, 'baseline');
+    const countsOk = within(counts.cases, 'tawasul') && counts.casesWithReceipt === counts.cases && within(counts.receipts, 'tawasul') && within(counts.baseline, 'baseline');
     const clean = rounds.every((r) => NAMES.every((n) => !hasFailures(r.saturation[n]) && !hasFailures(r.open[n])));
 
     const med = (name: ServerName, pick: (r: Round) => number): number => median(rounds.map(pick));
