@@ -74,7 +74,8 @@ async function main(): Promise<void> {
       say(`phase ${phase}: ${filed} filings`);
       failed ||= filed !== FILINGS;
       say(`phase ${phase}: trimmed ${await trim(db.uri, KEEP)} cases (kept the newest ${KEEP})`);
-      const r = await queueReads(queue, token, READS);
+      // A fresh token per phase: a phase can outlast an access token's lifetime (401s otherwise).
+      const r = await queueReads(queue, phase === 1 ? token : (await ask(server, { cmd: 'officer' }, 'officer')).token, READS);
       say(`phase ${phase}: ${r.ok} queue reads at ${r.rps.toFixed(1)}/s; ${r.failures} failures`);
       failed ||= r.failures > 0 || r.ok !== READS;
       after.push(await ask(server, { cmd: 'memory' }, 'memory'));
