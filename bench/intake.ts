@@ -1,249 +1,176 @@
 /**
- * Intake throughput benchmark: `npm run bench:intake`.
+ * Filing cost against the framework floor: `npm run bench:intake` (issue #20, part 2).
  *
- * POST /api/v1/cases on the real app ("tawasul") against a bare node:http server that does one driver
- * insertOne of the same JSON body ("bare"), on the same database. Results and their reading are kept
- * in bench/RESULTS.md (section "Intake").
+ * Two servers, each in its own process (bench/intake-servers.ts), on the same database, measured in the
+ * same run, interleaved (baseline, tawasul, baseline, tawasul, ...) so that a change in how busy the
+ * shared machine is falls on both:
  *
- *   phase 1, saturation: each server at a fixed number of connections, no rate limit -> requests/s;
- *   phase 2, latency:    tawasul at half of ITS OWN saturation rate, fixed rate -> p50/p99;
- *                        bare at the same absolute rate, for reference.
+ *   tawasul   POST /api/v1/cases of createApp(...), the test configuration (silent logs);
+ *   baseline  Express 5 + express.json + a joi schema of the same body + one Mongoose `create` of a
+ *             similar document.
  *
- * Targets (the intake issue): tawasul/bare throughput >= 0.5; tawasul p99 < 50 ms at half saturation.
- * The p99 target is judged on the open-loop generator (requests started at evenly spaced times, latency
- * from the intended start); autocannon's own fixed-rate mode is reported beside it (see support/load.ts).
+ * Per round and server:
+ *   1. CPU and saturation: a fixed number of filings (BENCH_REQUESTS, default 1000) from autocannon at
+ *      BENCH_CONNECTIONS (default 10) concurrent connections, closed loop. Server CPU per filing is the
+ *      server process's utime+stime (/proc/<pid>/stat) before and after, over the 2xx answers; the
+ *      throughput is 2xx answers per second of the run.
+ *   2. Latency: the open-loop generator (bench/support/load.ts) at a fixed 50 filings per second
+ *      (BENCH_RATE) for BENCH_DURATION seconds (default 10): sends are scheduled by time, whatever the
+ *      answers do, and latency runs from the scheduled time, so coordinated omission hides nothing.
+ * Then the documents: every 2xx answer of tawasul must be a stored case with its queued receipt (the
+ * outbox message keyed by the case's id), every baseline 2xx a stored document. Requests the client gave
+ * up on (timeouts) may still have been filed: they are the allowed excess. A receipt is queued before
+ * its case is written (intake.service.ts), so the counts are taken once the servers are idle.
  *
- * Environment: MONGODB_URI (else an embedded engine, EMBEDDED_DB=auto|mongod|ferretdb),
- * BENCH_DURATION (s, default 10), BENCH_WARMUP (s, default 3), BENCH_CONNECTIONS (default 10),
- * BENCH_CPU_PROF=DIR (write a V8 CPU profile of the server process into DIR), BENCH_QUIET_WAIT (s, default
- * 120: how long to wait at most for the machine to be nearly idle before starting, and again before each
- * server's fixed-rate runs), BENCH_SATURATION_ONLY=1 (phase 1 only: for comparing variants quickly).
- * Servers run in a child process (bench/intake-servers.ts); the load runs here; all on 127.0.0.1.
- * CPU use of the server process, the engine and the load generator is measured around every run, and so
- * is how busy the whole machine was: a machine shared with other work gives slower, noisier figures.
+ * Printed: the medians over rounds (BENCH_ROUNDS, default 3), the ratio tawasul CPU per filing over
+ * baseline CPU per filing (target <= 2) and tawasul's p99 at 50/s (target < 50 ms), and the machine's
+ * load. Environment: MONGODB_URI (else an embedded engine, EMBEDDED_DB=auto|mongod|ferretdb),
+ * BENCH_WARMUP (filings per server before the first round, default 300), BENCH_PURGE_LIMITER (default 1:
+ * the filing limiter's hits are removed before each tawasul run; 0 keeps them), BENCH_CPU_PROF=DIR (a V8 CPU
+ * profile of the tawasul process into DIR). Results and their reading: bench/RESULTS.md.
  */
-import { fork, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
-import path from 'node:path';
 import { caseBody } from '../test/support/cases.js';
-import type { ChildMessage, ParentMessage, ServerName } from './intake-servers.js';
-import { cpuBetween, findEnginePid, snapshot, waitForQuietMachine, type CpuUse } from './support/cpu.js';
+import type { ServerName } from './intake-servers.js';
+import { cpuBetween, findEnginePid, processCpuS, snapshot, type CpuUse } from './support/cpu.js';
 import { engineLabel, openBenchDatabase } from './support/database.js';
-import { autocannonRate, closedLoop, describeFailures, hasFailures, openLoop, type LoadResult, type Target } from './support/load.js';
+import { closedLoopAmount, describeFailures, hasFailures, openLoop, type LoadResult, type Target } from './support/load.js';
+import { ask, probe, startServer, stopServer, type Server } from './support/servers.js';
+import { percentile } from './support/stats.js';
 
-const DURATION_S = Number(process.env.BENCH_DURATION ?? 10);
-const WARMUP_S = Number(process.env.BENCH_WARMUP ?? 3);
+const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 1000);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
-const QUIET_WAIT_S = Number(process.env.BENCH_QUIET_WAIT ?? 120);
-const SATURATION_ONLY = process.env.BENCH_SATURATION_ONLY === '1';
-const TARGET_RATIO = 0.5;
+const RATE = Number(process.env.BENCH_RATE ?? 50);
+const DURATION_S = Number(process.env.BENCH_DURATION ?? 10);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 300);
+const TARGET_CPU_RATIO = 2;
 const TARGET_P99_MS = 50;
+const NAMES: readonly ServerName[] = ['baseline', 'tawasul'];
+/** Remove the filing limiter's hits before each tawasul run (default on): see bench/RESULTS.md. */
+const PURGE_LIMITER = process.env.BENCH_PURGE_LIMITER !== '0';
 
 const say = (m: string): void => console.log(`[bench] ${m}`);
+const f1 = (x: number): string => (Number.isFinite(x) ? x.toFixed(1) : 'n/a');
+const f2 = (x: number): string => (Number.isFinite(x) ? x.toFixed(2) : 'n/a');
+const median = (xs: number[]): number => (xs.length ? percentile(xs, 0.5) : NaN);
+const load = (): string => os.loadavg().map((x) => x.toFixed(2)).join(' ');
 
 /** The one payload of the whole run: a valid filing with a fixed contact. */
 const PAYLOAD = JSON.stringify(caseBody({ contact: { name: 'فاطمة علي', email: 'bench-citizen@example.bh', phone: '+973 3300 0000' } }));
 
-function startServers(uri: string, dropDatabase: boolean): Promise<{ child: ChildProcess; ports: Record<ServerName, number> }> {
-  const child = fork(path.join(__dirname, 'intake-servers.ts'), [], {
-    // tsx's loader, and a CPU profile when asked for
-    execArgv: [...process.execArgv, ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [])],
-    env: { ...process.env, BENCH_DB_URI: uri, BENCH_DROP_DATABASE: dropDatabase ? '1' : '0', NODE_ENV: 'test' },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('the servers did not start within 60 s')), 60_000);
-    child.on('message', (m: ChildMessage) => {
-      if (m.type === 'ready') {
-        clearTimeout(timer);
-        resolve({ child, ports: m.ports });
-      } else if (m.type === 'failed') {
-        clearTimeout(timer);
-        reject(new Error(`the servers failed to start:\n${m.message}`));
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`the server process exited with code ${code} before it was ready`));
-    });
-  });
+type Measured = LoadResult & { cpu: CpuUse; serverCpuMsPerReq: number; engineCpuMsPerReq: number };
+
+interface Round {
+  saturation: Record<ServerName, Measured>;
+  open: Record<ServerName, Measured>;
 }
 
-function ask(child: ChildProcess, message: ParentMessage): Promise<Record<string, number>> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('no answer from the server process')), 30_000);
-    const onMessage = (m: ChildMessage): void => {
-      if (m.type !== 'counts') return;
-      clearTimeout(timer);
-      child.off('message', onMessage);
-      resolve(m.counts);
-    };
-    child.on('message', onMessage);
-    child.send(message);
-  });
-}
-
-async function stopServers(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  if (child.connected) child.send({ cmd: 'stop' } satisfies ParentMessage);
-  const timer = setTimeout(() => child.kill('SIGKILL'), 15_000); // our own child, by its handle
-  await exited;
-  clearTimeout(timer);
-  if (child.connected) child.disconnect();
-}
-
-async function probe(target: Target): Promise<void> {
-  const res = await fetch(target.url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: target.body });
-  const text = await res.text();
-  if (res.status !== 201) throw new Error(`probe of ${target.url} answered ${res.status}: ${text.slice(0, 500)}`);
-}
-
-const f1 = (x: number): string => (Number.isFinite(x) ? x.toFixed(1) : 'n/a');
-const f0 = (x: number): string => (Number.isFinite(x) ? x.toFixed(0) : 'n/a');
-
-type Measured = LoadResult & { cpu: CpuUse };
-
-/** CPU milliseconds per answered request, from cores used over the run. */
-function msPerRequest(cores: number | undefined, r: LoadResult): string {
-  return cores === undefined || !r.rps ? 'n/a' : ((1000 * cores) / r.rps).toFixed(2);
-}
-
-function row(name: string, what: string, r: Measured): string {
-  const rate = r.targetRate === undefined ? `c=${CONNECTIONS}` : `${r.targetRate}/s`;
+function row(round: number | string, name: string, sat: Measured, open: Measured): string {
   return (
-    `| ${name} | ${what} | ${rate} | ${f0(r.rps)} | ${f1(r.p50)} | ${f1(r.p90)} | ${f1(r.p99)} | ${f1(r.max)} | ${r.ok} | ${describeFailures(r)} ` +
-    `| ${msPerRequest(r.cpu.server, r)} | ${msPerRequest(r.cpu.engine, r)} | ${f0(r.cpu.machineBusyPct)}% | ${r.cpu.loadGenerator.toFixed(2)} | ${r.cpu.other === undefined ? 'n/a' : r.cpu.other.toFixed(2)} |`
+    `| ${round} | ${name} | ${f2(sat.serverCpuMsPerReq)} | ${f2(sat.engineCpuMsPerReq)} | ${f1(sat.rps)} | ${f1(sat.p99)} | ${f1(open.p50)} | ${f1(open.p99)} | ${f1(open.max)} | ` +
+    `${f2(open.serverCpuMsPerReq)} | ${describeFailures(sat)}; ${describeFailures(open)} | ${f2(sat.cpu.other ?? NaN)} / ${f2(open.cpu.other ?? NaN)} |`
   );
+}
+
+/** Waits (at most 60 s) until the servers and the engine are idle: no backlog of one run in the next. */
+async function settle(pids: (number | undefined)[]): Promise<void> {
+  const started = performance.now();
+  for (;;) {
+    const a = pids.map(processCpuS);
+    await new Promise((r) => setTimeout(r, 500));
+    const busy = pids.map(processCpuS).reduce<number>((s, b, i) => s + ((b ?? 0) - (a[i] ?? 0)), 0) / 0.5;
+    if (busy < 0.1 || performance.now() - started > 60_000) return;
+  }
 }
 
 async function main(): Promise<void> {
   const cpus = os.cpus();
   const machine = `node ${process.version}, ${cpus.length} CPU (${cpus[0]?.model.trim() ?? 'unknown'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.platform()} ${os.release()}`;
-  say(`machine: ${machine}`);
-  say(`durations: ${WARMUP_S} s warm-up, ${DURATION_S} s per measured run, ${CONNECTIONS} connections for saturation`);
-
-  const load = (): string => os.loadavg().map((x) => x.toFixed(2)).join(' ');
-  say(`waiting up to ${QUIET_WAIT_S} s for the machine to be nearly idle...`);
-  const quiet = await waitForQuietMachine(QUIET_WAIT_S);
-  const quietNote = `machine ${f0(quiet.busyPct)}% busy at the start (waited ${f0(quiet.waitedS)} s${quiet.busyPct >= 25 ? ', gave up waiting for it to be idle' : ''})`;
-  say(quietNote);
+  say(`machine: ${machine}; load average at start: ${load()}`);
   const loadBefore = load();
-  say(`load average before: ${loadBefore}`);
-
   const db = await openBenchDatabase(say);
   say(`engine: ${engineLabel(db.engine)} — ${db.description}`);
-  let child: ChildProcess | undefined;
+  const servers: Partial<Record<ServerName, Server>> = {};
   try {
-    const started = await startServers(db.uri, db.engine === 'external');
-    child = started.child;
-    const pids = { server: child.pid, engine: db.engine === 'external' ? undefined : findEnginePid(Number(new URL(db.uri).port)) };
-    if (!pids.engine && db.engine !== 'external') say('could not find the engine process: its CPU use is not reported');
-    /** Runs one measured load and the CPU accounting around it. */
-    const measure = async (run: () => Promise<LoadResult>): Promise<Measured> => {
-      const before = snapshot(pids);
-      const result = await run();
-      return { ...result, cpu: cpuBetween(before, snapshot(pids)) };
-    };
-    const sentOk: Record<ServerName, number> = { tawasul: 1, bare: 1 }; // the probes below
-    /** The most documents a run may have left beyond its 2xx answers: requests still out when it stopped. */
-    const slack: Record<ServerName, number> = { tawasul: 0, bare: 0 };
+    const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+    // tawasul builds the indexes and seeds: started first, alone.
+    servers.tawasul = await startServer('tawasul', { uri: db.uri, drop: db.engine === 'external', execArgv: prof });
+    servers.baseline = await startServer('baseline', { uri: db.uri, drop: false });
+    const enginePid = db.engine === 'external' ? undefined : findEnginePid(Number(new URL(db.uri).port));
+    const target = (name: ServerName): Target => ({ url: `http://127.0.0.1:${servers[name]!.port}${name === 'tawasul' ? '/api/v1/cases' : '/cases'}`, body: PAYLOAD });
+    const ok: Record<ServerName, number> = { tawasul: 0, baseline: 0 };
+    const slack: Record<ServerName, number> = { tawasul: 0, baseline: 0 };
     const account = (name: ServerName, r: LoadResult): void => {
-      sentOk[name] += r.ok;
-      slack[name] += r.kind === 'open-loop' ? r.timeouts + r.errors : CONNECTIONS + r.timeouts + r.errors;
+      ok[name] += r.ok;
+      slack[name] += r.timeouts + r.errors;
     };
-    const targets: Record<ServerName, Target> = {
-      tawasul: { url: `http://127.0.0.1:${started.ports.tawasul}/api/v1/cases`, body: PAYLOAD },
-      bare: { url: `http://127.0.0.1:${started.ports.bare}/`, body: PAYLOAD },
+    for (const name of NAMES) {
+      await probe(target(name));
+      ok[name]++;
+      say(`${name}: warm-up, ${WARMUP} filings`);
+      account(name, await closedLoopAmount(target(name), { connections: CONNECTIONS, amount: WARMUP }));
+    }
+    const measure = async (name: ServerName, run: () => Promise<LoadResult>): Promise<Measured> => {
+      const pids = { server: servers[name]!.child.pid, engine: enginePid };
+      await settle([servers.tawasul!.child.pid, servers.baseline!.child.pid, enginePid]);
+      if (name === 'tawasul' && PURGE_LIMITER) await ask(servers.tawasul!, { cmd: 'purge-limiter' }, 'purged');
+      const before = snapshot(pids);
+      const r = await run();
+      const cpu = cpuBetween(before, snapshot(pids));
+      account(name, r);
+      const wallS = r.ok / r.rps;
+      return { ...r, cpu, serverCpuMsPerReq: ((cpu.server ?? NaN) * wallS * 1000) / r.ok, engineCpuMsPerReq: ((cpu.engine ?? NaN) * wallS * 1000) / r.ok };
     };
-    await probe(targets.tawasul);
-    await probe(targets.bare);
 
-    // Phase 1: saturation.
-    const saturation = {} as Record<ServerName, Measured>;
-    for (const name of ['tawasul', 'bare'] as const) {
-      say(`${name}: warm-up ${WARMUP_S} s`);
-      const warm = await closedLoop(targets[name], { connections: CONNECTIONS, durationS: WARMUP_S });
-      account(name, warm);
-      if (hasFailures(warm)) say(`${name}: warm-up had failures: ${describeFailures(warm)}`);
-      say(`${name}: saturation ${DURATION_S} s at ${CONNECTIONS} connections`);
-      saturation[name] = await measure(() => closedLoop(targets[name], { connections: CONNECTIONS, durationS: DURATION_S }));
-      account(name, saturation[name]);
-      say(`${name}: ${f0(saturation[name].rps)} req/s, p99 ${f1(saturation[name].p99)} ms, failures: ${describeFailures(saturation[name])}`);
+    const rounds: Round[] = [];
+    for (let i = 1; i <= ROUNDS; i++) {
+      const round = { saturation: {}, open: {} } as Round;
+      for (const name of NAMES) {
+        round.saturation[name] = await measure(name, () => closedLoopAmount(target(name), { connections: CONNECTIONS, amount: REQUESTS }));
+        const s = round.saturation[name];
+        say(`round ${i} ${name}: ${REQUESTS} filings at c=${CONNECTIONS}: ${f1(s.rps)}/s, server CPU ${f2(s.serverCpuMsPerReq)} ms/filing, engine ${f2(s.engineCpuMsPerReq)} ms; ${describeFailures(s)}`);
+        round.open[name] = await measure(name, () => openLoop(target(name), { rate: RATE, durationS: DURATION_S }));
+        const o = round.open[name];
+        say(`round ${i} ${name}: open loop ${RATE}/s: p50 ${f1(o.p50)} ms, p99 ${f1(o.p99)} ms, max ${f1(o.max)} ms; ${describeFailures(o)}; load ${load()}`);
+      }
+      rounds.push(round);
     }
 
-    // Phase 2: fixed rate at half of tawasul's own saturation rate.
-    const rate = Math.max(1, Math.round(saturation.tawasul.rps / 2));
-    const fixed = {} as Record<ServerName, { open: Measured; cannon: Measured }>;
-    for (const name of SATURATION_ONLY ? [] : (['tawasul', 'bare'] as const)) {
-      const q = await waitForQuietMachine(QUIET_WAIT_S);
-      say(`${name}: machine ${f0(q.busyPct)}% busy before the fixed-rate runs (waited ${f0(q.waitedS)} s)`);
-      say(`${name}: open-loop ${rate}/s for ${DURATION_S} s`);
-      const open = await measure(() => openLoop(targets[name], { rate, durationS: DURATION_S }));
-      account(name, open);
-      say(`${name}: autocannon overallRate ${rate}/s for ${DURATION_S} s`);
-      const cannon = await measure(() => autocannonRate(targets[name], { rate, connections: CONNECTIONS, durationS: DURATION_S }));
-      account(name, cannon);
-      fixed[name] = { open, cannon };
-    }
+    await settle([servers.tawasul.child.pid, servers.baseline.child.pid, enginePid]); // requests given up by the client may still be running
+    const counts = { ...(await ask(servers.tawasul, { cmd: 'counts' })).counts, ...(await ask(servers.baseline, { cmd: 'counts' })).counts };
+    const within = (docs: number | undefined, name: ServerName): boolean => docs !== undefined && docs >= ok[name] && docs <= ok[name] + slack[name];
+    const countsOk = within(counts.cases, 'tawasul') && counts.casesWithReceipt === counts.cases && within(counts.receipts, 'tawasul') && within(counts.baseline, 'baseline');
+    const clean = rounds.every((r) => NAMES.every((n) => !hasFailures(r.saturation[n]) && !hasFailures(r.open[n])));
 
-    // Every 2xx must have left its documents: a case and its outbox message, or one bare document.
-    const counts = await ask(child, { cmd: 'counts' });
-    const within = (docs: number | undefined, name: ServerName): boolean => docs !== undefined && docs >= sentOk[name] && docs <= sentOk[name] + slack[name];
-    const countsOk = within(counts.cases, 'tawasul') && within(counts.outbox, 'tawasul') && within(counts.bare, 'bare');
-
-    const ratio = saturation.tawasul.rps / saturation.bare.rps;
-    const judged = [saturation.tawasul, saturation.bare, ...(SATURATION_ONLY ? [] : [fixed.tawasul.open])];
-    const clean = judged.every((r) => !hasFailures(r));
-    const ratioHolds = ratio >= TARGET_RATIO;
-    const cpuPerRequest = (r: Measured): number => (1000 * ((r.cpu.server ?? NaN) + (r.cpu.engine ?? NaN))) / r.rps;
+    const med = (name: ServerName, pick: (r: Round) => number): number => median(rounds.map(pick));
+    const cpuT = med('tawasul', (r) => r.saturation.tawasul.serverCpuMsPerReq);
+    const cpuB = med('baseline', (r) => r.saturation.baseline.serverCpuMsPerReq);
+    const ratios = rounds.map((r) => r.saturation.tawasul.serverCpuMsPerReq / r.saturation.baseline.serverCpuMsPerReq);
+    const p99T = med('tawasul', (r) => r.open.tawasul.p99);
 
     console.log('');
     console.log(`engine: ${engineLabel(db.engine)}; ${machine}`);
-    console.log(`payload: ${Buffer.byteLength(PAYLOAD)} bytes of JSON; saturation at ${CONNECTIONS} connections; ${DURATION_S} s per run`);
+    console.log(`payload: ${Buffer.byteLength(PAYLOAD)} bytes; ${ROUNDS} rounds; per round and server ${REQUESTS} filings at c=${CONNECTIONS}, then ${RATE}/s open loop for ${DURATION_S} s`);
     console.log('');
-    console.log(
-      '| server | run | load | 2xx/s | p50 ms | p90 ms | p99 ms | max ms | 2xx | failures | server CPU ms/req | engine CPU ms/req | machine busy | load-gen cores | other cores |',
-    );
-    console.log('|---|---|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|');
-    console.log(row('tawasul', 'saturation', saturation.tawasul));
-    console.log(row('bare', 'saturation', saturation.bare));
-    if (!SATURATION_ONLY) {
-      console.log(row('tawasul', 'open-loop', fixed.tawasul.open));
-      console.log(row('tawasul', 'autocannon -R', fixed.tawasul.cannon));
-      console.log(row('bare', 'open-loop', fixed.bare.open));
-      console.log(row('bare', 'autocannon -R', fixed.bare.cannon));
-    }
+    console.log('| round | server | server CPU ms/filing | engine CPU ms/filing | filings/s at c=' + CONNECTIONS + ' | p99 ms at c=' + CONNECTIONS + ` | p50 ms at ${RATE}/s | p99 ms at ${RATE}/s | max ms at ${RATE}/s | server CPU ms/filing at ${RATE}/s | failures (sat.; open) | other cores (sat. / open) |`);
+    console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|');
+    rounds.forEach((r, i) => NAMES.forEach((n) => console.log(row(i + 1, n, r.saturation[n], r.open[n]))));
     console.log('');
-    console.log(`throughput ratio tawasul/bare: ${ratio.toFixed(3)} (target >= ${TARGET_RATIO}): ${ratioHolds ? 'HOLDS' : 'MISSED'}`);
+    console.log(`medians: server CPU per filing tawasul ${f2(cpuT)} ms, baseline ${f2(cpuB)} ms; throughput tawasul ${f1(med('tawasul', (r) => r.saturation.tawasul.rps))}/s, baseline ${f1(med('baseline', (r) => r.saturation.baseline.rps))}/s`);
+    console.log(`CPU ratio tawasul/baseline: ${f2(cpuT / cpuB)} (per round ${ratios.map(f2).join(', ')}; target <= ${TARGET_CPU_RATIO}): ${cpuT / cpuB <= TARGET_CPU_RATIO ? 'MET' : 'MISSED'}`);
+    console.log(`tawasul p99 at ${RATE}/s, open loop: median ${f1(p99T)} ms (per round ${rounds.map((r) => f1(r.open.tawasul.p99)).join(', ')}; target < ${TARGET_P99_MS} ms): ${p99T < TARGET_P99_MS ? 'MET' : 'MISSED'}; baseline ${f1(med('baseline', (r) => r.open.baseline.p99))} ms`);
     console.log(
-      `CPU per answer at saturation (server + engine): tawasul ${f1(cpuPerRequest(saturation.tawasul))} ms, bare ${f1(cpuPerRequest(saturation.bare))} ms;` +
-        ` bare/tawasul = ${(cpuPerRequest(saturation.bare) / cpuPerRequest(saturation.tawasul)).toFixed(3)} (the ratio a CPU-bound machine allows)`,
+      `documents: ${counts.cases} cases, ${counts.receipts} receipts queued, ${counts.casesWithReceipt} cases with their own receipt, ${counts.baseline} baseline documents; ` +
+        `2xx answers: tawasul ${ok.tawasul}, baseline ${ok.baseline} (plus at most ${slack.tawasul}/${slack.baseline} unanswered): ${countsOk ? 'consistent' : 'MISMATCH'}`,
     );
-    if (SATURATION_ONLY) {
-      console.log('tawasul p99 at half its saturation: not measured (BENCH_SATURATION_ONLY=1)');
-    } else {
-      const p99Holds = fixed.tawasul.open.p99 < TARGET_P99_MS;
-      console.log(
-        `tawasul p99 at ${rate}/s (half its saturation), open-loop: ${f1(fixed.tawasul.open.p99)} ms (target < ${TARGET_P99_MS} ms): ${p99Holds ? 'HOLDS' : 'MISSED'}` +
-          `; autocannon -R says ${f1(fixed.tawasul.cannon.p99)} ms`,
-      );
-      console.log(`open-loop generator lateness p99: tawasul ${f1(fixed.tawasul.open.sendLagP99 ?? NaN)} ms, bare ${f1(fixed.bare.open.sendLagP99 ?? NaN)} ms`);
-    }
-    console.log(
-      `documents: ${counts.cases} cases, ${counts.outbox} outbox messages, ${counts.bare} bare; 2xx answers: tawasul ${sentOk.tawasul}, bare ${sentOk.bare}` +
-        ` (plus at most ${slack.tawasul}/${slack.bare} requests still out when runs stopped): ${countsOk ? 'consistent' : 'MISMATCH'}`,
-    );
-    console.log(`${quietNote}; load average before: ${loadBefore}, after: ${load()} (2 cores: above ~2 means other work competed for the CPU)`);
-    console.log(
-      'columns: CPU ms/req = CPU time of the server process / of the engine per 2xx answer; machine busy = all CPUs over the run;' +
-        ' load-gen cores = CPU of this process (the load generator); other cores = CPU used by processes outside this benchmark',
-    );
-    if (!clean) console.log('RUN HAD FAILURES (non-2xx answers, errors or timeouts) in a judged run: the figures above are not a valid result.');
-    if (!countsOk) console.log('DOCUMENT COUNTS DO NOT MATCH THE 2xx ANSWERS: some answers did not correspond to stored documents.');
+    console.log(`filing limiter's hits removed before each tawasul run: ${PURGE_LIMITER ? 'yes' : 'no'}`);
+    console.log(`load average before: ${loadBefore}, after: ${load()} (2 cores: above ~2 means other work competed for the CPU)`);
+    if (!clean) console.log('RUN HAD FAILURES (non-2xx answers, errors or timeouts): the figures above are not a valid result.');
+    if (!countsOk) console.log('DOCUMENT COUNTS DO NOT MATCH THE 2xx ANSWERS.');
     if (!clean || !countsOk) process.exitCode = 2;
   } finally {
-    if (child) await stopServers(child);
+    for (const name of ['baseline', 'tawasul'] as const) if (servers[name]) await stopServer(servers[name]);
     await db.stop();
     say('stopped');
   }

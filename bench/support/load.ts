@@ -103,6 +103,12 @@ export async function closedLoop(target: Target, options: { connections: number;
   return fromAutocannon('closed-loop', r);
 }
 
+/** autocannon at `connections` connections, no rate limit, until `amount` requests are answered. */
+export async function closedLoopAmount(target: Target, options: { connections: number; amount: number }): Promise<LoadResult> {
+  const r = await autocannon({ ...autocannonOptions(target, 600), connections: options.connections, amount: options.amount });
+  return fromAutocannon('closed-loop', r);
+}
+
 /** autocannon's fixed-rate mode: `rate` requests per second overall, spread over `connections`. */
 export async function autocannonRate(target: Target, options: { rate: number; connections: number; durationS: number }): Promise<LoadResult> {
   const r = await autocannon({ ...autocannonOptions(target, options.durationS), connections: options.connections, overallRate: options.rate });

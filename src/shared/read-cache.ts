@@ -12,6 +12,10 @@ const registry = new Set<ReadCache<unknown>>();
 
 export class ReadCache<V> {
   private readonly entries = new Map<string, { at: number; value: V }>();
+  /** Loads under way: callers asking for the same key meanwhile share one (a page of 25 rows, one read). */
+  private readonly loading = new Map<string, Promise<V>>();
+  /** Bumped by clear() and delete(): a load started before them does not keep its now-old value. */
+  private generation = 0;
 
   constructor(readonly ttlMs: number) {
     registry.add(this);
@@ -35,15 +39,29 @@ export class ReadCache<V> {
 
   async get(key: string, load: () => Promise<V>): Promise<V> {
     const hit = this.fresh(key);
-    return hit !== undefined ? hit : this.set(key, await load());
+    if (hit !== undefined) return hit;
+    const pending = this.loading.get(key);
+    if (pending) return pending;
+    const generation = this.generation;
+    const loaded = load()
+      .then((value) => (generation === this.generation ? this.set(key, value) : value))
+      .finally(() => {
+        if (this.loading.get(key) === loaded) this.loading.delete(key);
+      });
+    this.loading.set(key, loaded);
+    return loaded;
   }
 
   delete(key: string): void {
+    this.generation++;
     this.entries.delete(key);
+    this.loading.delete(key);
   }
 
   clear(): void {
+    this.generation++;
     this.entries.clear();
+    this.loading.clear();
   }
 }
 
