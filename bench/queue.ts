@@ -43,7 +43,7 @@ import { createLogger } from '../src/shared/logger.js';
 import { reportKeys } from '../src/shared/report-keys.js';
 import { loadSeedCalendar } from '../src/sla/calendar.js';
 import { seedCalendars } from '../src/sla/calendar.service.js';
-import { NATIONAL_DEFAULT, startClock } from '../src/sla/index.js';
+import { slaDefaultsOf, startClock } from '../src/sla/index.js';
 import { createUser, issueAccessToken, tokenSettings } from '../src/users/index.js';
 import { answeringIndex, declaredIndexes, QueryRecorder, type QueryShape } from '../test/support/query-plans.js';
 import { engineLabel, openBenchDatabase } from './support/database.js';
@@ -117,7 +117,7 @@ type Template = ReturnType<typeof startClock>;
 /** SLA clocks started at midday of each of the last 120 days (one computation per day, not per case). */
 function clockTemplates(now: Date): Template[] {
   const bh = loadSeedCalendar('BH');
-  return Array.from({ length: 120 }, (_, d) => startClock(bh, 1, { ...NATIONAL_DEFAULT }, [], new Date(Math.floor(now.getTime() / DAY) * DAY - d * DAY + 9 * 3_600_000)));
+  return Array.from({ length: 120 }, (_, d) => startClock(bh, 1, { ...slaDefaultsOf('bh') }, [], new Date(Math.floor(now.getTime() / DAY) * DAY - d * DAY + 9 * 3_600_000)));
 }
 
 interface Generator {
