@@ -11,9 +11,9 @@ import { getCalendarCached, insideWorkingHours } from '../../src/sla/index.js';
 import { createUser, issueAccessToken, tokenSettings } from '../../src/users/index.js';
 import { systemClock } from '../../src/shared/clock.js';
 import { makeApp, testConfig } from '../support/app.js';
-import { launchBrowser, serve } from '../support/browser.js';
+import { openMailStage, type MailStage } from '../support/browser.js';
 import { caseBody } from '../support/cases.js';
-import { startSmtpServer, type TestSmtpServer } from '../support/smtp.js';
+import type { TestSmtpServer } from '../support/smtp.js';
 import { makeUser } from '../support/staff.js';
 
 /** The next `count` working days after today in Bahrain, at `hour`:00 local (from the BH calendar, whatever today is). */
@@ -35,18 +35,16 @@ describe('in a browser, in Arabic: an officer offers a video meeting, the citize
   let app: ReturnType<typeof makeApp>;
   let config: ReturnType<typeof testConfig>;
 
+  let stage: MailStage | undefined;
   before(async () => {
-    smtp = await startSmtpServer();
     config = testConfig({ PUBLIC_URL: 'http://127.0.0.1' });
     app = makeApp({ config });
-    site = await serve(app);
-    browser = await launchBrowser();
+    stage = await openMailStage(app);
+    ({ site, browser, smtp } = stage);
     await OutboxMessageModel.deleteMany({});
   });
   after(async () => {
-    await browser?.close();
-    await site?.close();
-    await smtp?.close();
+    await stage?.close();
   });
 
   it('when the officer offers two times and the citizen picks the second, then both receive a valid .ics for that time by SMTP', async () => {

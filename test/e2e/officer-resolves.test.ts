@@ -7,9 +7,9 @@ import { createMailTransport, createOutboxRelay, OutboxMessageModel } from '../.
 import { createLogger } from '../../src/shared/logger.js';
 import { createUser } from '../../src/users/index.js';
 import { makeApp, testConfig } from '../support/app.js';
-import { launchBrowser, serve } from '../support/browser.js';
+import { openMailStage, type MailStage } from '../support/browser.js';
 import { caseBody } from '../support/cases.js';
-import { startSmtpServer, type TestSmtpServer } from '../support/smtp.js';
+import type { TestSmtpServer } from '../support/smtp.js';
 
 describe('in a browser: an officer resolves a case and the citizen reads the answer', function () {
   this.timeout(90_000);
@@ -18,17 +18,15 @@ describe('in a browser: an officer resolves a case and the citizen reads the ans
   let smtp: TestSmtpServer;
   let app: ReturnType<typeof makeApp>;
 
+  let stage: MailStage | undefined;
   before(async () => {
-    smtp = await startSmtpServer();
     app = makeApp({ config: testConfig({ PUBLIC_URL: 'http://127.0.0.1' }) });
-    site = await serve(app);
-    browser = await launchBrowser();
+    stage = await openMailStage(app);
+    ({ site, browser, smtp } = stage);
     await OutboxMessageModel.deleteMany({});
   });
   after(async () => {
-    await browser?.close();
-    await site?.close();
-    await smtp?.close();
+    await stage?.close();
   });
 
   it('when the officer signs in, opens the queue and resolves with a note, then the citizen is emailed and sees the note', async () => {

@@ -7,6 +7,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser } from 'playwright-core';
 import type { Express } from 'express';
+import { startSmtpServer, type TestSmtpServer } from './smtp.js';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -33,5 +34,30 @@ export async function serve(app: Express): Promise<{ url: string; close: () => P
         server.closeAllConnections();
         server.close(() => resolve());
       }),
+  };
+}
+
+/** What a page test with email needs: the app on a loopback port, a Chromium, an SMTP server receiving the mail. */
+export interface MailStage {
+  site: { url: string; close: () => Promise<void> };
+  browser: Browser;
+  smtp: TestSmtpServer;
+  close: () => Promise<void>;
+}
+
+/** Starts the SMTP server, serves `app` and launches Chromium; `close` stops all three. */
+export async function openMailStage(app: Express): Promise<MailStage> {
+  const smtp = await startSmtpServer();
+  const site = await serve(app);
+  const browser = await launchBrowser();
+  return {
+    site,
+    browser,
+    smtp,
+    close: async () => {
+      await browser.close();
+      await site.close();
+      await smtp.close();
+    },
   };
 }

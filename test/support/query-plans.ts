@@ -73,7 +73,7 @@ function useOf(value: unknown): FieldUse {
 /** The `$or` branches of a filter, each a map of its top-level fields (with `$and` flattened). */
 export function branchesOf(filter: unknown): Record<string, FieldUse>[] {
   const base: Record<string, FieldUse> = {};
-  let ors: Record<string, FieldUse>[][] = [];
+  const ors: Record<string, FieldUse>[][] = [];
   const walk = (f: Record<string, unknown>): void => {
     for (const [k, v] of Object.entries(f)) {
       if (k === '$and') for (const part of v as Record<string, unknown>[]) walk(part);
@@ -84,7 +84,6 @@ export function branchesOf(filter: unknown): Record<string, FieldUse>[] {
   walk((filter ?? {}) as Record<string, unknown>);
   let out: Record<string, FieldUse>[] = [base];
   for (const alternatives of ors) out = out.flatMap((b) => alternatives.map((alt) => ({ ...b, ...alt })));
-  ors = [];
   return out;
 }
 
